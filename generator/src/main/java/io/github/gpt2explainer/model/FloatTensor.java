@@ -1,0 +1,51 @@
+package io.github.gpt2explainer.model;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * A named F32 tensor in row-major order. The data may live off the Java heap (a memory-mapped
+ * file region or a direct buffer); F16 and BF16 checkpoints are widened to F32 when loaded.
+ *
+ * @param name  the canonical GPT-2 name without any {@code transformer.} prefix, e.g. {@code h.0.attn.c_attn.weight}
+ * @param shape the dimensions, outermost first
+ * @param data  exactly product(shape) floats, position 0 at the first element
+ */
+public record FloatTensor(String name, long[] shape, FloatBuffer data) {
+
+    public FloatTensor {
+        shape = shape.clone();
+        long n = elementCount(shape);
+        if (data.remaining() != n) {
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(shape) + " needs " + n
+                    + " floats, buffer has " + data.remaining());
+        }
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public long size() {
+        return elementCount(shape);
+    }
+
+    /** A fresh read-only view positioned at the first element. */
+    public FloatBuffer view() {
+        return data.duplicate().asReadOnlyBuffer();
+    }
+
+    public static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape);
+    }
+}
