@@ -301,6 +301,10 @@ public final class SafetensorsFile implements AutoCloseable {
             JsonNode root;
             try {
                 root = JSON.readTree(header);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                var at = e.getLocation();
+                throw new CheckpointException(path + ": header is not valid UTF-8 JSON: " + firstLine(e.getOriginalMessage())
+                        + (at == null || at.getByteOffset() < 0 ? "" : " (at header byte " + at.getByteOffset() + ")"));
             } catch (IOException e) {
                 throw new CheckpointException(path + ": header is not valid UTF-8 JSON: " + firstLine(e.getMessage()));
             }
