@@ -75,6 +75,9 @@ public record CheckpointFiles(Path directory, Path config, Path index, List<Path
 
     private static CheckpointFiles fromIndex(Path dir, Path config, Path index) {
         JsonNode root;
+        if (!Files.isRegularFile(index)) {
+            throw new CheckpointException(index + ": expected a regular file, found a directory or special file");
+        }
         try {
             if (Files.size(index) > MAX_INDEX_BYTES) {
                 throw new CheckpointException(index + ": larger than " + MAX_INDEX_BYTES + " bytes; not a shard index");

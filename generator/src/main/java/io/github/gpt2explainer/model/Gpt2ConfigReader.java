@@ -32,6 +32,9 @@ public final class Gpt2ConfigReader {
 
     public static Gpt2Config read(Path configJson) {
         String source = configJson.toString();
+        if (Files.exists(configJson) && !Files.isRegularFile(configJson)) {
+            throw new CheckpointException(source + ": expected a regular file, found a directory or special file");
+        }
         try {
             if (Files.size(configJson) > MAX_CONFIG_BYTES) {
                 throw new CheckpointException(source + ": larger than " + MAX_CONFIG_BYTES + " bytes; not a config file");

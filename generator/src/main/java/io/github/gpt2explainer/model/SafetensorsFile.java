@@ -14,6 +14,7 @@ import java.nio.LongBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,7 +43,7 @@ import java.util.Set;
 public final class SafetensorsFile implements AutoCloseable {
 
     /** Same cap as the Python library: a header above this is treated as hostile. */
-    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private static final String METADATA_KEY = "__metadata__";
     private static final Set<String> ENTRY_KEYS = Set.of("dtype", "shape", "data_offsets");
@@ -72,6 +73,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** Opens and validates the header; tensor data is only mapped when asked for. */
     public static SafetensorsFile open(Path path) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A directory, FIFO or device: opening a FIFO would block forever.
+            throw new CheckpointException(path + ": expected a regular file, found a directory or special file");
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ);
