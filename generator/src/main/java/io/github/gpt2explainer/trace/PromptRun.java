@@ -1,0 +1,26 @@
+package io.github.gpt2explainer.trace;
+
+import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.tokenizer.TokenPiece;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * Everything the site needs about one prompt, as the trace store holds it: the captured forward pass
+ * over the prompt (shared by every temperature), the generations, the logit lens, and the display form
+ * of every token id that appears anywhere in it (so rendering needs no tokenizer).
+ *
+ * @param promptId    the prompt's id
+ * @param contentHash the prompt's content hash the run was made from
+ * @param model       the model used
+ * @param prefill     every intermediate of the forward pass over the prompt, named as in the trace format
+ * @param generations one per temperature, ascending
+ * @param lens        the logit lens over the prompt
+ * @param vocabulary  token id to its display form, for every id referenced
+ */
+public record PromptRun(String promptId, String contentHash, ModelInfo model, ForwardTrace prefill,
+                        List<GenerationRun> generations, LogitLens lens, SortedMap<Integer, TokenPiece> vocabulary) {
+    public PromptRun {
+        generations = List.copyOf(generations);
+    }
+}
