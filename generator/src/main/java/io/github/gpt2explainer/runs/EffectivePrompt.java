@@ -45,7 +45,7 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
      * (e.g. parts "eiffel-tower" and "0.8"; temperature 0 is "0.0").
      */
     public long runSeed(double temperature) {
-        return Rng.derive(seed, id(), Double.toString(temperature));
+        return Rng.derive(seed, id(), Double.toString(temperature + 0.0)); // -0.0 and 0.0 are one run
     }
 
     /**

@@ -65,6 +65,10 @@ final class Fields {
             problems.add(new Problem(file, missingKeyLine, "missing required key '" + key + "'"));
             return null;
         }
+        if (map.get(key).isNull()) {
+            problem(key, "'" + key + "' is empty");
+            return null;
+        }
         String value = optionalString(key);
         if (value != null && value.isBlank()) {
             problem(key, "'" + key + "' is empty");
@@ -144,12 +148,12 @@ final class Fields {
                 problems.add(new Problem(file, itemLine, "temperature #" + (i + 1) + " in '" + key
                         + "' must be a finite number >= 0 (0 = greedy), found " + describe(item)));
                 ok = false;
-            } else if (values.contains(item.doubleValue())) {
-                problems.add(new Problem(file, itemLine, "temperature " + item.doubleValue() + " is listed twice in '"
-                        + key + "'"));
+            } else if (values.contains(item.doubleValue() + 0.0)) {
+                problems.add(new Problem(file, itemLine, "temperature " + (item.doubleValue() + 0.0)
+                        + " is listed twice in '" + key + "'"));
                 ok = false;
             } else {
-                values.add(item.doubleValue());
+                values.add(item.doubleValue() + 0.0); // + 0.0 turns -0.0 into 0.0: one greedy run, one seed
             }
         }
         return ok ? List.copyOf(values) : null;

@@ -84,5 +84,6 @@ class EffectivePromptTest {
         assertThat(p.runSeed(0.8)).isEqualTo(Rng.derive(1234, "p", "0.8"));
         assertThat(p.runSeed(0)).isEqualTo(Rng.derive(1234, "p", "0.0"));
         assertThat(p.runSeed(0.8)).isNotEqualTo(p.runSeed(1.2));
+        assertThat(p.runSeed(-0.0)).isEqualTo(p.runSeed(0.0));
     }
 }

@@ -171,6 +171,24 @@ class PromptSetLoaderTest {
     }
 
     @Test
+    void textWithNoValue() {
+        site(dir);
+        Path file = prompt(dir, "novalue", "id: novalue", "title: {en: A, zh: 甲}", "text:");
+        assertSingleProblem(file, 4, "'text' is empty");
+    }
+
+    @Test
+    void negativeZeroTemperatureIsGreedyAndCountsAsARepeatOfZero() {
+        site(dir);
+        prompt(dir, "z", with(valid("z"), "temperatures: [-0.0, 0.8]"));
+        PromptSet set = PromptSetLoader.load(dir);
+        assertThat(Double.doubleToRawLongBits(set.prompts().get(0).temperatures().get(0))).isZero();
+        PromptDirs.write(dir, "z.md", "---\n" + String.join("\n", with(valid("z"), "temperatures: [0, -0.0]"))
+                + "\n---\n" + PromptDirs.NOTES);
+        assertSingleProblem(dir.resolve("z.md"), 7, "0.0 is listed twice");
+    }
+
+    @Test
     void textThatIsNotAString() {
         site(dir);
         Path file = prompt(dir, "num", "id: num", "title: {en: A, zh: 甲}", "text: 42");
