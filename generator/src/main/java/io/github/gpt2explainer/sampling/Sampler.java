@@ -1,0 +1,210 @@
+package io.github.gpt2explainer.sampling;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Next-token selection from a full vector of logits: a pure function of (logits, temperature, top-k,
+ * top-p, one uniform draw). All arithmetic is in double.
+ *
+ * <p>Order of operations, as in Hugging Face {@code generate} (TemperatureLogitsWarper, then
+ * TopKLogitsWarper, then TopPLogitsWarper):
+ * <ol>
+ *   <li><b>Temperature.</b> {@code T == 0} means greedy: the argmax, lowest id on ties, with
+ *       probability 1; top-k and top-p are then irrelevant. For {@code T > 0} the weights are
+ *       {@code exp((logit - maxLogit) / T)}, i.e. softmax(logits / T) with the maximum subtracted
+ *       (computed on the differences so a tiny T cannot overflow).</li>
+ *   <li><b>Top-k</b> ({@code topK == 0} = off). Keeps every token whose logit is {@code >=} the k-th
+ *       largest logit, so tokens tied with the k-th are all kept and more than k tokens can survive
+ *       (HF: {@code scores < topk(scores, k).values[-1]} are removed). {@code topK >= V} keeps all.</li>
+ *   <li><b>Top-p</b> ({@code topP == 1.0} = off). Over the tokens top-k kept, renormalised: sort
+ *       ascending by logit, breaking ties by <em>higher id first</em>; accumulate probabilities; remove
+ *       each token whose cumulative probability is {@code <= 1 - topP}; the most likely token is
+ *       always kept (HF's rule; HF's sort order among ties is unspecified, ours makes lower ids survive a
+ *       cut that falls inside a tie).</li>
+ *   <li><b>Draw.</b> Inverse CDF over the kept tokens in id order against {@code u * total weight}
+ *       (see {@link TokenDistribution#draw}).</li>
+ * </ol>
+ * Differences from HF worth knowing: HF works in float32 on the scaled scores; this class uses double
+ * and compares raw logits (dividing by T &gt; 0 keeps their order), so results agree except in cases
+ * decided by float32 rounding.
+ */
+public final class Sampler {
+
+    /** How many candidates {@link #sample(float[], double, int, double, double)} reports. */
+    public static final int DEFAULT_CANDIDATES = 10;
+
+    private Sampler() {
+    }
+
+    /**
+     * The final distribution after temperature, top-k and top-p.
+     *
+     * @param logits      [V] raw logits for the next token, all finite
+     * @param temperature {@code >= 0}; 0 = greedy
+     * @param topK        {@code >= 0}; 0 = off
+     * @param topP        in (0, 1]; 1.0 = off
+     * @throws IllegalArgumentException naming the bad argument (and the token id for a bad logit)
+     */
+    public static TokenDistribution distribution(float[] logits, double temperature, int topK, double topP) {
+        validate(logits, temperature, topK, topP);
+        int vocab = logits.length;
+        int argmax = argmax(logits);
+        boolean[] kept = new boolean[vocab];
+        double[] weights = new double[vocab];
+        if (temperature == 0) {
+            kept[argmax] = true;
+            weights[argmax] = 1.0;
+            return new TokenDistribution(weights, kept);
+        }
+
+        Arrays.fill(kept, true);
+        if (topK > 0 && topK < vocab) {
+            float kthLargest = kthLargest(logits, topK);
+            for (int id = 0; id < vocab; id++) {
+                kept[id] = logits[id] >= kthLargest;
+            }
+        }
+
+        double max = logits[argmax];
+        for (int id = 0; id < vocab; id++) {
+            weights[id] = kept[id] ? Math.exp((logits[id] - max) / temperature) : 0.0;
+        }
+
+        if (topP < 1.0) {
+            applyTopP(logits, weights, kept, topP);
+        }
+        return new TokenDistribution(weights, kept);
+    }
+
+    /** Probabilities of every token id under {@link #distribution}. */
+    public static double[] probabilities(float[] logits, double temperature, int topK, double topP) {
+        return distribution(logits, temperature, topK, topP).probabilities();
+    }
+
+    /** {@link #sample(float[], double, int, double, double, int)} with {@link #DEFAULT_CANDIDATES}. */
+    public static SampleResult sample(float[] logits, double temperature, int topK, double topP, double u) {
+        return sample(logits, temperature, topK, topP, u, DEFAULT_CANDIDATES);
+    }
+
+    /**
+     * Chooses the next token.
+     *
+     * @param u              a uniform draw in [0, 1), e.g. {@link Rng#nextDouble()}
+     * @param candidateCount how many top candidates to report ({@code >= 1}; capped at V)
+     */
+    public static SampleResult sample(float[] logits, double temperature, int topK, double topP, double u,
+                                      int candidateCount) {
+        requireUniform(u);
+        if (candidateCount < 1) {
+            throw new IllegalArgumentException("candidateCount must be >= 1, got " + candidateCount);
+        }
+        TokenDistribution distribution = distribution(logits, temperature, topK, topP);
+        int chosen = distribution.draw(u);
+        return new SampleResult(chosen, distribution.probability(chosen), u,
+                topCandidates(logits, distribution, Math.min(candidateCount, logits.length)));
+    }
+
+    // ---- steps -------------------------------------------------------------------------------------
+
+    /** Lowest id among the maximal logits. */
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int id = 1; id < logits.length; id++) {
+            if (logits[id] > logits[best]) {
+                best = id;
+            }
+        }
+        return best;
+    }
+
+    private static float kthLargest(float[] logits, int k) {
+        float[] sorted = logits.clone();
+        Arrays.sort(sorted); // ascending; logits are finite so the float order is the numeric order
+        return sorted[sorted.length - k];
+    }
+
+    private static void applyTopP(float[] logits, double[] weights, boolean[] kept, double topP) {
+        List<Integer> order = new ArrayList<>();
+        double keptTotal = 0;
+        for (int id = 0; id < logits.length; id++) {
+            if (kept[id]) {
+                order.add(id);
+                keptTotal += weights[id];
+            }
+        }
+        // Ascending by logit; among equal logits the higher id comes first, i.e. is removed first.
+        order.sort(Comparator.<Integer>comparingDouble(id -> logits[id])
+                .thenComparing(Comparator.<Integer>reverseOrder()));
+        double removeAtOrBelow = 1.0 - topP;
+        double cumulative = 0;
+        for (int i = 0; i < order.size() - 1; i++) { // the last (most likely) token always stays
+            int id = order.get(i);
+            cumulative += weights[id] / keptTotal;
+            if (cumulative > removeAtOrBelow) {
+                break; // cumulative only grows from here, so every later token is kept
+            }
+            kept[id] = false;
+            weights[id] = 0.0;
+        }
+    }
+
+    private static List<Candidate> topCandidates(float[] logits, TokenDistribution distribution, int count) {
+        Comparator<Integer> byRank = Comparator
+                .<Integer>comparingDouble(id -> -distribution.probability(id))
+                .thenComparingDouble(id -> -logits[id])
+                .thenComparingInt(id -> id);
+        // Insertion into a small sorted list: O(V * count) with count ~ 10, cheaper than sorting V ids.
+        List<Integer> best = new ArrayList<>(count + 1);
+        for (int id = 0; id < logits.length; id++) {
+            if (best.size() == count && byRank.compare(id, best.get(count - 1)) >= 0) {
+                continue;
+            }
+            int at = best.size();
+            while (at > 0 && byRank.compare(id, best.get(at - 1)) < 0) {
+                at--;
+            }
+            best.add(at, id);
+            if (best.size() > count) {
+                best.remove(count);
+            }
+        }
+        List<Candidate> candidates = new ArrayList<>(best.size());
+        for (int id : best) {
+            candidates.add(new Candidate(id, logits[id], distribution.probability(id), distribution.isKept(id)));
+        }
+        return candidates;
+    }
+
+    // ---- validation --------------------------------------------------------------------------------
+
+    private static void validate(float[] logits, double temperature, int topK, double topP) {
+        if (logits == null || logits.length == 0) {
+            throw new IllegalArgumentException("logits must hold at least one token");
+        }
+        for (int id = 0; id < logits.length; id++) {
+            if (!Float.isFinite(logits[id])) {
+                throw new IllegalArgumentException("logit for token " + id + " is " + logits[id]
+                        + "; logits must be finite");
+            }
+        }
+        if (!(temperature >= 0) || !Double.isFinite(temperature)) {
+            throw new IllegalArgumentException(
+                    "temperature must be a finite number >= 0 (0 = greedy), got " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must be >= 0 (0 = off), got " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1] (1.0 = off), got " + topP);
+        }
+    }
+
+    static void requireUniform(double u) {
+        if (!(u >= 0 && u < 1)) {
+            throw new IllegalArgumentException("u must be a uniform draw in [0, 1), got " + u);
+        }
+    }
+}
