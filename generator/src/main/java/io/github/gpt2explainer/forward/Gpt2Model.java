@@ -17,7 +17,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The GPT-2 forward pass on DJL NDArrays (float32, PyTorch engine), with opt-in capture of every
@@ -370,14 +372,14 @@ public final class Gpt2Model implements AutoCloseable {
         private final CaptureSpec spec;
         private final long[][] ids;
         private final int startPosition;
-        private final List<java.util.Map<String, CapturedTensor>> rows = new ArrayList<>();
+        private final List<Map<String, CapturedTensor>> rows = new ArrayList<>();
 
         Recorder(CaptureSpec spec, long[][] ids, int startPosition) {
             this.spec = spec;
             this.ids = ids;
             this.startPosition = startPosition;
             for (int i = 0; i < ids.length; i++) {
-                rows.add(new java.util.LinkedHashMap<>());
+                rows.add(new LinkedHashMap<>());
             }
         }
 

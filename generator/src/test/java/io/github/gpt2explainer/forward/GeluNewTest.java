@@ -3,8 +3,16 @@ package io.github.gpt2explainer.forward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
 import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
@@ -35,15 +43,15 @@ class GeluNewTest {
     void theModelsMlpUsesGeluNew() {
         // Inflated c_fc weights push pre-activations into |x| ~ 1..3, where the two GELUs differ most.
         Gpt2Config config = new Gpt2Config(50257, 16, 32, 1, 4, 1e-5);
-        var base = TestCheckpoints.random(config, 40);
-        var parameters = new java.util.TreeMap<>(base.parameters());
-        var fc = parameters.get("h.0.mlp.c_fc.weight");
-        var scaled = java.nio.ByteBuffer.allocateDirect((int) fc.size() * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        Checkpoint base = TestCheckpoints.random(config, 40);
+        SortedMap<String, FloatTensor> parameters = new TreeMap<>(base.parameters());
+        FloatTensor fc = parameters.get("h.0.mlp.c_fc.weight");
+        FloatBuffer scaled = ByteBuffer.allocateDirect((int) fc.size() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         for (int i = 0; i < fc.size(); i++) {
             scaled.put(i, fc.data().get(i) * 50);
         }
-        parameters.put(fc.name(), new io.github.gpt2explainer.model.FloatTensor(fc.name(), fc.shape(), scaled));
-        var checkpoint = new io.github.gpt2explainer.model.Checkpoint("inflated", config, parameters);
+        parameters.put(fc.name(), new FloatTensor(fc.name(), fc.shape(), scaled));
+        Checkpoint checkpoint = new Checkpoint("inflated", config, parameters);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
             ForwardTrace trace = model.forward(new long[] {1, 2, 3, 4}, CaptureSpec.of(TraceKind.MLP_FC, TraceKind.MLP_GELU)).trace();

@@ -2,6 +2,7 @@ package io.github.gpt2explainer.forward;
 
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.model.Gpt2Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 /** Every captured intermediate of the DJL pass against the double-precision oracle. */
 class Gpt2ModelFidelityTest {
@@ -86,7 +88,7 @@ class Gpt2ModelFidelityTest {
                         }
                         rowSum += softmax.at(head, query, key);
                     }
-                    assertThat(rowSum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                    assertThat(rowSum).isCloseTo(1.0, offset(1e-5));
                 }
             }
         }
@@ -99,7 +101,7 @@ class Gpt2ModelFidelityTest {
         Gpt2Config wider = new Gpt2Config(config.vocabSize(), config.contextLength(), 64, config.layers(), 4, 1e-5);
         Checkpoint mismatched = new Checkpoint("mismatch.safetensors", wider, good.parameters());
         assertThatThrownBy(() -> Gpt2Model.load(mismatched, manager))
-                .isInstanceOf(io.github.gpt2explainer.model.CheckpointException.class)
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("mismatch.safetensors")
                 .hasMessageContaining("wte.weight")
                 .hasMessageContaining("[50257, 32]")
