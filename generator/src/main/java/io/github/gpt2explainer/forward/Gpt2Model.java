@@ -1,0 +1,424 @@
+package io.github.gpt2explainer.forward;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.CheckpointException;
+import io.github.gpt2explainer.model.FloatTensor;
+import io.github.gpt2explainer.model.Gpt2Config;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GPT-2 forward pass on DJL NDArrays (float32, PyTorch engine), with opt-in capture of every
+ * intermediate and incremental decoding through a {@link KvCache}.
+ *
+ * <p>Shapes in comments: N sequences in a batch (1 unless {@link #decodeBatch} is used), T new tokens
+ * in this step, P cached positions before it, S = P + T keys, E width, H heads, D = E / H, V vocabulary.
+ *
+ * <p>Native memory: parameters live in this model's scope for its whole life; every step's
+ * intermediates live in a scope closed when the step ends (each block's in a narrower one closed when
+ * the block ends); only the KV cache arrays survive a step, in their cache's scope. Captured tensors
+ * are copied into Java arrays before their scope closes.
+ *
+ * <p>Attention masking: a query may not see later keys; the masked scores hold {@code -Infinity}
+ * (as PyTorch's {@code masked_fill(mask, float('-inf'))}) so softmax gives exactly 0 there, and the
+ * {@code attn.masked} trace shows {@code -Infinity} at those entries.
+ *
+ * <p>Not thread-safe: run steps from one thread at a time.
+ */
+public final class Gpt2Model implements AutoCloseable {
+
+    private final Gpt2Config config;
+    private final NDManager manager;
+    private final NDArray wte;        // [V, E]
+    private final NDArray wpe;        // [C, E]
+    private final Block[] blocks;
+    private final NDArray lnFWeight;  // [E]
+    private final NDArray lnFBias;    // [E]
+    private final NDArray lmHeadT;    // [E, V]: lm_head.weight transposed once at load
+    private final NDArray causalBias; // [C, C]: 0 where key <= query, -inf where the key is in the future
+    private final float attentionScale;
+    private final Shape normalizedShape;
+
+    /** The parameters of one transformer block, named as in the checkpoint. Conv1D weights are [in, out]. */
+    private record Block(NDArray ln1Weight, NDArray ln1Bias,   // [E], [E]
+                         NDArray cAttnWeight, NDArray cAttnBias, // [E, 3E], [3E]
+                         NDArray cProjWeight, NDArray cProjBias, // [E, E], [E]
+                         NDArray ln2Weight, NDArray ln2Bias,   // [E], [E]
+                         NDArray cFcWeight, NDArray cFcBias,   // [E, 4E], [4E]
+                         NDArray mlpProjWeight, NDArray mlpProjBias) { // [4E, E], [E]
+    }
+
+    private Gpt2Model(Checkpoint checkpoint, NDManager parent) {
+        this.config = checkpoint.config();
+        this.manager = parent.newSubManager();
+        try {
+            int e = config.width();
+            int v = config.vocabSize();
+            int c = config.contextLength();
+            int m = config.mlpWidth();
+            wte = upload(checkpoint, "wte.weight", v, e);
+            wpe = upload(checkpoint, "wpe.weight", c, e);
+            blocks = new Block[config.layers()];
+            for (int l = 0; l < blocks.length; l++) {
+                String p = "h." + l + ".";
+                blocks[l] = new Block(
+                        upload(checkpoint, p + "ln_1.weight", e), upload(checkpoint, p + "ln_1.bias", e),
+                        upload(checkpoint, p + "attn.c_attn.weight", e, 3 * e), upload(checkpoint, p + "attn.c_attn.bias", 3 * e),
+                        upload(checkpoint, p + "attn.c_proj.weight", e, e), upload(checkpoint, p + "attn.c_proj.bias", e),
+                        upload(checkpoint, p + "ln_2.weight", e), upload(checkpoint, p + "ln_2.bias", e),
+                        upload(checkpoint, p + "mlp.c_fc.weight", e, m), upload(checkpoint, p + "mlp.c_fc.bias", m),
+                        upload(checkpoint, p + "mlp.c_proj.weight", m, e), upload(checkpoint, p + "mlp.c_proj.bias", e));
+            }
+            lnFWeight = upload(checkpoint, "ln_f.weight", e);
+            lnFBias = upload(checkpoint, "ln_f.bias", e);
+            lmHeadT = uploadTransposed(checkpoint, "lm_head.weight", v, e);
+            causalBias = manager.create(causalBiasTable(c), new Shape(c, c));
+            attentionScale = (float) Math.sqrt(config.headDim());
+            normalizedShape = new Shape(e);
+        } catch (RuntimeException ex) {
+            manager.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Uploads every parameter of {@code checkpoint} once into native float32 arrays under
+     * {@code manager} (a PyTorch-engine manager). Closing the model frees them, and its caches.
+     *
+     * @throws CheckpointException when a tensor is missing or has the wrong shape for the config
+     */
+    public static Gpt2Model load(Checkpoint checkpoint, NDManager manager) {
+        return new Gpt2Model(checkpoint, manager);
+    }
+
+    public Gpt2Config config() {
+        return config;
+    }
+
+    /** An empty single-sequence cache, to be filled by {@link #prefill}. */
+    public KvCache newCache() {
+        requireOpen();
+        return new KvCache(this, manager, 1, config.layers());
+    }
+
+    /** Runs {@code ids} through the model without keeping a cache: positions 0 .. T-1. */
+    public StepResult forward(long[] ids, CaptureSpec capture) {
+        try (KvCache scratch = newCache()) {
+            return prefill(scratch, ids, capture);
+        }
+    }
+
+    /** Appends {@code ids} (one or more tokens) to a single-sequence cache and returns the step's result. */
+    public StepResult prefill(KvCache cache, long[] ids, CaptureSpec capture) {
+        requireBatch(cache, 1);
+        return step(cache, new long[][] {ids}, capture).get(0);
+    }
+
+    /** Appends one token to a single-sequence cache: the trace holds that position's rows and its attention over all S keys. */
+    public StepResult decode(KvCache cache, long nextId, CaptureSpec capture) {
+        requireBatch(cache, 1);
+        return step(cache, new long[][] {{nextId}}, capture).get(0);
+    }
+
+    /** Appends one token to each sequence of a batched cache (see {@link KvCache#repeat}); one result per row. */
+    public List<StepResult> decodeBatch(KvCache cache, long[] nextIds, CaptureSpec capture) {
+        requireBatch(cache, nextIds.length);
+        long[][] ids = new long[nextIds.length][];
+        for (int i = 0; i < nextIds.length; i++) {
+            ids[i] = new long[] {nextIds[i]};
+        }
+        return step(cache, ids, capture);
+    }
+
+    /**
+     * The general step: appends {@code ids[i]} (all of equal length T) to row i of the cache.
+     * The cache is changed only when the whole step succeeds.
+     */
+    public List<StepResult> step(KvCache cache, long[][] ids, CaptureSpec capture) {
+        requireOpen();
+        if (cache.owner() != this) {
+            throw new IllegalArgumentException("the KV cache belongs to another model");
+        }
+        cache.requireOpen();
+        int n = ids.length;
+        requireBatch(cache, n);
+        int t = validateIds(ids);
+        int past = cache.length();
+        int total = past + t;
+        if (total > config.contextLength()) {
+            throw new IllegalArgumentException("context limit exceeded: " + past + " cached + " + t
+                    + " new tokens = " + total + " positions, but the model's context limit (n_positions) is "
+                    + config.contextLength());
+        }
+        Recorder rec = new Recorder(capture, ids, past);
+        NDArray[] newKeys = new NDArray[blocks.length];
+        NDArray[] newValues = new NDArray[blocks.length];
+        try (NDManager step = manager.newSubManager()) {
+            NDArray idArray = step.create(flatten(ids), new Shape(n, t));              // [N, T] int64
+            NDArray tokenEmb = wte.get(step, new NDIndex("{}", idArray));             // [N, T, E]
+            NDArray positionEmb = wpe.get(step, new NDIndex("{}:{}", past, total));    // [T, E]
+            NDArray x = tokenEmb.add(positionEmb);                                    // [N, T, E]
+            rec.batched(TraceKind.EMBED_TOKEN, -1, tokenEmb);
+            rec.shared(TraceKind.EMBED_POSITION, positionEmb);
+            rec.batched(TraceKind.EMBED_SUM, -1, x);
+
+            for (int l = 0; l < blocks.length; l++) {
+                x = block(l, x, cache, step, rec, newKeys, newValues);               // [N, T, E]
+            }
+
+            // Only the last position's logits are needed unless the caller records them all.
+            boolean allPositions = capture.captures(TraceKind.LN_F_OUT) || capture.captures(TraceKind.LOGITS);
+            NDArray finalInput = allPositions ? x : x.get(new NDIndex(":, {}:", t - 1)); // [N, T or 1, E]
+            NDArray lnF = layerNorm(finalInput, lnFWeight, lnFBias);                  // [N, T or 1, E]
+            NDArray logits = lnF.matMul(lmHeadT);                                     // [N, T or 1, V]
+            rec.batched(TraceKind.LN_F_OUT, -1, lnF);
+            rec.batched(TraceKind.LOGITS, -1, logits);
+            NDArray last = logits.get(new NDIndex(":, -1, :"));                       // [N, V]
+            float[] lastLogits = last.toFloatArray();
+
+            cache.commit(newKeys, newValues, t);
+            return rec.results(lastLogits, config.vocabSize());
+        }
+    }
+
+    /** One transformer block; its intermediates are freed when it returns, except its output and the new K/V. */
+    private NDArray block(int l, NDArray x, KvCache cache, NDManager step, Recorder rec,
+                          NDArray[] newKeys, NDArray[] newValues) {
+        Block b = blocks[l];
+        long n = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        try (NDManager scope = step.newSubManager()) {
+            x.attach(scope); // the block input dies with the block; results of ops on it land in this scope
+            NDArray ln1 = layerNorm(x, b.ln1Weight, b.ln1Bias);                       // [N, T, E]
+            NDArray qkv = ln1.matMul(b.cAttnWeight).add(b.cAttnBias);                 // [N, T, 3E]
+            NDList split = qkv.split(3, 2);                                           // 3 x [N, T, E]
+            NDArray q = toHeads(split.get(0), n, t);                                  // [N, H, T, D]
+            NDArray k = toHeads(split.get(1), n, t);                                  // [N, H, T, D]
+            NDArray v = toHeads(split.get(2), n, t);                                  // [N, H, T, D]
+            NDArray keys = cache.length() == 0 ? k : concatInto(scope, cache.keys(l), k);   // [N, H, S, D]
+            NDArray values = cache.length() == 0 ? v : concatInto(scope, cache.values(l), v); // [N, H, S, D]
+            NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                    // [N, H, T, S]
+            NDArray scaled = scores.div(attentionScale);                              // [N, H, T, S]
+            NDArray masked = t == 1 ? scaled                                          // one new query sees every key
+                    : scaled.add(causalBias.get(scope, new NDIndex("{}:{}, :{}",
+                            cache.length(), cache.length() + t, cache.length() + t))); // [N, H, T, S]
+            NDArray softmax = masked.softmax(3);                                      // [N, H, T, S]
+            NDArray heads = softmax.matMul(values);                                   // [N, H, T, D]
+            NDArray merged = heads.transpose(0, 2, 1, 3).reshape(n, t, config.width()); // [N, T, E]
+            NDArray attnProj = merged.matMul(b.cProjWeight).add(b.cProjBias);         // [N, T, E]
+            NDArray residMid = x.add(attnProj);                                       // [N, T, E]
+            NDArray ln2 = layerNorm(residMid, b.ln2Weight, b.ln2Bias);                // [N, T, E]
+            NDArray fc = ln2.matMul(b.cFcWeight).add(b.cFcBias);                      // [N, T, 4E]
+            NDArray gelu = geluNew(fc);                                               // [N, T, 4E]
+            NDArray mlpProj = gelu.matMul(b.mlpProjWeight).add(b.mlpProjBias);        // [N, T, E]
+            NDArray residPost = residMid.add(mlpProj);                                // [N, T, E]
+
+            rec.batched(TraceKind.LN_1_OUT, l, ln1);
+            rec.batched(TraceKind.ATTN_Q, l, q);
+            rec.batched(TraceKind.ATTN_K, l, k);
+            rec.batched(TraceKind.ATTN_V, l, v);
+            rec.batched(TraceKind.ATTN_SCORES, l, scores);
+            rec.batched(TraceKind.ATTN_SCALED, l, scaled);
+            rec.batched(TraceKind.ATTN_MASKED, l, masked);
+            rec.batched(TraceKind.ATTN_SOFTMAX, l, softmax);
+            rec.batched(TraceKind.ATTN_HEADS, l, heads);
+            rec.batched(TraceKind.ATTN_PROJ, l, attnProj);
+            rec.batched(TraceKind.RESID_MID, l, residMid);
+            rec.batched(TraceKind.LN_2_OUT, l, ln2);
+            rec.batched(TraceKind.MLP_FC, l, fc);
+            rec.batched(TraceKind.MLP_GELU, l, gelu);
+            rec.batched(TraceKind.MLP_PROJ, l, mlpProj);
+            rec.batched(TraceKind.RESID_POST, l, residPost);
+
+            newKeys[l] = keys;
+            newValues[l] = values;
+            keys.attach(step);   // survive the block; the cache adopts them when the step succeeds
+            values.attach(step);
+            residPost.attach(step);
+            return residPost;
+        }
+    }
+
+    /** [N, T, E] -> [N, H, T, D], a view. */
+    private NDArray toHeads(NDArray x, long n, long t) {
+        return x.reshape(n, t, config.heads(), config.headDim()).transpose(0, 2, 1, 3);
+    }
+
+    /** Concatenates along the position axis; the result belongs to {@code scope}, not to the cache. */
+    private static NDArray concatInto(NDManager scope, NDArray cached, NDArray fresh) {
+        NDArray joined = cached.concat(fresh, 2); // [N, H, P + T, D]
+        joined.attach(scope);
+        return joined;
+    }
+
+    /** Layer norm over the last axis: biased variance, eps from the config, then * weight + bias. */
+    private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+        return LayerNorm.layerNorm(x, normalizedShape, weight, bias, (float) config.layerNormEpsilon()).head();
+    }
+
+    /**
+     * GPT-2's "gelu_new", the tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+     * Not DJL's {@code Activation.gelu}, which is the exact erf form and differs in the 4th decimal.
+     */
+    public static NDArray geluNew(NDArray x) {
+        float sqrtTwoOverPi = (float) Math.sqrt(2.0 / Math.PI);
+        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul(sqrtTwoOverPi);
+        return inner.tanh().add(1f).mul(x).mul(0.5f);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    NDManager manager() {
+        requireOpen();
+        return manager;
+    }
+
+    private void requireOpen() {
+        if (!manager.isOpen()) {
+            throw new IllegalStateException("this model is closed");
+        }
+    }
+
+    private static void requireBatch(KvCache cache, int n) {
+        if (cache.batchSize() != n) {
+            throw new IllegalArgumentException("the KV cache holds " + cache.batchSize()
+                    + " sequence(s) but " + n + " were given");
+        }
+    }
+
+    private int validateIds(long[][] ids) {
+        if (ids.length == 0 || ids[0].length == 0) {
+            throw new IllegalArgumentException("a step needs at least one token");
+        }
+        int t = ids[0].length;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i].length != t) {
+                throw new IllegalArgumentException("all sequences of a batch step need the same length: row 0 has "
+                        + t + " tokens, row " + i + " has " + ids[i].length);
+            }
+            for (int j = 0; j < t; j++) {
+                if (ids[i][j] < 0 || ids[i][j] >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + ids[i][j] + " (row " + i + ", index " + j
+                            + ") is outside the vocabulary [0, " + config.vocabSize() + ")");
+                }
+            }
+        }
+        return t;
+    }
+
+    private static long[] flatten(long[][] ids) {
+        return Arrays.stream(ids).flatMapToLong(Arrays::stream).toArray();
+    }
+
+    private static float[] causalBiasTable(int c) {
+        float[] table = new float[c * c];
+        for (int query = 0; query < c; query++) {
+            Arrays.fill(table, query * c + query + 1, (query + 1) * c, Float.NEGATIVE_INFINITY);
+        }
+        return table;
+    }
+
+    private NDArray upload(Checkpoint checkpoint, String name, long... expectedShape) {
+        FloatTensor tensor = checked(checkpoint, name, expectedShape);
+        // Direct buffers are copied once into native memory; DJL keeps the copy alive with the array.
+        return manager.create(tensor.view(), new Shape(expectedShape), DataType.FLOAT32);
+    }
+
+    /** Uploads a [rows, cols] tensor as [cols, rows] so the head's matMul reads it in row-major order. */
+    private NDArray uploadTransposed(Checkpoint checkpoint, String name, int rows, int cols) {
+        FloatBuffer source = checked(checkpoint, name, rows, cols).view();
+        ByteBuffer target = ByteBuffer.allocateDirect(Math.multiplyExact(rows * cols, Float.BYTES))
+                .order(ByteOrder.nativeOrder());
+        FloatBuffer out = target.asFloatBuffer();
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            source.get(row);
+            for (int c = 0; c < cols; c++) {
+                out.put(c * rows + r, row[c]);
+            }
+        }
+        return manager.create(target, new Shape(cols, rows), DataType.FLOAT32);
+    }
+
+    private static FloatTensor checked(Checkpoint checkpoint, String name, long... expectedShape) {
+        FloatTensor tensor = checkpoint.tensor(name);
+        if (!Arrays.equals(tensor.shape(), expectedShape)) {
+            throw new CheckpointException(checkpoint.source() + ": tensor " + name + " has shape "
+                    + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(expectedShape)
+                    + " for " + checkpoint.config());
+        }
+        return tensor;
+    }
+
+    /** Copies the recorded tensors of a step into per-sequence Java arrays, keyed by trace name. */
+    private final class Recorder {
+        private final CaptureSpec spec;
+        private final long[][] ids;
+        private final int startPosition;
+        private final List<Map<String, CapturedTensor>> rows = new ArrayList<>();
+
+        Recorder(CaptureSpec spec, long[][] ids, int startPosition) {
+            this.spec = spec;
+            this.ids = ids;
+            this.startPosition = startPosition;
+            for (int i = 0; i < ids.length; i++) {
+                rows.add(new LinkedHashMap<>());
+            }
+        }
+
+        /** An array with a leading batch axis [N, ...]: row i gets the slice [...]. */
+        void batched(TraceKind kind, int layer, NDArray array) {
+            if (!spec.captures(kind, layer)) {
+                return;
+            }
+            String name = TraceNames.name(kind, layer);
+            long[] shape = array.getShape().getShape();
+            long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
+            float[] all = array.toFloatArray();
+            int rowSize = all.length / ids.length;
+            for (int i = 0; i < ids.length; i++) {
+                float[] data = ids.length == 1 ? all : Arrays.copyOfRange(all, i * rowSize, (i + 1) * rowSize);
+                rows.get(i).put(name, new CapturedTensor(name, rowShape, data));
+            }
+        }
+
+        /** An array without a batch axis, the same for every row. */
+        void shared(TraceKind kind, NDArray array) {
+            if (!spec.captures(kind)) {
+                return;
+            }
+            String name = TraceNames.of(kind);
+            long[] shape = array.getShape().getShape();
+            float[] data = array.toFloatArray();
+            for (int i = 0; i < ids.length; i++) {
+                rows.get(i).put(name, new CapturedTensor(name, shape, i == 0 ? data : data.clone()));
+            }
+        }
+
+        List<StepResult> results(float[] lastLogits, int vocab) {
+            List<StepResult> results = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                float[] logits = Arrays.copyOfRange(lastLogits, i * vocab, (i + 1) * vocab);
+                results.add(new StepResult(logits, new ForwardTrace(ids[i], startPosition, rows.get(i))));
+            }
+            return List.copyOf(results);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.gpt2explainer.forward;
+
+import ai.djl.ndarray.NDManager;
+import io.github.gpt2explainer.model.Gpt2Config;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Capture is opt-in: nothing recorded by default, exactly the selected kinds and layers otherwise. */
+class CaptureSpecTest {
+
+    private static final Gpt2Config CONFIG = new Gpt2Config(50257, 64, 32, 3, 4, 1e-5);
+    private static NDManager manager;
+    private static Gpt2Model model;
+    private static final long[] TOKENS = TestCheckpoints.randomTokens(CONFIG, 9, 31);
+
+    @BeforeAll
+    static void load() {
+        manager = NDManager.newBaseManager("PyTorch");
+        model = Gpt2Model.load(TestCheckpoints.random(CONFIG, 30), manager);
+    }
+
+    @AfterAll
+    static void release() {
+        model.close();
+        manager.close();
+    }
+
+    @Test
+    void noneRecordsNothingButReturnsTheSameLastLogits() {
+        StepResult fast = model.forward(TOKENS, CaptureSpec.none());
+        StepResult full = model.forward(TOKENS, CaptureSpec.all());
+        assertThat(fast.trace().isEmpty()).isTrue();
+        assertThat(fast.trace().tokens()).isEqualTo(TOKENS);
+        assertThat(fast.lastLogits()).hasSize(CONFIG.vocabSize());
+        TensorComparison.assertClose("last logits", new long[] {CONFIG.vocabSize()}, fast.lastLogits(),
+                new long[] {CONFIG.vocabSize()}, full.lastLogits(), 1e-5);
+        assertThatThrownBy(() -> fast.trace().get("logits"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no tensor logits")
+                .hasMessageContaining("recorded: nothing");
+    }
+
+    @Test
+    void aSubsetRecordsExactlyThatSubsetInEveryLayer() {
+        CaptureSpec spec = CaptureSpec.of(TraceKind.ATTN_SOFTMAX, TraceKind.EMBED_SUM, TraceKind.LOGITS);
+        ForwardTrace trace = model.forward(TOKENS, spec).trace();
+        assertThat(trace.names()).containsExactly("embed.sum", "h.0.attn.softmax", "h.1.attn.softmax",
+                "h.2.attn.softmax", "logits");
+        assertThat(trace.get("logits").shape()).containsExactly(TOKENS.length, CONFIG.vocabSize());
+        assertThat(trace.get("h.2.attn.softmax").shape()).containsExactly(CONFIG.heads(), TOKENS.length, TOKENS.length);
+    }
+
+    @Test
+    void aLayerFilterLimitsPerLayerKindsOnly() {
+        CaptureSpec spec = CaptureSpec.of(EnumSet.of(TraceKind.RESID_POST, TraceKind.LN_F_OUT)).onlyLayers(1);
+        ForwardTrace trace = model.forward(TOKENS, spec).trace();
+        assertThat(trace.names()).containsExactly("h.1.resid_post", "ln_f.out");
+
+        ForwardTrace all = model.forward(TOKENS, CaptureSpec.all()).trace();
+        assertThat(trace.get("h.1.resid_post").data()).containsExactly(all.get("h.1.resid_post").data());
+    }
+
+    @Test
+    void namesAreSpelledInOnePlace() {
+        assertThat(TraceNames.of(2, TraceKind.ATTN_SOFTMAX)).isEqualTo("h.2.attn.softmax");
+        assertThat(TraceNames.of(TraceKind.EMBED_POSITION)).isEqualTo("embed.position");
+        assertThat(TraceNames.all(1)).containsExactly("embed.token", "embed.position", "embed.sum",
+                "h.0.ln_1.out", "h.0.attn.q", "h.0.attn.k", "h.0.attn.v", "h.0.attn.scores", "h.0.attn.scaled",
+                "h.0.attn.masked", "h.0.attn.softmax", "h.0.attn.heads", "h.0.attn.proj", "h.0.resid_mid",
+                "h.0.ln_2.out", "h.0.mlp.fc", "h.0.mlp.gelu", "h.0.mlp.proj", "h.0.resid_post",
+                "ln_f.out", "logits");
+        assertThatThrownBy(() -> TraceNames.of(TraceKind.ATTN_Q)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TraceNames.of(0, TraceKind.LOGITS)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

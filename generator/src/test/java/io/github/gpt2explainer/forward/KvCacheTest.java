@@ -1,0 +1,212 @@
+package io.github.gpt2explainer.forward;
+
+import ai.djl.ndarray.NDManager;
+import io.github.gpt2explainer.model.Gpt2Config;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Incremental decoding must reproduce the full pass: same logits, same attention rows. */
+class KvCacheTest {
+
+    private static final double TOLERANCE = 1e-4;
+    private static final Gpt2Config CONFIG = new Gpt2Config(50257, 64, 48, 3, 4, 1e-5);
+    private static NDManager manager;
+    private static Gpt2Model model;
+
+    @BeforeAll
+    static void load() {
+        manager = NDManager.newBaseManager("PyTorch");
+        model = Gpt2Model.load(TestCheckpoints.random(CONFIG, 21), manager);
+    }
+
+    @AfterAll
+    static void release() {
+        model.close();
+        manager.close();
+    }
+
+    @Test
+    void prefillThenDecodeEqualsTheFullPass() {
+        long[] tokens = TestCheckpoints.randomTokens(CONFIG, 20, 22);
+        int k = 7;
+        ForwardTrace full = model.forward(tokens, CaptureSpec.all()).trace();
+        int v = CONFIG.vocabSize();
+
+        try (KvCache cache = model.newCache()) {
+            StepResult prefill = model.prefill(cache, Arrays.copyOf(tokens, k), CaptureSpec.all());
+            assertThat(cache.length()).isEqualTo(k);
+            TensorComparison.assertClose("prefill logits", new long[] {k, v}, prefill.trace().get("logits").data(),
+                    new long[] {k, v}, Arrays.copyOf(full.get("logits").data(), k * v), TOLERANCE);
+
+            for (int pos = k; pos < tokens.length; pos++) {
+                StepResult step = model.decode(cache, tokens[pos], CaptureSpec.all());
+                ForwardTrace trace = step.trace();
+                assertThat(trace.startPosition()).isEqualTo(pos);
+                assertThat(trace.tokens()).containsExactly(tokens[pos]);
+                assertThat(step.lastPosition()).isEqualTo(pos);
+                assertThat(cache.length()).isEqualTo(pos + 1);
+
+                float[] expectedLogits = Arrays.copyOfRange(full.get("logits").data(), pos * v, (pos + 1) * v);
+                TensorComparison.assertClose("logits at " + pos, new long[] {v}, step.lastLogits(),
+                        new long[] {v}, expectedLogits, TOLERANCE);
+                for (int l = 0; l < CONFIG.layers(); l++) {
+                    for (TraceKind kind : new TraceKind[] {TraceKind.ATTN_SOFTMAX, TraceKind.ATTN_MASKED, TraceKind.ATTN_SCORES}) {
+                        CapturedTensor row = trace.get(kind, l);
+                        assertThat(row.shape()).containsExactly(CONFIG.heads(), 1, pos + 1);
+                        TensorComparison.assertClose(row.name() + " at " + pos, row.shape(), row.data(),
+                                row.shape(), attentionRow(full.get(kind, l), pos), TOLERANCE);
+                    }
+                    CapturedTensor residual = trace.get(TraceKind.RESID_POST, l);
+                    assertThat(residual.shape()).containsExactly(1, CONFIG.width());
+                    TensorComparison.assertClose(residual.name() + " at " + pos, residual.shape(), residual.data(),
+                            residual.shape(), row(full.get(TraceKind.RESID_POST, l), pos), TOLERANCE);
+                    CapturedTensor key = trace.get(TraceKind.ATTN_K, l);
+                    assertThat(key.shape()).containsExactly(CONFIG.heads(), 1, CONFIG.headDim());
+                }
+                assertThat(trace.get("embed.position").shape()).containsExactly(1, CONFIG.width());
+            }
+        }
+    }
+
+    @Test
+    void aMultiTokenStepAfterAPrefillAlsoMatches() {
+        long[] tokens = TestCheckpoints.randomTokens(CONFIG, 12, 23);
+        StepResult full = model.forward(tokens, CaptureSpec.none());
+        try (KvCache cache = model.newCache()) {
+            model.prefill(cache, Arrays.copyOf(tokens, 5), CaptureSpec.none());
+            StepResult rest = model.prefill(cache, Arrays.copyOfRange(tokens, 5, 12), CaptureSpec.of(TraceKind.ATTN_SOFTMAX));
+            assertThat(rest.trace().get("h.0.attn.softmax").shape()).containsExactly(CONFIG.heads(), 7, 12);
+            assertThat(rest.trace().get("h.0.attn.softmax").at(0, 0, 6)).isEqualTo(0f); // position 5 cannot see 6
+            assertThat(rest.trace().get("h.0.attn.softmax").at(0, 0, 5)).isPositive();
+            TensorComparison.assertClose("logits", new long[] {CONFIG.vocabSize()}, rest.lastLogits(),
+                    new long[] {CONFIG.vocabSize()}, full.lastLogits(), TOLERANCE);
+        }
+    }
+
+    @Test
+    void aForkedCacheAdvancesIndependently() {
+        long[] prompt = TestCheckpoints.randomTokens(CONFIG, 6, 24);
+        try (KvCache original = model.newCache()) {
+            model.prefill(original, prompt, CaptureSpec.none());
+            try (KvCache fork = original.fork()) {
+                StepResult a = model.decode(fork, 100, CaptureSpec.none());
+                StepResult b = model.decode(original, 200, CaptureSpec.none());
+                assertThat(fork.length()).isEqualTo(7);
+                assertThat(original.length()).isEqualTo(7);
+
+                StepResult expectedA = model.forward(append(prompt, 100), CaptureSpec.none());
+                StepResult expectedB = model.forward(append(prompt, 200), CaptureSpec.none());
+                TensorComparison.assertClose("fork", shapeV(), a.lastLogits(), shapeV(), expectedA.lastLogits(), TOLERANCE);
+                TensorComparison.assertClose("original", shapeV(), b.lastLogits(), shapeV(), expectedB.lastLogits(), TOLERANCE);
+                assertThat(a.lastLogits()).isNotEqualTo(b.lastLogits());
+            }
+        }
+    }
+
+    @Test
+    void batchedDecodingMatchesSequentialDecoding() {
+        long[] prompt = TestCheckpoints.randomTokens(CONFIG, 5, 25);
+        long[][] continuations = {{11, 12, 13}, {21, 22, 23}, {31, 32, 33}};
+        int n = continuations.length;
+
+        List<List<StepResult>> sequential = new ArrayList<>();
+        try (KvCache single = model.newCache()) {
+            model.prefill(single, prompt, CaptureSpec.none());
+            for (long[] continuation : continuations) {
+                List<StepResult> steps = new ArrayList<>();
+                try (KvCache own = single.fork()) {
+                    for (long id : continuation) {
+                        steps.add(model.decode(own, id, CaptureSpec.all()));
+                    }
+                }
+                sequential.add(steps);
+            }
+            try (KvCache batch = single.repeat(n)) {
+                assertThat(batch.batchSize()).isEqualTo(n);
+                for (int step = 0; step < 3; step++) {
+                    long[] next = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        next[i] = continuations[i][step];
+                    }
+                    List<StepResult> results = model.decodeBatch(batch, next, CaptureSpec.all());
+                    assertThat(results).hasSize(n);
+                    for (int i = 0; i < n; i++) {
+                        StepResult expected = sequential.get(i).get(step);
+                        StepResult actual = results.get(i);
+                        assertThat(actual.trace().tokens()).containsExactly(next[i]);
+                        TensorComparison.assertClose("row " + i + " step " + step, shapeV(), actual.lastLogits(),
+                                shapeV(), expected.lastLogits(), TOLERANCE);
+                        for (String name : TraceNames.all(CONFIG.layers())) {
+                            TensorComparison.assertClose(name + " row " + i, actual.trace().get(name),
+                                    expected.trace().get(name), TOLERANCE);
+                        }
+                    }
+                }
+                try (KvCache second = batch.row(1)) {
+                    StepResult fromRow = model.decode(second, 5, CaptureSpec.none());
+                    StepResult expected = model.forward(append(append(prompt, continuations[1]), 5), CaptureSpec.none());
+                    TensorComparison.assertClose("row(1)", shapeV(), fromRow.lastLogits(), shapeV(), expected.lastLogits(), TOLERANCE);
+                }
+            }
+        }
+    }
+
+    @Test
+    void misuseIsRejectedWithoutChangingTheCache() {
+        try (KvCache cache = model.newCache()) {
+            model.prefill(cache, new long[] {1, 2, 3}, CaptureSpec.none());
+            assertThatThrownBy(() -> model.decode(cache, CONFIG.vocabSize(), CaptureSpec.none()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("token id 50257")
+                    .hasMessageContaining("[0, 50257)");
+            assertThatThrownBy(() -> model.decode(cache, -1, CaptureSpec.none()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> model.prefill(cache, new long[0], CaptureSpec.none()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at least one token");
+            assertThatThrownBy(() -> model.decodeBatch(cache, new long[] {1, 2}, CaptureSpec.none()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("holds 1 sequence");
+            assertThat(cache.length()).isEqualTo(3);
+        }
+        KvCache closed = model.newCache();
+        closed.close();
+        assertThatThrownBy(() -> model.decode(closed, 1, CaptureSpec.none()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    private static long[] shapeV() {
+        return new long[] {CONFIG.vocabSize()};
+    }
+
+    private static long[] append(long[] ids, long... more) {
+        long[] all = Arrays.copyOf(ids, ids.length + more.length);
+        System.arraycopy(more, 0, all, ids.length, more.length);
+        return all;
+    }
+
+    /** Row {@code pos} of every head of a full [H, T, T] attention tensor, cut to the first pos+1 keys: [H, 1, pos+1]. */
+    private static float[] attentionRow(CapturedTensor full, int pos) {
+        int h = (int) full.dim(0);
+        int t = (int) full.dim(1);
+        float[] out = new float[h * (pos + 1)];
+        for (int head = 0; head < h; head++) {
+            System.arraycopy(full.data(), (head * t + pos) * t, out, head * (pos + 1), pos + 1);
+        }
+        return out;
+    }
+
+    private static float[] row(CapturedTensor full, int pos) {
+        int width = (int) full.dim(1);
+        return Arrays.copyOfRange(full.data(), pos * width, (pos + 1) * width);
+    }
+}
