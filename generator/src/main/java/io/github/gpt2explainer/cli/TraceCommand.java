@@ -1,0 +1,87 @@
+package io.github.gpt2explainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.github.gpt2explainer.forward.CaptureSpec;
+import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.runs.LoadedModel;
+import io.github.gpt2explainer.trace.TraceFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "trace",
+        description = "Runs one forward pass over a prompt and writes every intermediate to a safetensors file.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ./gpt2-explainer trace --model demo --prompt \"what a beautiful day\" --out t.safetensors",
+            "  ./gpt2-explainer trace --model openai-community/gpt2 --prompt \"The Eiffel Tower is in\" --out eiffel.safetensors",
+            "",
+            "Tensor names (T tokens, E width, H heads, D = E/H, V vocabulary), all F32 except tokens (I64):",
+            "  tokens [T]; embed.token, embed.position, embed.sum [T,E];",
+            "  h.<l>.ln_1.out [T,E]; h.<l>.attn.q|k|v [H,T,D]; h.<l>.attn.scores|scaled|masked|softmax [H,T,T];",
+            "  h.<l>.attn.heads [H,T,D]; h.<l>.attn.proj, h.<l>.resid_mid, h.<l>.ln_2.out [T,E];",
+            "  h.<l>.mlp.fc, h.<l>.mlp.gelu [T,4E]; h.<l>.mlp.proj, h.<l>.resid_post [T,E]; ln_f.out [T,E]; logits [T,V].",
+            "  Masked attention entries (a key after its query) hold -Infinity."})
+final class TraceCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private RootCommand root;
+
+    @Mixin
+    private ModelOptions model;
+
+    @Option(names = "--prompt", required = true, description = "The text to run through the model.")
+    private String prompt;
+
+    @Option(names = "--out", required = true, description = "The safetensors file to write.")
+    private Path out;
+
+    @Override
+    public Integer call() {
+        Console console = root.console();
+        if (Files.isDirectory(out)) {
+            throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
+        }
+        try (LoadedModel loaded = model.load(console);
+             NDManager manager = NDManager.newBaseManager("PyTorch");
+             Gpt2Model gpt2 = Gpt2Model.load(loaded.checkpoint(), manager)) {
+            long[] ids = loaded.tokenizer().encode(prompt);
+            if (ids.length == 0) {
+                throw new InvalidInputException("--prompt is empty: it encodes to no tokens");
+            }
+            int context = loaded.checkpoint().config().contextLength();
+            if (ids.length > context) {
+                throw new InvalidInputException("--prompt is " + ids.length + " tokens long; the model's context is "
+                        + context + " tokens");
+            }
+            StepResult result = gpt2.forward(ids, CaptureSpec.all());
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("format", "gpt2-explainer trace v1");
+            metadata.put("model", loaded.info().spec());
+            if (loaded.info().commit() != null) {
+                metadata.put("commit", loaded.info().commit());
+            }
+            metadata.put("weights_sha256", loaded.info().weightsSha256());
+            metadata.put("demo", Boolean.toString(loaded.info().demo()));
+            metadata.put("prompt", prompt);
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            TraceFile.write(result.trace(), loaded.checkpoint().config().layers(), metadata, out);
+            console.info("Traced " + ids.length + " tokens through " + loaded.checkpoint().config().layers()
+                    + " layers" + (loaded.info().demo() ? " of the untrained demo model" : ""));
+            console.result(out.toString());
+            return ExitCode.OK;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
