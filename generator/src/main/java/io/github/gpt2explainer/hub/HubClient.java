@@ -48,6 +48,7 @@ final class HubClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubClient.class);
     private static final int MAX_REDIRECTS = 10;
+    private static final long FORGIVING_PROGRESS = 1 << 20;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final String USER_AGENT = "gpt2-explainer/0.1; java/" + Runtime.version().feature();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
@@ -232,11 +233,13 @@ final class HubClient {
                     try {
                         long received = fetchOnce(meta, have, incomplete, progress, repoId, revision, file);
                         if (received > 0) {
-                            failures = 0; // progress was made: a server that drops every so often still finishes
+                            failures = 0;
                         }
                     } catch (TransientFailure e) {
                         lastFailure = e.cause;
-                        if (e.received > 0) {
+                        if (e.received >= FORGIVING_PROGRESS) {
+                            // a long download that drops now and then still finishes; a server that sends a
+                            // trickle and stalls does not get endless attempts
                             failures = 0;
                         }
                         if (++failures > options.maxRetries()) {
