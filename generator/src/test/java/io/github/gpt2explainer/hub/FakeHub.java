@@ -63,6 +63,9 @@ final class FakeHub implements AutoCloseable {
     final Map<String, Long> stallBeforeBodyMillis = new ConcurrentHashMap<>();
     final Map<String, Long> slowBodyMillisPerChunk = new ConcurrentHashMap<>();
     volatile long stallHeadMillis;
+    /** When > 0, storage holds every body until the Hub has answered this many HEADs for that file (max 10 s). */
+    volatile int holdBodiesUntilHeads;
+    private final Map<String, AtomicInteger> lfsHeads = new ConcurrentHashMap<>();
 
     private final Map<String, byte[]> blobsBySha = new ConcurrentHashMap<>();
     private final HttpServer hub;
@@ -200,6 +203,10 @@ final class FakeHub implements AutoCloseable {
                 return;
             }
             if (isLfs(file)) {
+                synchronized (lfsHeads) {
+                    lfsHeads.computeIfAbsent(file, k -> new AtomicInteger()).incrementAndGet();
+                    lfsHeads.notifyAll();
+                }
                 String sha = sha256(data);
                 blobsBySha.put(sha, data);
                 exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
@@ -233,7 +240,24 @@ final class FakeHub implements AutoCloseable {
                 send(exchange, 500, null);
                 return;
             }
+            holdUntilEnoughHeads(file);
             serveBytes(exchange, file, data);
+        }
+    }
+
+    private void holdUntilEnoughHeads(String file) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        synchronized (lfsHeads) {
+            while (holdBodiesUntilHeads > 0
+                    && lfsHeads.getOrDefault(file, new AtomicInteger()).get() < holdBodiesUntilHeads
+                    && System.currentTimeMillis() < deadline) {
+                try {
+                    lfsHeads.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

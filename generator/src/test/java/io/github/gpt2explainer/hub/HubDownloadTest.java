@@ -87,7 +87,8 @@ class HubDownloadTest {
         assertThat(repoFolder.resolve(".no_exist").resolve(MAIN).resolve("generation_config.json")).exists();
         assertThat(cacheDir.resolve(".locks/models--org--tiny/" + weightsSha + ".lock")).exists();
         assertThat(incompleteFiles()).isEmpty();
-        assertThat(progress.starts).contains("model.safetensors:300000");
+        assertThat(progress.starts).contains("model.safetensors:300000",
+                "config.json:" + files.get("config.json").length);
         assertThat(progress.bytesSinceStart.get("model.safetensors")).isEqualTo(300_000L);
     }
 
@@ -256,7 +257,7 @@ class HubDownloadTest {
 
     @Test
     void twoConcurrentDownloadsOfTheSameFileFetchItOnce() throws Exception {
-        server.slowBodyMillisPerChunk.put("model.safetensors", 10L);
+        server.holdBodiesUntilHeads = 2; // the second download has its metadata while the first is in flight
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -276,6 +277,34 @@ class HubDownloadTest {
             pool.shutdownNow();
         }
         assertThat(server.count("storage", "GET", "/blobs/")).isEqualTo(1);
+        assertThat(incompleteFiles()).isEmpty();
+    }
+
+    @Test
+    void twoProcessesDownloadingTheSameFileShareOneDownloadThroughTheLockFile() throws Exception {
+        server.holdBodiesUntilHeads = 2; // the second process has its metadata while the first downloads
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> processes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        ResolveMain.class.getName(), cacheDir.toString(), server.endpoint(), REPO)
+                        .redirectErrorStream(true).redirectOutput(tmp.resolve("process-" + i + ".log").toFile()).start());
+            }
+            for (Process process : processes) {
+                assertThat(process.waitFor(25, TimeUnit.SECONDS)).as("child finished in time").isTrue();
+                assertThat(process.exitValue()).as("child exit code").isZero();
+            }
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(Files.readString(tmp.resolve("process-" + i + ".log")))
+                    .contains(cacheDir.resolve("models--org--tiny/snapshots/" + MAIN).toString());
+        }
+        assertThat(server.count("storage", "GET", "/blobs/")).isEqualTo(1);
+        Path snapshot = cacheDir.resolve("models--org--tiny/snapshots/" + MAIN);
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
         assertThat(incompleteFiles()).isEmpty();
     }
 
