@@ -43,7 +43,7 @@ final class BlobLocks {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for " + lockFile, e);
+            throw interrupted(lockFile, e);
         }
         FileChannel channel = null;
         try {
@@ -74,8 +74,13 @@ final class BlobLocks {
             closeQuietly(channel);
             local.unlock();
             Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for " + lockFile, e);
+            throw interrupted(lockFile, e);
         }
+    }
+
+    private static HubException interrupted(Path lockFile, InterruptedException e) {
+        return new HubException(HubException.Reason.NETWORK, "Interrupted while waiting for another download of"
+                + " the same file (lock " + lockFile + ")", e);
     }
 
     private static long reportWaiting(Path lockFile, long started, long nextReport) {

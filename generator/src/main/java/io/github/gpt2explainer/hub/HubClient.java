@@ -104,11 +104,12 @@ final class HubClient {
                 boolean relative = URI.create(location.strip()).getHost() == null;
                 boolean carriesMetadata = headers.firstValue("X-Repo-Commit").isPresent()
                         || headers.firstValue("X-Linked-Etag").isPresent();
-                if (relative || !carriesMetadata) {
+                if (relative || (!carriesMetadata && sameHost(target, url))) {
                     url = target; // the Hub renames repositories this way; the metadata is further on
                     continue;
                 }
-                return toMetadata(headers, target, url); // LFS file: the bytes live on the storage host
+                // another host: an LFS file whose bytes live on the storage host; the metadata is on this answer
+                return toMetadata(headers, target, url);
             }
             if (status >= 200 && status < 300) {
                 return toMetadata(headers, url, url);

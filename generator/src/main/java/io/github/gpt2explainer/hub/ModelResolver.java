@@ -107,7 +107,8 @@ public final class ModelResolver {
         if (fetchFile(context, ModelFiles.CONFIG).isEmpty()) {
             throw new ModelUnavailableException(HubException.Reason.NOT_FOUND, "Repository '" + repoId
                     + "' has no " + ModelFiles.CONFIG + " at revision '" + revision + "' ("
-                    + client.resolveUrl(repoId, revision, ModelFiles.CONFIG) + "): it is not a transformers model.");
+                    + client.resolveUrl(repoId, revision, ModelFiles.CONFIG) + "). Check the repository id and"
+                    + " revision: a GPT-2 checkpoint needs config.json next to its weights.");
         }
         List<String> weights = fetchWeights(context);
         List<String> missing = new ArrayList<>();
