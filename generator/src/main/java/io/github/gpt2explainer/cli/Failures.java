@@ -1,6 +1,9 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
+import io.github.gpt2explainer.runs.PromptSetException;
+import io.github.gpt2explainer.tokenizer.TokenizerException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 
@@ -30,7 +33,18 @@ final class Failures {
         if (ex instanceof InvalidInputException) {
             return ExitCode.INVALID_INPUT;
         }
-        if (ex instanceof CheckpointException) {
+        if (ex instanceof HubException hub) {
+            return switch (hub.reason()) {
+                case INVALID_SPEC -> ExitCode.INVALID_INPUT;
+                case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK -> ExitCode.MODEL_UNAVAILABLE;
+                case UNSUPPORTED -> ExitCode.BROKEN_CHECKPOINT;
+                case CHECKSUM, DISK, PROTOCOL -> ExitCode.FAILURE;
+            };
+        }
+        if (ex instanceof PromptSetException) {
+            return ExitCode.INVALID_INPUT;
+        }
+        if (ex instanceof CheckpointException || ex instanceof TokenizerException) {
             return ExitCode.BROKEN_CHECKPOINT;
         }
         if (ex instanceof InterruptedException) {

@@ -1,8 +1,9 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.hub.HubOptions;
+import io.github.gpt2explainer.hub.ModelResolver;
+import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.runs.LoadedModel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** {@code --model} and friends, shared by every command that runs the model. */
@@ -18,16 +19,23 @@ final class ModelOptions {
     @Option(names = "--offline", description = "Never use the network; take the model from the local cache.")
     boolean offline;
 
+    /** Finds the model (directory, Hugging Face cache, or the Hub) and loads it. */
     LoadedModel load(Console console) {
-        LoadedModel loaded;
-        if (LoadedModel.DEMO.equals(spec)) {
-            loaded = LoadedModel.demo();
-        } else if (Files.isDirectory(Path.of(spec))) {
-            loaded = LoadedModel.fromDirectory(Path.of(spec), spec, null, null, null);
-        } else {
-            throw new InvalidInputException("no model directory " + spec);
-        }
+        ResolvedModel resolved = resolve();
+        LoadedModel loaded = resolved.isDemo() ? LoadedModel.demo()
+                : LoadedModel.fromDirectory(resolved.directory(), spec, resolved.repoId(), resolved.revision(),
+                        resolved.commit());
         console.info("Model: " + loaded.describe());
+        if (resolved.directory() != null) {
+            console.detail("Model files: " + resolved.directory() + " (" + resolved.source() + ")");
+        }
+        if (!resolved.missingOptionalFiles().isEmpty()) {
+            console.detail("Not in the repository (optional): " + String.join(", ", resolved.missingOptionalFiles()));
+        }
         return loaded;
+    }
+
+    ResolvedModel resolve() {
+        return new ModelResolver(HubOptions.fromEnvironment(offline)).resolve(spec);
     }
 }
