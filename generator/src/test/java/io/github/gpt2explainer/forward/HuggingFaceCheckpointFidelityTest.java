@@ -1,0 +1,108 @@
+package io.github.gpt2explainer.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.gpt2explainer.cli.Main;
+import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.FloatTensor;
+import io.github.gpt2explainer.model.Gpt2Config;
+import io.github.gpt2explainer.model.HalfFloat;
+import io.github.gpt2explainer.model.HfCheckpointWriter;
+import io.github.gpt2explainer.model.HfCheckpointWriter.Options;
+import io.github.gpt2explainer.model.SafetensorsDtype;
+import io.github.gpt2explainer.model.SafetensorsEntry;
+import io.github.gpt2explainer.model.SafetensorsFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The user's path end to end: a seeded random checkpoint written in the Hugging Face format (in each
+ * layout a real checkpoint may use), traced with the {@code trace} command, the output file read back,
+ * and every tensor compared with the double-precision oracle run on the original weights.
+ */
+class HuggingFaceCheckpointFidelityTest {
+
+    private static final double TOLERANCE = 1e-4;
+    /** GPT-2 ids of this text, known from the reference tokenizer. */
+    private static final String PROMPT = "Data visualization empowers users to";
+    private static final long[] PROMPT_IDS = {6601, 32704, 795, 30132, 2985, 284};
+    private static final Gpt2Config CONFIG = new Gpt2Config(50257, 32, 32, 3, 4, 1e-5);
+
+    static Stream<Arguments> layouts() {
+        Options plain = Options.defaults().withTiedHead(false);
+        return Stream.of(
+                Arguments.of("plain F32", plain),
+                Arguments.of("transformer. prefix", plain.withTransformerPrefix(true)),
+                Arguments.of("legacy attn.bias buffers", plain.withLegacyAttentionBuffers(true)),
+                Arguments.of("sharded in 3", plain.withShards(3)),
+                Arguments.of("F16", plain.withDtype(SafetensorsDtype.F16)),
+                Arguments.of("BF16 with prefix, sharded", plain.withDtype(SafetensorsDtype.BF16)
+                        .withTransformerPrefix(true).withShards(2)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void traceOfAHuggingFaceCheckpointMatchesTheOracle(String layout, Options options, @TempDir Path dir) {
+        Checkpoint original = TestCheckpoints.random(CONFIG, 42);
+        Path model = dir.resolve("model");
+        HfCheckpointWriter.write(original, model, options);
+        Path out = dir.resolve("trace.safetensors");
+
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                "trace", "--model", model.toString(), "--prompt", PROMPT, "--out", out.toString());
+        assertThat(exit).as("exit code; stderr: %s", err).isZero();
+
+        Checkpoint asStored = roundedTo(original, options.dtype());
+        Map<String, ReferenceGpt2.Tensor> expected = new ReferenceGpt2(asStored).run(PROMPT_IDS);
+        try (SafetensorsFile trace = SafetensorsFile.open(out)) {
+            LongBuffer tokens = trace.longs("tokens");
+            long[] ids = new long[tokens.remaining()];
+            tokens.get(ids);
+            assertThat(ids).containsExactly(PROMPT_IDS);
+            assertThat(trace.names()).containsAll(expected.keySet());
+            for (Map.Entry<String, ReferenceGpt2.Tensor> e : expected.entrySet()) {
+                SafetensorsEntry entry = trace.entry(e.getKey());
+                assertThat(entry.dtype()).isEqualTo(SafetensorsDtype.F32);
+                FloatBuffer values = trace.floats(e.getKey());
+                float[] actual = new float[values.remaining()];
+                values.get(actual);
+                TensorComparison.assertClose(e.getKey(), entry.shape(), actual, e.getValue().shape(),
+                        e.getValue().data(), TOLERANCE);
+            }
+        }
+    }
+
+    /** The weights as the file holds them: F32 unchanged, F16/BF16 rounded (the oracle then runs on exactly those). */
+    private static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
+        if (dtype == SafetensorsDtype.F32) {
+            return checkpoint;
+        }
+        SortedMap<String, FloatTensor> rounded = new TreeMap<>();
+        for (Map.Entry<String, FloatTensor> e : checkpoint.parameters().entrySet()) {
+            FloatBuffer source = e.getValue().view();
+            FloatBuffer copy = ByteBuffer.allocateDirect(source.remaining() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < source.remaining(); i++) {
+                float v = source.get(i);
+                copy.put(i, dtype == SafetensorsDtype.F16 ? HalfFloat.halfToFloat(HalfFloat.floatToHalf(v))
+                        : HalfFloat.bfloat16ToFloat(HalfFloat.floatToBfloat16(v)));
+            }
+            rounded.put(e.getKey(), new FloatTensor(e.getKey(), e.getValue().shape(), copy));
+        }
+        return new Checkpoint(checkpoint.source(), checkpoint.config(), rounded);
+    }
+}
