@@ -49,7 +49,7 @@ final class TraceCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
         }
-        try (LoadedModel loaded = model.load(console);
+        try (LoadedModel loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
              NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model gpt2 = Gpt2Model.load(loaded.checkpoint(), manager)) {
             long[] ids = loaded.tokenizer().encode(prompt);
