@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 @Command(name = "gpt2-explainer",
         mixinStandardHelpOptions = true,
@@ -31,6 +33,9 @@ public final class RootCommand implements Runnable {
 
     private final Console console;
     private final Wiring wiring;
+
+    @Spec
+    private CommandSpec spec;
 
     RootCommand(Console console, Wiring wiring) {
         this.console = console;
@@ -64,7 +69,7 @@ public final class RootCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing a command: see --help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing a command: see --help");
     }
 
     /** The whole command line, writing to the given streams; errors become exit codes in {@link Failures}. */
