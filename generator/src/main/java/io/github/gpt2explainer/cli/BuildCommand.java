@@ -10,17 +10,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "build",
+        header = "Run what changed and render the site into site-out/.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs the model for every prompt whose text or settings changed (the trace store keeps the rest),",
-            "then renders the whole site. The site is written beside the output and swapped in at the end:",
-            "a failed, interrupted or killed build leaves the previous output as it was."},
+        description = "Runs the model for every prompt whose text or settings changed (the trace store keeps the "
+                + "rest), then renders the whole site. The site is written beside the output and swapped in at the "
+                + "end: a failed, interrupted or killed build leaves the previous output as it was.",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ./gpt2-explainer build                                   # prompts/ -> site-out/, model from site.yaml",
-            "  ./gpt2-explainer build --model demo --out /tmp/site      # untrained demo model, no download",
-            "  ./gpt2-explainer build --offline                         # only the local Hugging Face cache",
-            "  ./gpt2-explainer build --check                           # CI: is the committed site-out/ up to date?"})
+            "  # prompts/ -> site-out/ with the model named in prompts/site.yaml",
+            "  ./gpt2-explainer build",
+            "  # the untrained demo model: no download, quick",
+            "  ./gpt2-explainer build --model demo --out /tmp/site",
+            "  # only the local Hugging Face cache, never the network",
+            "  ./gpt2-explainer build --offline",
+            "  # CI: is the committed site-out/ what the inputs produce?",
+            "  ./gpt2-explainer build --check"})
 final class BuildCommand implements Callable<Integer> {
 
     @ParentCommand

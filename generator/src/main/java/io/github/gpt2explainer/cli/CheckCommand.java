@@ -20,17 +20,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "check",
+        header = "Validate prompts, settings and templates (no model, no network).",
         mixinStandardHelpOptions = true,
-        description = {
-            "Validates the prompts, site settings and templates without running the model or using the network:",
-            "fast enough for CI and editors. Prompt lengths are checked with the model's tokenizer and context",
-            "when the model is a local directory or in the Hugging Face cache, else with GPT-2's (1024 positions).",
-            "Every problem is listed with file and line; exit code 3 if there is any."},
+        description = "Validates the prompts, site settings and templates without running the model or using the "
+                + "network: fast enough for CI and editors. Prompt lengths are checked with the model's tokenizer and "
+                + "context when the model is a local directory or in the Hugging Face cache, else with GPT-2's "
+                + "(1024 positions). Every problem is listed with file and line; exit code 3 if there is any.",
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./gpt2-explainer check",
             "  ./gpt2-explainer check --prompts my-prompts --templates my-templates",
-            "  ./gpt2-explainer check -q && git commit                  # silent unless something is wrong"})
+            "  ./gpt2-explainer check -q && git commit      # silent unless something is wrong"})
 final class CheckCommand implements Callable<Integer> {
 
     @ParentCommand

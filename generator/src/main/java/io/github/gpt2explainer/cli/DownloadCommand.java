@@ -9,17 +9,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "download",
+        header = "Fetch a model into the Hugging Face cache.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Fetches a model into the shared Hugging Face cache (the one Python's huggingface_hub uses) and prints",
-            "the snapshot directory. Asks the Hub which commit the revision is now and downloads only what is missing;",
-            "with --offline it only checks that the cache has the model."},
+        description = "Fetches a model into the shared Hugging Face cache (the one Python's huggingface_hub uses) "
+                + "and prints the snapshot directory. Asks the Hub which commit the revision is now and downloads "
+                + "only what is missing; with --offline it only checks that the cache has the model.",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ./gpt2-explainer download                                 # openai-community/gpt2 at main",
+            "  ./gpt2-explainer download                    # openai-community/gpt2 at main",
             "  ./gpt2-explainer download --model gpt2-medium@main",
             "  HF_ENDPOINT=https://hf-mirror.com ./gpt2-explainer download",
-            "  ./gpt2-explainer download --offline -q                    # is it cached? prints the path or exits 4"})
+            "  # is it cached? prints the snapshot path, or exits 4",
+            "  ./gpt2-explainer download --offline -q"})
 final class DownloadCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -11,17 +11,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "gpt2-explainer",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {
-            "Runs GPT-2 over a curated prompt set, records every intermediate of the forward pass,",
-            "and writes a static site that explains how a Transformer predicts the next token."},
+        description = "Runs GPT-2 over a curated prompt set, records every intermediate of the forward pass, and "
+                + "writes a static site that explains how a Transformer predicts the next token.",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ./gpt2-explainer build                       # prompts/ -> site-out/ with the model in prompts/site.yaml",
-            "  ./gpt2-explainer serve                       # preview on http://127.0.0.1:8000/, re-rendered on edits",
-            "  ./gpt2-explainer check                       # validate prompts and templates, no model needed",
-            "  ./gpt2-explainer download --model gpt2       # fill the Hugging Face cache",
-            "  ./gpt2-explainer trace --model demo --prompt \"what a beautiful day\" --out t.safetensors",
-            "  ./gpt2-explainer help build                  # every command has --help with examples"},
+            "  ./gpt2-explainer build                 # prompts/ -> site-out/",
+            "  ./gpt2-explainer serve                 # preview on http://127.0.0.1:8000/",
+            "  ./gpt2-explainer check                 # validate inputs, no model needed",
+            "  ./gpt2-explainer download --model gpt2 # fill the Hugging Face cache",
+            "  ./gpt2-explainer trace --model demo --prompt \"what a beautiful day\" \\",
+            "      --out t.safetensors",
+            "  ./gpt2-explainer help build            # every command: --help, examples"},
         subcommands = {
             BuildCommand.class,
             ServeCommand.class,

@@ -16,17 +16,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "serve",
+        header = "Preview the site on 127.0.0.1, re-rendered on every edit.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Builds the site, serves it on http://127.0.0.1:PORT/ (this machine only) and re-renders when a",
-            "template, prompt, note or site.yaml changes. The model runs again only for prompts whose text or",
-            "generation settings changed; an edited note or template re-renders from the trace store.",
-            "A failed re-render is reported and the last good site stays online. Stop with Ctrl-C."},
+        description = "Builds the site, serves it on http://127.0.0.1:PORT/ (this machine only) and re-renders "
+                + "when a template, prompt, note or site.yaml changes. The model runs again only for prompts whose "
+                + "text or generation settings changed; an edited note or template re-renders from the trace store. "
+                + "A failed re-render is reported and the last good site stays online. Stop with Ctrl-C.",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ./gpt2-explainer serve                          # http://127.0.0.1:8000/",
+            "  ./gpt2-explainer serve                       # http://127.0.0.1:8000/",
             "  ./gpt2-explainer serve --port 8080 --model demo",
-            "  ./gpt2-explainer serve --no-build --out site-out  # just serve what is there"})
+            "  ./gpt2-explainer serve --no-build            # just serve site-out/ as it is"})
 final class ServeCommand implements Callable<Integer> {
 
     /** Edits closer together than this are one re-render. */

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "trace",
+        header = "Write every intermediate of one forward pass to safetensors.",
         mixinStandardHelpOptions = true,
         description = "Runs one forward pass over a prompt and writes every intermediate to a safetensors file.",
         footerHeading = "%nExamples:%n",
