@@ -1,5 +1,9 @@
 package io.github.gpt2explainer.cli;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Every exit status the tool uses, chosen here and nowhere else. The numbers are part of the
  * command-line contract (scripts and CI test them), so they are spelled out, not derived from order.
@@ -23,6 +27,41 @@ public final class ExitCode {
     public static final int LOCKED = 7;
     /** Interrupted by the user (Ctrl-C); 128 + SIGINT as shells expect. */
     public static final int INTERRUPTED = 130;
+
+    /** One documented exit status. */
+    public record Meaning(int code, String name, String description) {
+    }
+
+    /** Every status, in numeric order: the help texts and the README table are generated from this list. */
+    public static final List<Meaning> ALL = List.of(
+            new Meaning(OK, "OK", "success"),
+            new Meaning(FAILURE, "FAILURE", "failure that is not the input's fault (I/O error, bug); -v shows the cause"),
+            new Meaning(USAGE, "USAGE", "the command line is wrong (unknown option, missing value)"),
+            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates or --model value"),
+            new Meaning(MODEL_UNAVAILABLE, "MODEL_UNAVAILABLE", "the model is not cached and cannot be fetched (offline, 401/403, 404, network)"),
+            new Meaning(BROKEN_CHECKPOINT, "BROKEN_CHECKPOINT", "the model files are broken or not a GPT-2 checkpoint"),
+            new Meaning(STALE_SITE, "STALE_SITE", "build --check: the output differs from what the inputs produce"),
+            new Meaning(LOCKED, "LOCKED", "another build is writing the same output directory"),
+            new Meaning(INTERRUPTED, "INTERRUPTED", "interrupted (Ctrl-C)"));
+
+    /** For picocli's exit-code section of --help: code (right-aligned) to description. */
+    static Map<String, String> helpList() {
+        Map<String, String> list = new LinkedHashMap<>();
+        for (Meaning m : ALL) {
+            list.put(String.format(java.util.Locale.ROOT, "%3d", m.code()), m.description());
+        }
+        return list;
+    }
+
+    /** The Markdown table for the README. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| Code | Name | Meaning |\n|---:|---|---|\n");
+        for (Meaning m : ALL) {
+            sb.append("| ").append(m.code()).append(" | `").append(m.name()).append("` | ").append(m.description())
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
 
     private ExitCode() {
     }

@@ -2,35 +2,65 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
+import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.runs.PromptSetException;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
 
 /**
  * Maps every failure to one human sentence and an exit code, in one place. Stack traces are shown
- * only with {@code -v}; without it the user sees the message and, when it helps, its causes.
+ * only with {@code -v}; without it the user sees the message and, for unexpected failures, a hint to use -v.
  */
 final class Failures {
     private Failures() {
     }
 
     static int report(Throwable ex, Console console) {
-        int code = exitCodeFor(ex);
-        console.error("error: " + sentence(ex));
+        Throwable failure = unwrap(ex);
+        int code = exitCodeFor(failure);
+        console.error("error: " + sentence(failure));
         if (console.verbose()) {
-            for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
                 console.error("  caused by: " + cause);
             }
-            ex.printStackTrace(console.err());
+            failure.printStackTrace(console.err());
+            console.err().flush();
         } else if (code == ExitCode.FAILURE) {
-            console.error("(run again with -v for details)");
+            console.error("(run again with -v for the cause)");
         }
         return code;
     }
 
+    /** A command-line mistake: the message, a suggestion for a misspelt option, and where to find help. */
+    static int reportUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
     static int exitCodeFor(Throwable ex) {
-        if (ex instanceof InvalidInputException) {
+        ex = unwrap(ex);
+        if (ex instanceof CommandLine.ParameterException) {
+            return ExitCode.USAGE;
+        }
+        if (ex instanceof InvalidInputException || ex instanceof PromptSetException) {
             return ExitCode.INVALID_INPUT;
         }
         if (ex instanceof HubException hub) {
@@ -41,26 +71,68 @@ final class Failures {
                 case CHECKSUM, DISK, PROTOCOL -> ExitCode.FAILURE;
             };
         }
-        if (ex instanceof PromptSetException) {
-            return ExitCode.INVALID_INPUT;
-        }
         if (ex instanceof CheckpointException || ex instanceof TokenizerException) {
             return ExitCode.BROKEN_CHECKPOINT;
         }
-        if (ex instanceof InterruptedException) {
+        if (ex instanceof StaleSiteException) {
+            return ExitCode.STALE_SITE;
+        }
+        if (ex instanceof OutputLockedException) {
+            return ExitCode.LOCKED;
+        }
+        if (ex instanceof InterruptedException || ex instanceof ClosedByInterruptException
+                || ex instanceof InterruptedIOException) {
             return ExitCode.INTERRUPTED;
         }
         return ExitCode.FAILURE;
     }
 
-    private static String sentence(Throwable ex) {
-        if (ex instanceof UncheckedIOException && ex.getCause() != null) {
+    /** Wrappers that only carry the real failure. */
+    static Throwable unwrap(Throwable ex) {
+        while ((ex instanceof UncheckedIOException || ex instanceof ExecutionException || ex instanceof CompletionException
+                || ex instanceof CommandLine.ExecutionException) && ex.getCause() != null) {
             ex = ex.getCause();
         }
-        if (ex instanceof NoSuchFileException nsf) {
-            return "no such file: " + nsf.getFile();
+        return ex;
+    }
+
+    static String sentence(Throwable ex) {
+        ex = unwrap(ex);
+        if (ex instanceof InterruptedException || ex instanceof ClosedByInterruptException) {
+            return "interrupted; the previous output is unchanged";
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory; give Java more, e.g. GPT2X_JAVA_OPTS=-Xmx4g ./gpt2-explainer ...";
+        }
+        if (ex instanceof FileSystemException fs) {
+            return fileSystemSentence(fs);
+        }
+        if (ex instanceof IOException && ex.getMessage() == null) {
+            return "input/output error (" + ex.getClass().getSimpleName() + ")";
         }
         String message = ex.getMessage();
         return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
+    }
+
+    /** {@code cannot write /x/y: permission denied}: the path and what went wrong, without Java class names. */
+    private static String fileSystemSentence(FileSystemException fs) {
+        String file = fs.getFile() != null ? fs.getFile() : "a file";
+        String other = fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "";
+        if (fs instanceof NoSuchFileException) {
+            return "no such file or directory: " + file + other;
+        }
+        if (fs instanceof AccessDeniedException) {
+            return "permission denied: " + file + other;
+        }
+        if (fs instanceof NotDirectoryException) {
+            return "not a directory: " + file;
+        }
+        if (fs instanceof FileAlreadyExistsException) {
+            return "already exists: " + file + other;
+        }
+        if (fs instanceof DirectoryNotEmptyException) {
+            return "directory not empty: " + file;
+        }
+        return "cannot use " + file + other + (fs.getReason() != null ? ": " + fs.getReason() : "");
     }
 }

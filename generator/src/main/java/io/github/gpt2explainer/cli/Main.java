@@ -18,9 +18,14 @@ public final class Main {
         System.exit(run(out, err, args));
     }
 
-    /** Runs one command line and returns its exit code; never throws, never exits. */
+    /** Runs one command line with the real environment and pipeline; returns its exit code; never throws, never exits. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(Wiring.standard(), out, err, args);
+    }
+
+    /** Runs one command line with the given environment and pipeline (tests). */
+    public static int run(Wiring wiring, PrintWriter out, PrintWriter err, String... args) {
         NativeEngine.configureOffline();
-        return RootCommand.commandLine(out, err).execute(args);
+        return RootCommand.commandLine(out, err, wiring).execute(args);
     }
 }

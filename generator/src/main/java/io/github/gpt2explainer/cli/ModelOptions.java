@@ -1,41 +1,83 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.hub.DownloadProgress;
 import io.github.gpt2explainer.hub.HubOptions;
+import io.github.gpt2explainer.hub.LogLineProgress;
 import io.github.gpt2explainer.hub.ModelResolver;
 import io.github.gpt2explainer.hub.ResolvedModel;
+import io.github.gpt2explainer.hub.TerminalProgressBar;
 import io.github.gpt2explainer.runs.LoadedModel;
+import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
-/** {@code --model} and friends, shared by every command that runs the model. */
+/** {@code --model} and {@code --offline}, shared by every command that needs the model. */
 final class ModelOptions {
 
     static final String DEFAULT_MODEL = "openai-community/gpt2";
 
-    @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = "MODEL",
+    @Option(names = "--model", paramLabel = "MODEL",
             description = "A Hugging Face GPT-2 directory, a Hub id (gpt2, openai-community/gpt2@main, ...), "
-                    + "or 'demo' (an untrained model built in memory). Default: ${DEFAULT-VALUE}.")
+                    + "or 'demo' (an untrained model built in memory). Default: the model in site.yaml for "
+                    + "build/serve/check, else " + DEFAULT_MODEL + ".")
     String spec;
 
-    @Option(names = "--offline", description = "Never use the network; take the model from the local cache.")
+    @Option(names = "--offline", description = "Never use the network; take the model from the local Hugging Face cache "
+            + "(also HF_HUB_OFFLINE=1).")
     boolean offline;
 
-    /** Finds the model (directory, Hugging Face cache, or the Hub) and loads it. */
-    LoadedModel load(Console console) {
-        ResolvedModel resolved = resolve();
+    /** {@code --model} if given, else {@code fallback} (the site's model, or {@link #DEFAULT_MODEL}). */
+    String specOr(String fallback) {
+        return spec != null ? spec : fallback;
+    }
+
+    /** Finds the model (directory, Hugging Face cache, or the Hub, with download progress) without loading it. */
+    ResolvedModel resolve(String modelSpec, RootCommand root) {
+        HubOptions options = HubOptions.fromEnvironment(root.wiring().environment(), offline);
+        return new ModelResolver(options, downloadProgress(root.console())).resolve(modelSpec);
+    }
+
+    /** Resolves and loads the weights now. */
+    LoadedModel load(String modelSpec, RootCommand root) {
+        return load(resolve(modelSpec, root), modelSpec, root.console());
+    }
+
+    /** A lazily loaded model: resolution now (and its start-up line), weights on first use. */
+    LazyModel lazy(String modelSpec, RootCommand root) {
+        ResolvedModel resolved = resolve(modelSpec, root);
+        Console console = root.console();
+        console.info("Model: " + describe(resolved));
+        return new LazyModel(resolved, () -> load(resolved, modelSpec, console));
+    }
+
+    static LoadedModel load(ResolvedModel resolved, String modelSpec, Console console) {
         LoadedModel loaded = resolved.isDemo() ? LoadedModel.demo()
-                : LoadedModel.fromDirectory(resolved.directory(), spec, resolved.repoId(), resolved.revision(),
+                : LoadedModel.fromDirectory(resolved.directory(), modelSpec, resolved.repoId(), resolved.revision(),
                         resolved.commit());
-        console.info("Model: " + loaded.describe());
-        if (resolved.directory() != null) {
-            console.detail("Model files: " + resolved.directory() + " (" + resolved.source() + ")");
-        }
+        console.info("Model loaded: " + loaded.describe());
         if (!resolved.missingOptionalFiles().isEmpty()) {
             console.detail("Not in the repository (optional): " + String.join(", ", resolved.missingOptionalFiles()));
         }
         return loaded;
     }
 
-    ResolvedModel resolve() {
-        return new ModelResolver(HubOptions.fromEnvironment(offline)).resolve(spec);
+    /** {@code openai-community/gpt2@main (commit abc123, Hugging Face cache /path)}, for the start-up summary. */
+    static String describe(ResolvedModel resolved) {
+        return switch (resolved.source()) {
+            case DEMO -> "demo (untrained, seeded random weights, built in memory)";
+            case LOCAL_DIRECTORY -> resolved.directory().toAbsolutePath().normalize() + " (local directory)";
+            case CACHE, NETWORK -> resolved.repoId() + "@" + resolved.revision()
+                    + (resolved.commit() != null && !resolved.commit().equals(resolved.revision())
+                            ? " (commit " + resolved.commit() + ")" : "")
+                    + (resolved.source() == ResolvedModel.Source.CACHE ? " from the Hugging Face cache "
+                            : " from the Hub into ") + resolved.directory();
+        };
+    }
+
+    static DownloadProgress downloadProgress(Console console) {
+        if (console.level() == Console.Level.QUIET) {
+            return DownloadProgress.none();
+        }
+        PrintStream err = ConsoleStreams.printStream(console.err());
+        return System.console() != null ? new TerminalProgressBar(err) : new LogLineProgress(err);
     }
 }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "trace",
+        header = "Write every intermediate of one forward pass to safetensors.",
+        mixinStandardHelpOptions = true,
         description = "Runs one forward pass over a prompt and writes every intermediate to a safetensors file.",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -49,7 +51,7 @@ final class TraceCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
         }
-        try (LoadedModel loaded = model.load(console);
+        try (LoadedModel loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
              NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model gpt2 = Gpt2Model.load(loaded.checkpoint(), manager)) {
             long[] ids = loaded.tokenizer().encode(prompt);

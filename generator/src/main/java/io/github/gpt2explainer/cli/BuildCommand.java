@@ -1,0 +1,77 @@
+package io.github.gpt2explainer.cli;
+
+import io.github.gpt2explainer.output.SiteDiff;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "build",
+        header = "Run what changed and render the site into site-out/.",
+        mixinStandardHelpOptions = true,
+        description = "Runs the model for every prompt whose text or settings changed (the trace store keeps the "
+                + "rest), then renders the whole site. The site is written beside the output and swapped in at the "
+                + "end: a failed, interrupted or killed build leaves the previous output as it was.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # prompts/ -> site-out/ with the model named in prompts/site.yaml",
+            "  ./gpt2-explainer build",
+            "  # the untrained demo model: no download, quick",
+            "  ./gpt2-explainer build --model demo --out /tmp/site",
+            "  # only the local Hugging Face cache, never the network",
+            "  ./gpt2-explainer build --offline",
+            "  # CI: is the committed site-out/ what the inputs produce?",
+            "  ./gpt2-explainer build --check"})
+final class BuildCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private RootCommand root;
+
+    @Mixin
+    private ModelOptions model;
+
+    @Mixin
+    private InputOptions inputs;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "site-out",
+            description = "The site directory to write (replaced as a whole). Default: ${DEFAULT-VALUE}.")
+    private Path out;
+
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = ".trace-store",
+            description = "The trace store: model runs cached by content hash. Default: ${DEFAULT-VALUE}.")
+    private Path store;
+
+    @Option(names = "--check",
+            description = "Render into a temporary directory and compare with --out, which is not modified. "
+                    + "Exits 6 and lists the differing files if the output is stale.")
+    private boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = root.console();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("--out " + out + " is a file; give a directory such as site-out");
+        }
+        try (SiteSession session = new SiteSession(root, model, inputs, store)) {
+            if (!check) {
+                session.buildInto(out);
+                console.info("Site written to " + out.toAbsolutePath().normalize());
+                console.result(out.toString());
+                return ExitCode.OK;
+            }
+            SiteDiff diff = session.check(out);
+            if (diff.identical()) {
+                console.result(out + " is up to date");
+                return ExitCode.OK;
+            }
+            console.result(out + " differs from what the inputs produce (missing: the build would add it; "
+                    + "extra: the build would delete it; changed: different bytes):");
+            diff.describe().forEach(console::result);
+            throw new StaleSiteException(out + " is stale: " + diff.size() + (diff.size() == 1 ? " file differs" : " files differ")
+                    + " from what the inputs produce; run ./gpt2-explainer build and commit the result");
+        }
+    }
+}

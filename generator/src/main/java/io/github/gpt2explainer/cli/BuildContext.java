@@ -1,0 +1,30 @@
+package io.github.gpt2explainer.cli;
+
+import io.github.gpt2explainer.runs.PromptSet;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything the command line resolved for one build, handed to the {@link SitePipeline}.
+ *
+ * @param promptsDir the prompt directory ({@code --prompts})
+ * @param prompts    the loaded prompt set, already validated against the model's tokenizer and context
+ * @param model      the resolved model; its weights load on first {@link LazyModel#get()}
+ * @param templates  the templates to render with
+ * @param storeDir   the trace store ({@code --store})
+ * @param progress   generation progress (prompt x temperature x step) for the console
+ * @param console    status lines ({@link Console#info}, {@link Console#detail})
+ */
+public record BuildContext(Path promptsDir, PromptSet prompts, LazyModel model, TemplateSource templates,
+                           Path storeDir, GenerationProgress progress, Console console) {
+
+    public BuildContext {
+        Objects.requireNonNull(promptsDir, "promptsDir");
+        Objects.requireNonNull(prompts, "prompts");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(templates, "templates");
+        Objects.requireNonNull(storeDir, "storeDir");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(console, "console");
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.gpt2explainer.cli;
+
+import io.github.gpt2explainer.hub.ResolvedModel;
+import io.github.gpt2explainer.model.Gpt2ConfigReader;
+import io.github.gpt2explainer.model.RandomCheckpoint;
+import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.runs.PromptSetValidator;
+import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
+
+/**
+ * Checks that every prompt fits the model (text + max_new_tokens within the context) using only the model's
+ * config.json and tokenizer files, never its weights.
+ */
+final class PromptFit {
+
+    /** GPT-2's n_positions, used when the model's config.json is not at hand ({@code check} without a cached model). */
+    static final int GPT2_CONTEXT = 1024;
+
+    private PromptFit() {
+    }
+
+    /** Against the resolved model's own tokenizer and context length. */
+    static void validate(PromptSet prompts, ResolvedModel model) {
+        if (model.isDemo()) {
+            validate(prompts, Gpt2Tokenizer.bundled(), RandomCheckpoint.demoConfig().contextLength());
+            return;
+        }
+        int context = Gpt2ConfigReader.read(model.file("config.json")).contextLength();
+        validate(prompts, Gpt2Tokenizer.forCheckpoint(model.directory()), context);
+    }
+
+    /** Against the bundled GPT-2 tokenizer and GPT-2's context of {@value #GPT2_CONTEXT} positions. */
+    static void validateForGpt2(PromptSet prompts) {
+        validate(prompts, Gpt2Tokenizer.bundled(), GPT2_CONTEXT);
+    }
+
+    private static void validate(PromptSet prompts, Gpt2Tokenizer tokenizer, int context) {
+        try (tokenizer) {
+            PromptSetValidator.validate(prompts, text -> tokenizer.encode(text).length, context);
+        }
+    }
+}

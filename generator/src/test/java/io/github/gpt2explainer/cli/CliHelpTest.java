@@ -1,0 +1,98 @@
+package io.github.gpt2explainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** --help, --version and usage errors, in-process. */
+class CliHelpTest {
+
+    private static final Wiring WIRING = new Wiring(Map.of(), (context, dir) -> {
+        throw new AssertionError("no command here may build");
+    });
+
+    @ParameterizedTest
+    @ValueSource(strings = {"build", "serve", "check", "download", "trace"})
+    void everyCommandHasHelpWithExamplesAndExitCodes(String command) {
+        Cli.Result result = Cli.run(WIRING, command, "--help");
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.OK);
+        assertThat(result.out()).contains("Usage: gpt2-explainer " + command)
+                .contains("Examples:").contains("./gpt2-explainer " + command)
+                .contains("Exit codes:").contains("130").contains("another build is writing");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void rootHelpListsEveryCommand() {
+        Cli.Result result = Cli.run(WIRING, "--help");
+
+        assertThat(result.code()).isEqualTo(ExitCode.OK);
+        assertThat(result.out()).contains("build", "serve", "check", "download", "trace", "Examples:", "Exit codes:");
+    }
+
+    @Test
+    void helpSubcommandShowsACommandsHelp() {
+        Cli.Result result = Cli.run(WIRING, "help", "build");
+
+        assertThat(result.code()).isEqualTo(ExitCode.OK);
+        assertThat(result.out()).contains("Usage: gpt2-explainer build").contains("--check");
+    }
+
+    @Test
+    void versionNamesTheTool() {
+        Cli.Result result = Cli.run(WIRING, "--version");
+
+        assertThat(result.code()).isEqualTo(ExitCode.OK);
+        assertThat(result.out().strip()).isEqualTo("gpt2-explainer development build");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithASuggestionAndNoUsageDump() {
+        Cli.Result result = Cli.run(WIRING, "build", "--chek");
+
+        assertThat(result.code()).isEqualTo(ExitCode.USAGE).isEqualTo(2);
+        assertThat(result.err()).contains("error: Unknown option: '--chek'").contains("--check")
+                .contains("Try 'gpt2-explainer build --help'");
+        assertThat(result.err()).doesNotContain("\tat ");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        Cli.Result result = Cli.run(WIRING);
+
+        assertThat(result.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("missing a command");
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Cli.Result result = Cli.run(WIRING, "biuld");
+
+        assertThat(result.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("biuld").contains("build");
+    }
+
+    @Test
+    void badOptionValueIsAUsageError() {
+        Cli.Result result = Cli.run(WIRING, "serve", "--port", "eighty");
+
+        assertThat(result.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("--port").contains("eighty");
+    }
+
+    @Test
+    void exitCodeTableForTheReadmeHasEveryCodeOnce() {
+        String table = ExitCode.markdownTable();
+
+        assertThat(table).startsWith("| Code | Name | Meaning |");
+        for (int code : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 130}) {
+            assertThat(table).containsOnlyOnce("| " + code + " | `");
+        }
+        assertThat(ExitCode.ALL).extracting(ExitCode.Meaning::code).doesNotHaveDuplicates().isSorted();
+    }
+}

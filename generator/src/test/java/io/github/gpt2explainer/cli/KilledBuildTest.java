@@ -1,0 +1,125 @@
+package io.github.gpt2explainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.gpt2explainer.output.SiteDiff;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code kill -9} of a build in a child JVM: the previous site survives byte for byte, the dead build's
+ * lock does not block anyone, and the next build cleans up what it left.
+ */
+class KilledBuildTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBuildKilledMidwayLeavesThePreviousSiteAndTheNextBuildSucceeds() throws Exception {
+        TestSite site = new TestSite(tmp.resolve("project"));
+        Wiring wiring = new Wiring(Cli.emptyHubEnvironment(tmp), new TestSite.RenderingPipeline());
+        assertThat(Cli.run(wiring, site.args("build")).code()).isEqualTo(ExitCode.OK);
+        Path snapshot = tmp.resolve("snapshot");
+        copyTree(site.out, snapshot);
+
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SlowBuildMain.class.getName()));
+        command.addAll(List.of(site.args("build")));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        try {
+            Path staging = awaitStagingReady(site.out, child);
+
+            // While the child holds the lock, another build is refused and told who holds it.
+            Cli.Result locked = Cli.run(wiring, site.args("build"));
+            assertThat(locked.code()).as(locked.toString()).isEqualTo(ExitCode.LOCKED);
+            assertThat(locked.err()).contains("lock held by pid " + child.pid() + " since ");
+
+            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no cleanup
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).isEqualTo(137);
+            assertThat(staging).exists(); // the killed build really left its half-written staging directory
+        } finally {
+            child.destroyForcibly();
+        }
+
+        assertThat(SiteDiff.compare(snapshot, site.out).identical()).isTrue();
+
+        Cli.Result next = Cli.run(wiring, site.args("build"));
+        assertThat(next.code()).as(next.toString()).isEqualTo(ExitCode.OK);
+        assertThat(next.err()).contains("Recovered: deleted site-out.tmp-");
+        try (Stream<Path> siblings = Files.list(site.out.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith("site-out.tmp-") || name.startsWith("site-out.old-"));
+        }
+        assertThat(SiteDiff.compare(snapshot, site.out).identical()).isTrue();
+    }
+
+    @Test
+    void ctrlCDeletesTheStagingDirectoryAndExits130() throws Exception {
+        TestSite site = new TestSite(tmp.resolve("project"));
+        Wiring wiring = new Wiring(Cli.emptyHubEnvironment(tmp), new TestSite.RenderingPipeline());
+        assertThat(Cli.run(wiring, site.args("build")).code()).isEqualTo(ExitCode.OK);
+        Path snapshot = tmp.resolve("snapshot");
+        copyTree(site.out, snapshot);
+
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SlowBuildMain.class.getName()));
+        command.addAll(List.of(site.args("build")));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        try {
+            Path staging = awaitStagingReady(site.out, child);
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start();
+            assertThat(kill.waitFor()).isZero();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(staging).doesNotExist();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(SiteDiff.compare(snapshot, site.out).identical()).isTrue();
+    }
+
+    private Path awaitStagingReady(Path out, Process child) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!child.isAlive()) {
+                throw new AssertionError("the child build ended early (exit " + child.exitValue() + "):\n"
+                        + Files.readString(tmp.resolve("child.log")));
+            }
+            Optional<Path> ready;
+            try (Stream<Path> siblings = Files.list(out.getParent())) {
+                ready = siblings.filter(p -> p.getFileName().toString().startsWith("site-out.tmp-"))
+                        .filter(p -> Files.exists(p.resolve("READY"))).findFirst();
+            }
+            if (ready.isPresent()) {
+                return ready.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the child build never reached its pipeline:\n" + Files.readString(tmp.resolve("child.log")));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
