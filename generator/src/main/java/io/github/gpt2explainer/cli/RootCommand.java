@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 model unavailable,",
             "5 broken checkpoint, 6 stale site, 7 output locked, 130 interrupted."},
-        subcommands = {TraceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TraceCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
 
     private final Console console;
