@@ -64,6 +64,11 @@ public final class ModelSource implements AutoCloseable {
         return new ModelSource(info, tokenizer, () -> CheckpointLoader.load(dir));
     }
 
+    /** Any identity and weights, e.g. a test's checkpoint; {@code weights} is called once per load. */
+    static ModelSource of(ModelInfo info, Gpt2Tokenizer tokenizer, Supplier<Checkpoint> weights) {
+        return new ModelSource(info, tokenizer, weights);
+    }
+
     public ModelInfo info() {
         return info;
     }
