@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             BuildCommand.class,
             ServeCommand.class,
             CheckCommand.class,
+            RunCommand.class,
             DownloadCommand.class,
             TraceCommand.class,
             CommandLine.HelpCommand.class})

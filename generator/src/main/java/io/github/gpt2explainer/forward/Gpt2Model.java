@@ -195,6 +195,24 @@ public final class Gpt2Model implements AutoCloseable {
         }
     }
 
+    /**
+     * The final layer norm and the LM head applied to arbitrary residual-stream vectors, e.g. each
+     * block's {@code resid_post} for the logit lens: [rows, E] row-major in, [rows, V] row-major out.
+     * Runs in its own scope, freed on return; callers chunk the rows to bound the [rows, V] output.
+     */
+    public float[] headLogits(float[] residuals, int rows) {
+        requireOpen();
+        int e = config.width();
+        if (rows < 1 || (long) rows * e != residuals.length) {
+            throw new IllegalArgumentException("expected " + rows + " rows of width " + e + " = " + ((long) rows * e)
+                    + " values, got " + residuals.length);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(residuals, new Shape(rows, e));                  // [rows, E]
+            return layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT).toFloatArray();  // [rows, V]
+        }
+    }
+
     /** One transformer block; its intermediates are freed when it returns, except its output and the new K/V. */
     private NDArray block(int l, NDArray x, KvCache cache, NDManager step, Recorder rec,
                           NDArray[] newKeys, NDArray[] newValues) {

@@ -1,0 +1,127 @@
+package io.github.gpt2explainer.runs;
+
+import io.github.gpt2explainer.sampling.Rng;
+import io.github.gpt2explainer.sampling.SampleResult;
+import io.github.gpt2explainer.sampling.Sampler;
+import io.github.gpt2explainer.trace.GenerationRun;
+import io.github.gpt2explainer.trace.GenerationStep;
+import io.github.gpt2explainer.trace.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * Autoregressive sampling of several runs of one prompt together (one run per temperature), independent
+ * of the model: the logits come from a {@link DecodeStep}.
+ *
+ * <p>Rules, per run:
+ * <ul>
+ *   <li>The first token is chosen from the prompt's last logits (the prefill), so a run of k tokens
+ *       needs k - 1 decoding steps.</li>
+ *   <li>Every step takes exactly one draw {@code u = rng.nextDouble()} from the run's own
+ *       {@link Rng}{@code (seed)} and records it, greedy runs included (greedy ignores it): the draws of
+ *       step i are then the i-th outputs of the generator whatever the temperature.</li>
+ *   <li>The token is {@code Sampler.sample(logits, temperature, topK, topP, u)}; the step records it,
+ *       its probability, the {@value Sampler#DEFAULT_CANDIDATES} top candidates and u.</li>
+ *   <li>A run stops, checked in this order, when the token is end-of-text (which is recorded as the
+ *       last step), when it has {@code maxNewTokens} tokens, or when prompt + generated tokens fill the
+ *       context (the next token would have no position).</li>
+ * </ul>
+ * All runs advance in one batch; a run that stopped keeps being fed its last token (the batch keeps its
+ * shape, so every row's arithmetic is the same whichever run stops first) and its outputs are ignored.
+ */
+public final class GenerationLoop {
+
+    /** The sampling settings of one run. */
+    public record Settings(double temperature, long seed, int topK, double topP) {
+    }
+
+    private GenerationLoop() {
+    }
+
+    /**
+     * @param firstLogits   [V] logits of the prompt's last position
+     * @param promptLength  number of prompt tokens (the position of the first generated token)
+     * @param contextLength the model's n_positions
+     * @param afterStep     called with the number of tokens generated so far, after each decoding step
+     * @return one run per settings entry, in the same order
+     */
+    public static List<GenerationRun> run(float[] firstLogits, int promptLength, int contextLength, int maxNewTokens,
+                                          long endOfTextId, List<Settings> runs, DecodeStep step, IntConsumer afterStep) {
+        Objects.requireNonNull(firstLogits, "firstLogits");
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("at least one run (temperature) is needed");
+        }
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("max_new_tokens must be >= 1, got " + maxNewTokens);
+        }
+        if (promptLength < 1 || promptLength >= contextLength) {
+            throw new IllegalArgumentException("the prompt has " + promptLength + " tokens; generation needs 1 to "
+                    + (contextLength - 1) + " so that a new token fits the context of " + contextLength);
+        }
+        int n = runs.size();
+        Rng[] rngs = new Rng[n];
+        List<List<GenerationStep>> steps = new ArrayList<>(n);
+        StopReason[] stopped = new StopReason[n];
+        float[][] logits = new float[n][];
+        long[] next = new long[n];
+        for (int r = 0; r < n; r++) {
+            rngs[r] = new Rng(runs.get(r).seed());
+            steps.add(new ArrayList<>());
+            logits[r] = firstLogits;
+        }
+        for (int generated = 0; ; ) {
+            int position = promptLength + generated;
+            boolean anyRunning = false;
+            for (int r = 0; r < n; r++) {
+                if (stopped[r] != null) {
+                    continue;
+                }
+                Settings s = runs.get(r);
+                double u = rngs[r].nextDouble();
+                SampleResult pick = Sampler.sample(logits[r], s.temperature(), s.topK(), s.topP(), u);
+                steps.get(r).add(new GenerationStep(position, pick.tokenId(), pick.probability(), u, pick.candidates()));
+                next[r] = pick.tokenId();
+                stopped[r] = stopReason(pick.tokenId(), endOfTextId, generated + 1, maxNewTokens, position + 1,
+                        contextLength);
+                anyRunning |= stopped[r] == null;
+            }
+            generated++;
+            if (!anyRunning) {
+                break;
+            }
+            List<float[]> out = step.advance(next.clone());
+            if (out.size() != n) {
+                throw new IllegalStateException("decode step returned " + out.size() + " rows for a batch of " + n);
+            }
+            for (int r = 0; r < n; r++) {
+                if (stopped[r] == null) {
+                    logits[r] = out.get(r);
+                }
+            }
+            afterStep.accept(generated);
+        }
+        List<GenerationRun> result = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            Settings s = runs.get(r);
+            result.add(new GenerationRun(s.temperature(), s.seed(), s.topK(), s.topP(), steps.get(r), stopped[r]));
+        }
+        return List.copyOf(result);
+    }
+
+    /** Why a run ends after choosing {@code token}, or null to continue. */
+    private static StopReason stopReason(long token, long endOfTextId, int generated, int maxNewTokens,
+                                         int sequenceLength, int contextLength) {
+        if (token == endOfTextId) {
+            return StopReason.END_OF_TEXT;
+        }
+        if (generated >= maxNewTokens) {
+            return StopReason.MAX_NEW_TOKENS;
+        }
+        if (sequenceLength >= contextLength) {
+            return StopReason.CONTEXT_LIMIT;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.gpt2explainer.runs;
+
+import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.sampling.Candidate;
+import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
+import io.github.gpt2explainer.tokenizer.TokenPiece;
+import io.github.gpt2explainer.trace.GenerationRun;
+import io.github.gpt2explainer.trace.GenerationStep;
+import io.github.gpt2explainer.trace.LogitLens;
+import io.github.gpt2explainer.trace.ModelInfo;
+import io.github.gpt2explainer.trace.PromptRun;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+
+/**
+ * Computes the whole {@link PromptRun} of one prompt: the captured prefill, every temperature's
+ * generation, the logit lens, and the display form of every token id any of them mentions.
+ */
+public final class PromptRunner {
+
+    /** How many of the final position's most likely tokens get a vocabulary entry (for the site's bar charts). */
+    public static final int FINAL_TOP_TOKENS = 50;
+
+    private final Gpt2Model model;
+    private final Gpt2Tokenizer tokenizer;
+    private final ModelInfo info;
+
+    public PromptRunner(Gpt2Model model, Gpt2Tokenizer tokenizer, ModelInfo info) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.info = info;
+    }
+
+    /** @param afterStep called with the number of tokens generated so far after each decoding step */
+    public PromptRun run(EffectivePrompt prompt, IntConsumer afterStep) {
+        long[] ids = tokenizer.encode(prompt.text());
+        Generator.Result result = Generator.run(model, ids, Generator.settings(prompt), prompt.maxNewTokens(),
+                tokenizer.endOfTextId(), afterStep);
+        LogitLens lens = LogitLensComputer.compute(model, result.prefill(), LogitLensComputer.DEFAULT_TOP_K);
+
+        SortedMap<Integer, TokenPiece> vocabulary = new TreeMap<>();
+        for (long id : ids) {
+            add(vocabulary, id);
+        }
+        for (GenerationRun run : result.generations()) {
+            for (GenerationStep step : run.steps()) {
+                add(vocabulary, step.tokenId());
+                for (Candidate c : step.candidates()) {
+                    add(vocabulary, c.tokenId());
+                }
+            }
+        }
+        for (int[][] layer : lens.ids()) {
+            for (int[] position : layer) {
+                for (int id : position) {
+                    add(vocabulary, id);
+                }
+            }
+        }
+        for (int id : TopTokens.of(result.lastLogits(), FINAL_TOP_TOKENS)) {
+            add(vocabulary, id);
+        }
+        return new PromptRun(prompt.id(), prompt.contentHash(), info, result.prefill(), result.generations(), lens,
+                vocabulary);
+    }
+
+    private void add(SortedMap<Integer, TokenPiece> vocabulary, long id) {
+        vocabulary.computeIfAbsent(Math.toIntExact(id), i -> tokenizer.piece(i));
+    }
+}
