@@ -62,6 +62,22 @@
           tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, chosen ? GPT2X.t('generation.chosen') : ''));
           body.appendChild(tr);
         });
+        if (ids.indexOf(g.tokenIds[step]) < 0) {
+          // The drawn token can rank below the stored candidates (a flat distribution): show it after them.
+          var id = g.tokenIds[step], p = d.probability[step];
+          var tr = GPT2X.el('tr', { 'class': 'chosen kept extra' });
+          tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'num' }, '\u2013'));
+          var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
+          var bar = GPT2X.el('span', { 'class': 'bar' });
+          bar.style.width = (maxP > 0 ? 100 * p / maxP : 0) + '%';
+          barCell.appendChild(bar);
+          tr.appendChild(barCell);
+          tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(p)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, GPT2X.t('generation.chosen')));
+          body.appendChild(tr);
+        }
         drawBox.textContent = g.temperature === 0
           ? GPT2X.t('generation.draw.greedy', { token: GPT2X.token(main, g.tokenIds[step]) })
           : GPT2X.t('generation.draw', { u: GPT2X.num(d.draw[step], 4), token: GPT2X.token(main, g.tokenIds[step]),

@@ -136,6 +136,9 @@
         .attr('class', 'sankey');
       svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
         .attr('class', function (d) { return 'link link-' + d.source.kind; })
+        .attr('data-source', function (d) { return d.source.id; })
+        .attr('data-target', function (d) { return d.target.id; })
+        .attr('data-value', function (d) { return String(d.value); })
         .attr('d', d3.sankeyLinkHorizontal())
         .attr('stroke', function (d) { return colour(d.source.kind); })
         .attr('stroke-width', function (d) { return Math.max(1, d.width); })
@@ -145,6 +148,7 @@
         .on('mouseleave', GPT2X.untip);
       var nodeSel = svg.append('g').attr('class', 'nodes').selectAll('g').data(laid.nodes).join('g')
         .attr('class', function (d) { return 'node node-' + d.kind; })
+        .attr('data-node', function (d) { return d.id; })
         .attr('tabindex', 0).attr('role', 'button')
         .attr('aria-label', function (d) { return d.label; })
         .on('click', function (evt, d) { open(d); detail(main, detailBox, d); })

@@ -15,10 +15,11 @@ import picocli.CommandLine.ScopeType;
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./gpt2-explainer trace --model demo --prompt \"what a beautiful day\" --out t.safetensors",
+            "  ./gpt2-explainer render --model demo --out site-out",
             "",
             "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 model unavailable,",
             "5 broken checkpoint, 6 stale site, 7 output locked, 130 interrupted."},
-        subcommands = {TraceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TraceCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
 
     private final Console console;
