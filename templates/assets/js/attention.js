@@ -40,10 +40,13 @@
     var cell = compact ? Math.max(14, Math.min(30, Math.floor(420 / Math.max(T, S)))) : Math.max(10, Math.min(22, Math.floor(300 / Math.max(T, S))));
     var labelW = 84, labelH = 84;
     var w = labelW + S * cell + 4, h = labelH + T * cell + 4;
+    // Scores, scaled and masked share one colour scale (that of the raw scores), so dividing by √d shows
+    // as a fainter panel rather than being normalised away.
+    var ref = stage === 'attn.softmax' ? values : data['attn.scores'];
     var lo = Infinity, hi = -Infinity;
     for (var q = 0; q < T; q++) {
       for (var k = 0; k < S; k++) {
-        var v = values[GPT2X.index(shape, [head, q, k])];
+        var v = ref[GPT2X.index(shape, [head, q, k])];
         if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       }
     }

@@ -60,8 +60,8 @@ final class RenderCommand implements Callable<Integer> {
             throw new InvalidInputException("--templates " + templates + " is not a directory");
         }
         PromptSet set = PromptSetLoader.load(prompts);
-        try (LoadedModel loaded = model.load(console);
-             SiteTemplates siteTemplates = templates != null ? SiteTemplates.directory(templates) : SiteTemplates.defaults();
+        try (SiteTemplates siteTemplates = templates != null ? SiteTemplates.directory(templates) : SiteTemplates.defaults();
+             LoadedModel loaded = model.load(console);
              InProcessRuns runs = new InProcessRuns(loaded, set, loaded.info().demo())) {
             PromptSetValidator.validate(set, text -> loaded.tokenizer().encode(text).length,
                     loaded.checkpoint().config().contextLength());

@@ -290,6 +290,17 @@ class SiteBrowserTest {
         Files.createDirectories(Path.of("target/screenshots"));
         Files.write(Path.of("target/screenshots/attention-steps.png"),
                 browser.driver.findElement(By.id("attention")).getScreenshotAs(OutputType.BYTES));
+        // the print stylesheet: a handout without navigation or controls (screenshot under print media, and a PDF)
+        open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html"));
+        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
+        assertThat(browser.driver.findElement(By.cssSelector(".section-nav")).isDisplayed()).isFalse();
+        assertThat(browser.driver.findElement(By.id("nt-temperature")).isDisplayed()).isFalse();
+        assertThat(browser.driver.findElement(By.cssSelector("#sankey svg")).isDisplayed()).isTrue();
+        browser.fullScreenshot("prompt-print", 900);
+        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", ""));
+        org.openqa.selenium.Pdf pdf = browser.driver.print(new org.openqa.selenium.print.PrintOptions());
+        Files.write(Path.of("target/screenshots/prompt.pdf"), java.util.Base64.getDecoder().decode(pdf.getContent()));
+
         open(fileUrl("p/" + SiteFixture.CHINESE_ID + ".html"));
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 800));
         browser.screenshot("prompt-375px");
