@@ -28,7 +28,7 @@
     };
     var nodes = [], links = [];
     function node(id, label, kind, extra) {
-      var n = { id: id, label: label, kind: kind };
+      var n = { id: id, label: label, kind: kind, order: nodes.length };
       Object.keys(extra || {}).forEach(function (k) { n[k] = extra[k]; });
       nodes.push(n);
       return id;
@@ -118,6 +118,28 @@
     box.appendChild(list);
   }
 
+  /**
+   * The candidates split the logits node like a stacked bar: placed edge to edge against it (no padding),
+   * their links are straight ribbons instead of thick curves. Labels are spread at least 13 px apart.
+   */
+  function stackCandidates(sankey, laid) {
+    var logits = laid.nodes.filter(function (d) { return d.kind === 'logits'; })[0];
+    var y = logits.y0;
+    var scale = (logits.y1 - logits.y0) / (logits.value || 1);
+    var lastLabel = -Infinity;
+    laid.nodes.filter(function (d) { return d.kind === 'candidate'; })
+      .sort(function (a, b) { return a.order - b.order; })
+      .forEach(function (d) {
+        var h = d.value * scale;
+        d.y0 = y;
+        d.y1 = y + h;
+        y += h;
+        d.labelY = Math.max((d.y0 + d.y1) / 2, lastLabel + 13);
+        lastLabel = d.labelY;
+      });
+    sankey.update(laid);
+  }
+
   GPT2X.view('sankey-overview', {
     graph: graph,
     init: function (main) {
@@ -128,9 +150,12 @@
       var height = Math.max(380, 26 * Math.max(main.tokens.length, CANDIDATES + 1) + 80);
       var sankey = d3.sankey().nodeId(function (d) { return d.id; })
         .nodeAlign(d3.sankeyRight).nodeWidth(10).nodePadding(14)
+        // Keep tokens in prompt order and the stream above what is written into it.
+        .nodeSort(function (a, b) { return a.order - b.order; })
         .extent([[110, 8], [width - 200, height - 28]]);
       var laid = sankey({ nodes: g.nodes.map(function (d) { return Object.assign({}, d); }),
         links: g.links.map(function (d) { return Object.assign({}, d); }) });
+      stackCandidates(sankey, laid);
       var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + height)
         .attr('role', 'img').attr('aria-label', GPT2X.t('sankey.aria'))
         .attr('class', 'sankey');
@@ -164,9 +189,12 @@
         .attr('width', function (d) { return d.x1 - d.x0; })
         .attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })
         .attr('fill', function (d) { return colour(d.kind); });
+      nodeSel.filter(function (d) { return d.kind === 'candidate'; }).append('path')
+        .attr('class', 'leader')
+        .attr('d', function (d) { return 'M' + d.x1 + ',' + (d.y0 + d.y1) / 2 + 'L' + (d.x1 + 8) + ',' + d.labelY; });
       nodeSel.filter(function (d) { return d.kind === 'token' || d.kind === 'candidate'; }).append('text')
-        .attr('x', function (d) { return d.kind === 'token' ? d.x0 - 6 : d.x1 + 6; })
-        .attr('y', function (d) { return (d.y0 + d.y1) / 2; })
+        .attr('x', function (d) { return d.kind === 'token' ? d.x0 - 6 : d.x1 + 10; })
+        .attr('y', function (d) { return d.kind === 'candidate' ? d.labelY : (d.y0 + d.y1) / 2; })
         .attr('dy', '0.35em')
         .attr('text-anchor', function (d) { return d.kind === 'token' ? 'end' : 'start'; })
         .text(function (d) { return d.kind === 'candidate' && d.probability !== undefined ? d.label + '  ' + GPT2X.percent(d.probability) : d.label; });
