@@ -306,8 +306,12 @@ public final class PromptData {
         return Arrays.copyOfRange(t.data(), (rows - 1) * width, rows * width);
     }
 
-    /** The {@code count} highest logits, highest first, lower id first on ties. */
-    static int[] topIds(float[] logits, int count) {
+    /**
+     * The ids of the {@code count} highest logits, highest first, lower id first on ties. The trace store must
+     * put a display form for {@code topIds(last prompt position's logits, TOP_NEXT)} into
+     * {@link PromptRun#vocabulary()}, since the next-token view lists them.
+     */
+    public static int[] topIds(float[] logits, int count) {
         int n = Math.min(count, logits.length);
         int[] best = new int[n];
         int size = 0;
