@@ -1,20 +1,21 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.hub.ResolvedModel;
-import io.github.gpt2explainer.runs.LoadedModel;
+import io.github.gpt2explainer.runs.ModelSource;
 import java.util.function.Supplier;
 
 /**
- * The model's weights, loaded on first use: a build whose prompts are all in the trace store never reads
- * them, and {@code serve} keeps them loaded across re-renders.
+ * The resolved model, identified (config, tokenizer, weights' hash) on first use; its weights are read only
+ * when a prompt must run ({@link ModelSource#loadCheckpoint()}), so a build whose prompts are all in the
+ * trace store never parses them.
  */
 public final class LazyModel implements AutoCloseable {
 
     private final ResolvedModel resolved;
-    private final Supplier<LoadedModel> loader;
-    private LoadedModel loaded;
+    private final Supplier<ModelSource> loader;
+    private ModelSource loaded;
 
-    LazyModel(ResolvedModel resolved, Supplier<LoadedModel> loader) {
+    LazyModel(ResolvedModel resolved, Supplier<ModelSource> loader) {
         this.resolved = resolved;
         this.loader = loader;
     }
@@ -24,8 +25,8 @@ public final class LazyModel implements AutoCloseable {
         return resolved;
     }
 
-    /** Loads the weights the first time; later calls return the same model. */
-    public synchronized LoadedModel get() {
+    /** Identifies the model the first time; later calls return the same source. */
+    public synchronized ModelSource get() {
         if (loaded == null) {
             loaded = loader.get();
         }

@@ -6,7 +6,7 @@ import io.github.gpt2explainer.hub.LogLineProgress;
 import io.github.gpt2explainer.hub.ModelResolver;
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.hub.TerminalProgressBar;
-import io.github.gpt2explainer.runs.LoadedModel;
+import io.github.gpt2explainer.runs.ModelSource;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
@@ -36,8 +36,8 @@ final class ModelOptions {
         return new ModelResolver(options, downloadProgress(root.console())).resolve(modelSpec);
     }
 
-    /** Resolves and loads the weights now. */
-    LoadedModel load(String modelSpec, RootCommand root) {
+    /** Resolves and identifies the model now (its weights load on {@link ModelSource#loadCheckpoint()}). */
+    ModelSource load(String modelSpec, RootCommand root) {
         return load(resolve(modelSpec, root), modelSpec, root.console());
     }
 
@@ -49,11 +49,11 @@ final class ModelOptions {
         return new LazyModel(resolved, () -> load(resolved, modelSpec, console));
     }
 
-    static LoadedModel load(ResolvedModel resolved, String modelSpec, Console console) {
-        LoadedModel loaded = resolved.isDemo() ? LoadedModel.demo()
-                : LoadedModel.fromDirectory(resolved.directory(), modelSpec, resolved.repoId(), resolved.revision(),
+    static ModelSource load(ResolvedModel resolved, String modelSpec, Console console) {
+        ModelSource loaded = resolved.isDemo() ? ModelSource.demo()
+                : ModelSource.directory(resolved.directory(), modelSpec, resolved.repoId(), resolved.revision(),
                         resolved.commit());
-        console.info("Model loaded: " + loaded.describe());
+        console.info("Model: " + loaded.describe());
         if (!resolved.missingOptionalFiles().isEmpty()) {
             console.detail("Not in the repository (optional): " + String.join(", ", resolved.missingOptionalFiles()));
         }

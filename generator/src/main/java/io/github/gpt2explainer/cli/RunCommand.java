@@ -1,6 +1,5 @@
 package io.github.gpt2explainer.cli;
 
-import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.runs.BuildRunner;
 import io.github.gpt2explainer.runs.ModelSource;
 import io.github.gpt2explainer.runs.PromptSet;
@@ -45,11 +44,7 @@ final class RunCommand implements Callable<Integer> {
         PromptSet set = PromptSetLoader.load(prompts);
         TraceStore traceStore = TraceStore.open(store);
         String spec = model.specOr(set.settings().model());
-        ResolvedModel resolved = model.resolve(spec, root);
-        try (ModelSource source = resolved.isDemo() ? ModelSource.demo()
-                : ModelSource.directory(resolved.directory(), spec, resolved.repoId(), resolved.revision(),
-                        resolved.commit())) {
-            console.info("Model: " + source.describe());
+        try (ModelSource source = model.load(spec, root)) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
             RunReport report = new BuildRunner(traceStore, progress).run(set, source);

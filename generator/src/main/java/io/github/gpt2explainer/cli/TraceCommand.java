@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
-import io.github.gpt2explainer.runs.LoadedModel;
+import io.github.gpt2explainer.runs.ModelSource;
 import io.github.gpt2explainer.trace.TraceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,14 +51,14 @@ final class TraceCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
         }
-        try (LoadedModel loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
+        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
              NDManager manager = NDManager.newBaseManager("PyTorch");
-             Gpt2Model gpt2 = Gpt2Model.load(loaded.checkpoint(), manager)) {
+             Gpt2Model gpt2 = Gpt2Model.load(loaded.loadCheckpoint(), manager)) {
             long[] ids = loaded.tokenizer().encode(prompt);
             if (ids.length == 0) {
                 throw new InvalidInputException("--prompt is empty: it encodes to no tokens");
             }
-            int context = loaded.checkpoint().config().contextLength();
+            int context = loaded.config().contextLength();
             if (ids.length > context) {
                 throw new InvalidInputException("--prompt is " + ids.length + " tokens long; the model's context is "
                         + context + " tokens");
@@ -77,8 +77,8 @@ final class TraceCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            TraceFile.write(result.trace(), loaded.checkpoint().config().layers(), metadata, out);
-            console.info("Traced " + ids.length + " tokens through " + loaded.checkpoint().config().layers()
+            TraceFile.write(result.trace(), loaded.config().layers(), metadata, out);
+            console.info("Traced " + ids.length + " tokens through " + loaded.config().layers()
                     + " layers" + (loaded.info().demo() ? " of the untrained demo model" : ""));
             console.result(out.toString());
             return ExitCode.OK;

@@ -59,6 +59,8 @@ public final class BuildRunner {
             }
         }
         progress.planned(prompts.size(), cached.size(), toRun.size());
+        progress.generating(toRun.stream().mapToLong(i -> (long) prompts.get(i).temperatures().size()
+                * prompts.get(i).maxNewTokens()).sum());
 
         List<String> ran = new ArrayList<>();
         double loadSeconds = 0;

@@ -44,7 +44,7 @@ public final class GenerationLoop {
      * @param firstLogits   [V] logits of the prompt's last position
      * @param promptLength  number of prompt tokens (the position of the first generated token)
      * @param contextLength the model's n_positions
-     * @param afterStep     called with the number of tokens generated so far, after each decoding step
+     * @param afterStep     called with the number of tokens generated so far, after each round of sampling (one token per run still going)
      * @return one run per settings entry, in the same order
      */
     public static List<GenerationRun> run(float[] firstLogits, int promptLength, int contextLength, int maxNewTokens,
@@ -88,6 +88,7 @@ public final class GenerationLoop {
                 anyRunning |= stopped[r] == null;
             }
             generated++;
+            afterStep.accept(generated);
             if (!anyRunning) {
                 break;
             }
@@ -100,7 +101,6 @@ public final class GenerationLoop {
                     logits[r] = out.get(r);
                 }
             }
-            afterStep.accept(generated);
         }
         List<GenerationRun> result = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {

@@ -8,7 +8,16 @@ import io.github.gpt2explainer.model.Gpt2ConfigReader;
 import io.github.gpt2explainer.model.RandomCheckpoint;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import io.github.gpt2explainer.trace.ModelInfo;
+import io.github.gpt2explainer.model.FloatTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -35,16 +44,21 @@ public final class ModelSource implements AutoCloseable {
         this.weights = Objects.requireNonNull(weights, "weights");
     }
 
-    /** The built-in demo model ({@link LoadedModel#demo()}'s weights and identity). */
+    /** The {@code --model} value that selects the built-in demo. */
+    public static final String DEMO = "demo";
+    /** Fixed, so the demo is the same model on every machine. */
+    public static final long DEMO_SEED = 20240601L;
+
+    /** The untrained demo: GPT-2's real vocabulary and tokenizer, seeded random weights built in memory. */
     public static ModelSource demo() {
-        return random(RandomCheckpoint.demoConfig(), LoadedModel.DEMO_SEED, LoadedModel.DEMO, true);
+        return random(RandomCheckpoint.demoConfig(), DEMO_SEED, DEMO, true);
     }
 
     /** A {@link RandomCheckpoint} with the bundled tokenizer, e.g. a GPT-2-small shape for measurements. */
     public static ModelSource random(Gpt2Config config, long seed, String spec, boolean demo) {
         Checkpoint checkpoint = RandomCheckpoint.create(config, seed);
         Gpt2Tokenizer tokenizer = Gpt2Tokenizer.bundled();
-        ModelInfo info = new ModelInfo(spec, null, null, null, LoadedModel.parametersSha256(checkpoint),
+        ModelInfo info = new ModelInfo(spec, null, null, null, parametersSha256(checkpoint),
                 tokenizer.sha256(), config, demo);
         // Hand the hashed weights over once and forget them (they are uploaded to native memory then);
         // a later load generates them again.
@@ -62,6 +76,29 @@ public final class ModelSource implements AutoCloseable {
         Gpt2Tokenizer tokenizer = Gpt2Tokenizer.forCheckpoint(dir);
         ModelInfo info = new ModelInfo(spec, repoId, revision, commit, weightsSha256, tokenizer.sha256(), config, false);
         return new ModelSource(info, tokenizer, () -> CheckpointLoader.load(dir));
+    }
+
+    /** SHA-256 over every parameter's name and little-endian F32 bytes, in name order. */
+    public static String parametersSha256(Checkpoint checkpoint) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (Map.Entry<String, FloatTensor> e : checkpoint.parameters().entrySet()) {
+                digest.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                FloatBuffer data = e.getValue().view();
+                while (data.hasRemaining()) {
+                    chunk.clear();
+                    while (chunk.remaining() >= Float.BYTES && data.hasRemaining()) {
+                        chunk.putFloat(data.get());
+                    }
+                    chunk.flip();
+                    digest.update(chunk);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /** Any identity and weights, e.g. a test's checkpoint; {@code weights} is called once per load. */

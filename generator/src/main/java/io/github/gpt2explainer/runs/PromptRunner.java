@@ -32,7 +32,7 @@ public final class PromptRunner {
         this.info = info;
     }
 
-    /** @param afterStep called with the number of tokens generated so far after each decoding step */
+    /** @param afterStep called with the number of tokens generated so far, after each round of sampling */
     public PromptRun run(EffectivePrompt prompt, IntConsumer afterStep) {
         long[] ids = tokenizer.encode(prompt.text());
         Generator.Result result = Generator.run(model, ids, Generator.settings(prompt), prompt.maxNewTokens(),

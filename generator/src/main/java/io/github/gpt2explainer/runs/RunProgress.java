@@ -13,6 +13,13 @@ public interface RunProgress {
     default void planned(int prompts, int cached, int toRun) {
     }
 
+    /**
+     * Model work is about to start: {@code tokens} tokens to generate in all, over every prompt to run and
+     * each of its temperatures (a prompt whose runs stop early at end-of-text generates fewer).
+     */
+    default void generating(long tokens) {
+    }
+
     /** Something the user should know (a store upgrade, a damaged entry being recomputed). */
     default void notice(String message) {
     }
@@ -21,7 +28,7 @@ public interface RunProgress {
     default void promptStarted(String promptId, int index, int count) {
     }
 
-    /** One decoding step of a prompt's generations (all temperatures advance together) is done. */
+    /** One round of sampling of a prompt's generations is done (all temperatures advance together). */
     default void step(String promptId, int step, int maxSteps) {
     }
 

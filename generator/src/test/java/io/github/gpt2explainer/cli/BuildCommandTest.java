@@ -237,7 +237,7 @@ class BuildCommandTest {
     @Test
     void brokenCheckpointLoadedByThePipelineExitsBrokenCheckpointNamingTheFile() throws IOException {
         Path model = BrokenModels.garbageWeights(tmp.resolve("broken-model"));
-        Wiring loading = wiring.withPipeline((context, dir) -> context.model().get());
+        Wiring loading = wiring.withPipeline((context, dir) -> context.model().get().loadCheckpoint());
         List<String> args = new java.util.ArrayList<>(List.of(site.args("build")));
         args.set(args.indexOf("demo"), model.toString());
 

@@ -57,7 +57,7 @@ class GenerationLoopTest {
         assertThat(script.fed).hasSize(7);
         assertThat(script.fed.get(3)).containsExactly(9, 3);
         assertThat(script.fed.get(6)).containsExactly(9, 3);
-        assertThat(afterSteps).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(afterSteps).as("one call per sampled round, the last included").containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(runs.get(1).steps()).extracting(GenerationStep::position).containsExactly(5, 6, 7, 8, 9, 10, 11, 12);
     }
 

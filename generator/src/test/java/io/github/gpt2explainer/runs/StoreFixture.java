@@ -68,7 +68,7 @@ final class StoreFixture {
         CountingModel(long seed) {
             Checkpoint checkpoint = RandomCheckpoint.create(TinyModels.config(64), seed);
             Gpt2Tokenizer tokenizer = Gpt2Tokenizer.bundled();
-            ModelInfo info = new ModelInfo("tiny-" + seed, null, null, null, LoadedModel.parametersSha256(checkpoint),
+            ModelInfo info = new ModelInfo("tiny-" + seed, null, null, null, ModelSource.parametersSha256(checkpoint),
                     tokenizer.sha256(), checkpoint.config(), false);
             source = ModelSource.of(info, tokenizer, () -> {
                 loads.incrementAndGet();

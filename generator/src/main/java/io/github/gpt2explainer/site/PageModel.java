@@ -1,0 +1,88 @@
+package io.github.gpt2explainer.site;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * The typed models the Freemarker pages are rendered from. Every string is raw text: the {@code .ftlh}
+ * templates escape it (HTML auto-escaping); only the fields named {@code ...Html} hold markup, made by
+ * {@link Markdown} from escaped sources.
+ */
+public final class PageModel {
+
+    private PageModel() {
+    }
+
+    /** A link as seen from the current page (relative href). */
+    public record Link(String href, String label, boolean current) {
+    }
+
+    /**
+     * What every page shares.
+     *
+     * @param lang      the page's language code
+     * @param root      relative path to the site root ("", "../", "../../")
+     * @param kind      index, prompt or about (the body's data-page, read by the scripts)
+     * @param title     the page title
+     * @param siteTitle the site title in this language
+     * @param t         the UI strings of this language
+     * @param languages one link per site language to this same page
+     * @param home      the index page of this language
+     * @param about     the about page of this language
+     * @param model     the model in one line
+     * @param demo      true when the site was built from the untrained demo model
+     */
+    public record Page(String lang, String root, String kind, String title, String siteTitle,
+                       SortedMap<String, String> t, List<Link> languages, Link home, Link about, String model,
+                       boolean demo) {
+    }
+
+    /** A prompt as a card on the index and in the prompt page header. */
+    public record PromptCard(String id, String href, String title, String text, List<String> tags, int tokenCount,
+                             String greedyContinuation) {
+    }
+
+    /** The model card: identity and shape. */
+    public record ModelCard(String spec, String repoId, String revision, String commit, String weightsSha256,
+                            String tokenizerSha256, int layers, int width, int heads, int headDim, int vocab,
+                            int context, boolean demo) {
+    }
+
+    /**
+     * One token as shown.
+     *
+     * @param text    the token's text for running prose (undecodable bytes as {@code <XX>})
+     * @param visible the same with whitespace made visible ({@code ␣}, {@code ↵}), for a token on its own
+     * @param bytes   its UTF-8 bytes in hex, e.g. {@code E4 BD}
+     * @param partial true when the token holds part of a character
+     */
+    public record TokenCell(int position, long id, String text, String visible, String bytes, boolean partial,
+                            boolean special) {
+    }
+
+    /** One generated continuation (static text; the step-through is drawn by script). */
+    public record GenerationText(String temperature, boolean greedy, List<TokenCell> tokens, String stopReason) {
+    }
+
+    /** Generation settings as displayed. */
+    public record Settings(String temperatures, int maxNewTokens, String topK, String topP, String seed) {
+    }
+
+    public record IndexPage(Page page, List<PromptCard> prompts, ModelCard model, String introHtml) {
+    }
+
+    /**
+     * A prompt page.
+     *
+     * @param mainData   relative URL of the data file loaded with the page
+     * @param dataDir    relative URL of the prompt's data directory (lazy per-layer files)
+     */
+    public record PromptPage(Page page, PromptCard prompt, String notesHtml, List<TokenCell> tokens,
+                             List<GenerationText> generations, Settings settings, String mainData, String dataDir,
+                             int layers, int heads, Link previous, Link next) {
+    }
+
+    public record AboutPage(Page page, ModelCard model, Settings settings, String generatorVersion,
+                            String reproduceCommand, String aboutHtml, List<PromptCard> prompts) {
+    }
+}

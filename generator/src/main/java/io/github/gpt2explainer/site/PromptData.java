@@ -1,0 +1,332 @@
+package io.github.gpt2explainer.site;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gpt2explainer.forward.CapturedTensor;
+import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.model.Gpt2Config;
+import io.github.gpt2explainer.sampling.Candidate;
+import io.github.gpt2explainer.tokenizer.TokenPiece;
+import io.github.gpt2explainer.trace.GenerationRun;
+import io.github.gpt2explainer.trace.GenerationStep;
+import io.github.gpt2explainer.trace.LogitLens;
+import io.github.gpt2explainer.trace.PromptRun;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Turns one {@link PromptRun} into the payloads of its data files (see {@code templates/README.md} for the
+ * format). Every number is a captured value, only rounded to f16/f32 for storage.
+ */
+public final class PromptData {
+
+    /** Format version written into every main file; bump when a field changes meaning. */
+    public static final int FORMAT = 1;
+    /** How many of the most likely next tokens get a display string in the main file. */
+    public static final int TOP_NEXT = 50;
+
+    /** The per-layer kinds that go into {@code attn-<l>.js}. */
+    static final List<TraceKind> ATTENTION_KINDS = List.of(TraceKind.ATTN_SCORES, TraceKind.ATTN_SCALED,
+            TraceKind.ATTN_MASKED, TraceKind.ATTN_SOFTMAX);
+    /** The per-layer kinds that go into {@code layer-<l>.js}. */
+    static final List<TraceKind> LAYER_KINDS = List.of(TraceKind.LN_1_OUT, TraceKind.ATTN_Q, TraceKind.ATTN_K,
+            TraceKind.ATTN_V, TraceKind.ATTN_HEADS, TraceKind.ATTN_PROJ, TraceKind.RESID_MID, TraceKind.LN_2_OUT,
+            TraceKind.MLP_FC, TraceKind.MLP_GELU, TraceKind.MLP_PROJ, TraceKind.RESID_POST);
+    /** The model-level kinds that go into {@code model.js}. */
+    static final List<TraceKind> MODEL_KINDS = List.of(TraceKind.EMBED_TOKEN, TraceKind.EMBED_POSITION,
+            TraceKind.EMBED_SUM, TraceKind.LN_F_OUT);
+
+    private final PromptRun run;
+    private final Gpt2Config config;
+    private final ForwardTrace prefill;
+    private final int tokens;
+
+    public PromptData(PromptRun run) {
+        this.run = run;
+        this.config = run.model().config();
+        this.prefill = run.prefill();
+        this.tokens = prefill.tokens().length;
+        if (prefill.startPosition() != 0) {
+            throw new IllegalArgumentException("prompt " + run.promptId() + ": the prefill trace starts at position "
+                    + prefill.startPosition() + ", expected 0 (the whole prompt)");
+        }
+        if (tokens == 0) {
+            throw new IllegalArgumentException("prompt " + run.promptId() + ": the prefill trace has no tokens");
+        }
+    }
+
+    public int layers() {
+        return config.layers();
+    }
+
+    /** The logits of the last prompt position, as the browser sees them (rounded to f16). */
+    public float[] finalLogitsAsStored() {
+        float[] logits = lastRow(tensor(TraceKind.LOGITS, 0));
+        float[] rounded = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            rounded[i] = DataCodec.roundToF16(logits[i]);
+        }
+        return rounded;
+    }
+
+    /** {@code main.js}: what a prompt page needs when it opens. */
+    public ObjectNode main() {
+        ObjectNode root = DataCodec.nodes().objectNode();
+        root.put("format", FORMAT);
+        root.put("promptId", run.promptId());
+        root.put("contentHash", run.contentHash());
+        root.set("model", modelShape());
+        SortedSet<Integer> referenced = new TreeSet<>();
+
+        ArrayNode tokenIds = root.putArray("tokens");
+        for (long id : prefill.tokens()) {
+            tokenIds.add(id);
+            referenced.add((int) id);
+        }
+        root.set("overview", overview());
+
+        float[] logits = lastRow(tensor(TraceKind.LOGITS, 0));
+        ObjectNode next = root.putObject("next");
+        next.put("position", tokens - 1);
+        next.set("logits", DataCodec.f16(logits, logits.length));
+        ArrayNode top = next.putArray("topIds");
+        for (int id : topIds(logits, TOP_NEXT)) {
+            top.add(id);
+            referenced.add(id);
+        }
+
+        ArrayNode generations = root.putArray("generations");
+        for (GenerationRun g : run.generations()) {
+            generations.add(generation(g, referenced));
+        }
+        if (run.lens() != null && run.lens().layers() > 0) {
+            root.set("lens", lens(run.lens(), referenced));
+        }
+        ObjectNode vocab = root.putObject("vocab");
+        for (int id : referenced) {
+            vocab.set(Integer.toString(id), piece(id));
+        }
+        return root;
+    }
+
+    /** {@code attn-<l>.js}: the attention pipeline of every head in one layer. */
+    public ObjectNode attention(int layer) {
+        ObjectNode root = DataCodec.nodes().objectNode();
+        root.put("layer", layer);
+        for (TraceKind kind : ATTENTION_KINDS) {
+            root.set(kind.suffix(), f16(tensor(kind, layer)));
+        }
+        return root;
+    }
+
+    /** {@code layer-<l>.js}: the remaining intermediates of one layer, for the detailed views. */
+    public ObjectNode layer(int layer) {
+        ObjectNode root = DataCodec.nodes().objectNode();
+        root.put("layer", layer);
+        for (TraceKind kind : LAYER_KINDS) {
+            root.set(kind.suffix(), f16(tensor(kind, layer)));
+        }
+        return root;
+    }
+
+    /** {@code model.js}: embeddings and the final layer norm output. */
+    public ObjectNode modelLevel() {
+        ObjectNode root = DataCodec.nodes().objectNode();
+        for (TraceKind kind : MODEL_KINDS) {
+            root.set(kind.suffix(), f16(tensor(kind, 0)));
+        }
+        return root;
+    }
+
+    // ---- parts -------------------------------------------------------------------------------------
+
+    private ObjectNode modelShape() {
+        ObjectNode m = DataCodec.nodes().objectNode();
+        m.put("layers", config.layers());
+        m.put("width", config.width());
+        m.put("heads", config.heads());
+        m.put("headDim", config.headDim());
+        m.put("vocab", config.vocabSize());
+        m.put("context", config.contextLength());
+        m.put("demo", run.model().demo());
+        return m;
+    }
+
+    /**
+     * Euclidean norms per token of what enters and what is written into the residual stream: the
+     * embedding sum, each attention and MLP sub-layer output, the stream after each sub-layer, and the
+     * final layer norm output. These are the link widths of the overview Sankey.
+     */
+    private ObjectNode overview() {
+        int layers = config.layers();
+        ObjectNode o = DataCodec.nodes().objectNode();
+        o.set("embed", DataCodec.f32(rowNorms(tensor(TraceKind.EMBED_SUM, 0)), tokens));
+        o.set("attn", DataCodec.f32(layerNorms(TraceKind.ATTN_PROJ), layers, tokens));
+        o.set("residMid", DataCodec.f32(layerNorms(TraceKind.RESID_MID), layers, tokens));
+        o.set("mlp", DataCodec.f32(layerNorms(TraceKind.MLP_PROJ), layers, tokens));
+        o.set("residPost", DataCodec.f32(layerNorms(TraceKind.RESID_POST), layers, tokens));
+        o.set("lnf", DataCodec.f32(rowNorms(tensor(TraceKind.LN_F_OUT, 0)), tokens));
+        return o;
+    }
+
+    private float[] layerNorms(TraceKind kind) {
+        float[] all = new float[config.layers() * tokens];
+        for (int l = 0; l < config.layers(); l++) {
+            System.arraycopy(rowNorms(tensor(kind, l)), 0, all, l * tokens, tokens);
+        }
+        return all;
+    }
+
+    private ObjectNode generation(GenerationRun g, SortedSet<Integer> referenced) {
+        ObjectNode node = DataCodec.nodes().objectNode();
+        node.put("temperature", g.temperature());
+        node.put("seed", Long.toString(g.seed())); // 64-bit: beyond JavaScript's exact integers
+        node.put("topK", g.topK());
+        node.put("topP", g.topP());
+        node.put("stopReason", g.stopReason().name());
+        List<GenerationStep> steps = g.steps();
+        int width = steps.stream().mapToInt(s -> s.candidates().size()).max().orElse(0);
+        ArrayNode ids = node.putArray("tokenIds");
+        ArrayNode positions = node.putArray("positions");
+        float[] probability = new float[steps.size()];
+        float[] draw = new float[steps.size()];
+        ArrayNode candidateIds = node.putArray("candidateIds");
+        ArrayNode candidateKept = node.putArray("candidateKept");
+        float[] candidateLogits = new float[steps.size() * width];
+        float[] candidateProbs = new float[steps.size() * width];
+        Arrays.fill(candidateLogits, Float.NaN);
+        Arrays.fill(candidateProbs, Float.NaN);
+        for (int s = 0; s < steps.size(); s++) {
+            GenerationStep step = steps.get(s);
+            ids.add(step.tokenId());
+            referenced.add(step.tokenId());
+            positions.add(step.position());
+            probability[s] = (float) step.probability();
+            draw[s] = (float) step.draw();
+            ArrayNode rowIds = candidateIds.addArray();
+            ArrayNode rowKept = candidateKept.addArray();
+            for (int c = 0; c < step.candidates().size(); c++) {
+                Candidate cand = step.candidates().get(c);
+                rowIds.add(cand.tokenId());
+                rowKept.add(cand.kept() ? 1 : 0);
+                referenced.add(cand.tokenId());
+                candidateLogits[s * width + c] = cand.logit();
+                candidateProbs[s * width + c] = (float) cand.probability();
+            }
+        }
+        node.set("probability", DataCodec.f32(probability, steps.size()));
+        node.set("draw", DataCodec.f32(draw, steps.size()));
+        node.set("candidateLogits", DataCodec.f32(candidateLogits, steps.size(), width));
+        node.set("candidateProbs", DataCodec.f32(candidateProbs, steps.size(), width));
+        return node;
+    }
+
+    private ObjectNode lens(LogitLens lens, SortedSet<Integer> referenced) {
+        int layers = lens.layers();
+        int positions = lens.positions();
+        int k = positions == 0 ? 0 : lens.ids()[0][0].length;
+        ObjectNode node = DataCodec.nodes().objectNode();
+        ArrayNode ids = node.putArray("ids");
+        float[] probs = new float[layers * positions * k];
+        int i = 0;
+        for (int l = 0; l < layers; l++) {
+            for (int p = 0; p < positions; p++) {
+                for (int j = 0; j < k; j++) {
+                    int id = lens.ids()[l][p][j];
+                    ids.add(id);
+                    referenced.add(id);
+                    probs[i++] = lens.probs()[l][p][j];
+                }
+            }
+        }
+        node.set("shape", DataCodec.nodes().arrayNode().add(layers).add(positions).add(k));
+        node.set("probs", DataCodec.f32(probs, layers, positions, k));
+        return node;
+    }
+
+    private ObjectNode piece(int id) {
+        TokenPiece piece = run.vocabulary().get(id);
+        if (piece == null) {
+            throw new IllegalArgumentException("prompt " + run.promptId() + ": token id " + id
+                    + " is used but the run's vocabulary has no display form for it");
+        }
+        ObjectNode node = DataCodec.nodes().objectNode();
+        node.put("display", piece.display());
+        node.put("visible", piece.visibleText());
+        node.put("bytes", HexFormat.ofDelimiter(" ").withUpperCase().formatHex(piece.bytes()));
+        if (piece.partial()) {
+            node.put("partial", true);
+        }
+        if (piece.special()) {
+            node.put("special", true);
+        }
+        return node;
+    }
+
+    // ---- tensor helpers ----------------------------------------------------------------------------
+
+    private CapturedTensor tensor(TraceKind kind, int layer) {
+        String name = TraceNames.name(kind, layer);
+        if (!prefill.contains(name)) {
+            throw new IllegalArgumentException("prompt " + run.promptId() + ": the prefill trace has no " + name
+                    + "; the site needs a full capture (CaptureSpec.all())");
+        }
+        return prefill.get(name);
+    }
+
+    private static ObjectNode f16(CapturedTensor t) {
+        return DataCodec.f16(t.data(), t.shape());
+    }
+
+    /** [T, E] -> [T] Euclidean norms, accumulated in double. */
+    static float[] rowNorms(CapturedTensor t) {
+        int rows = (int) t.dim(0);
+        int width = (int) (t.data().length / rows);
+        float[] norms = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int c = 0; c < width; c++) {
+                double v = t.data()[r * width + c];
+                sum += v * v;
+            }
+            norms[r] = (float) Math.sqrt(sum);
+        }
+        return norms;
+    }
+
+    /** [T, V] -> the last row [V]. */
+    private static float[] lastRow(CapturedTensor t) {
+        int rows = (int) t.dim(0);
+        int width = (int) (t.data().length / rows);
+        return Arrays.copyOfRange(t.data(), (rows - 1) * width, rows * width);
+    }
+
+    /**
+     * The ids of the {@code count} highest logits, highest first, lower id first on ties. The trace store must
+     * put a display form for {@code topIds(last prompt position's logits, TOP_NEXT)} into
+     * {@link PromptRun#vocabulary()}, since the next-token view lists them.
+     */
+    public static int[] topIds(float[] logits, int count) {
+        int n = Math.min(count, logits.length);
+        int[] best = new int[n];
+        int size = 0;
+        for (int id = 0; id < logits.length; id++) {
+            if (size == n && !(logits[id] > logits[best[n - 1]])) {
+                continue;
+            }
+            int at = Math.min(size, n - 1);
+            while (at > 0 && logits[id] > logits[best[at - 1]]) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = id;
+            size = Math.min(size + 1, n);
+        }
+        return best;
+    }
+}

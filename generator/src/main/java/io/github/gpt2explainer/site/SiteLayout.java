@@ -1,0 +1,84 @@
+package io.github.gpt2explainer.site;
+
+import java.util.List;
+
+/**
+ * Where every file of the site lives. The first site language is at the root ({@code index.html},
+ * {@code about.html}, {@code p/<id>.html}); every other language has the same tree under its code
+ * ({@code zh/index.html}, ...). Data and assets are shared by all languages. Every link in the site is
+ * relative, so it works under a GitHub Pages sub-path and from {@code file://}.
+ */
+public final class SiteLayout {
+
+    public static final String ASSETS = "assets/";
+    public static final String VENDOR = "assets/vendor/";
+
+    private final List<String> languages;
+
+    public SiteLayout(List<String> languages) {
+        if (languages.isEmpty()) {
+            throw new IllegalArgumentException("the site needs at least one language");
+        }
+        this.languages = List.copyOf(languages);
+    }
+
+    public List<String> languages() {
+        return languages;
+    }
+
+    public String defaultLanguage() {
+        return languages.get(0);
+    }
+
+    /** The directory prefix of a language's pages: "" for the first language, "zh/" for the others. */
+    public String languagePrefix(String language) {
+        return language.equals(defaultLanguage()) ? "" : language + "/";
+    }
+
+    public String indexPage(String language) {
+        return languagePrefix(language) + "index.html";
+    }
+
+    public String aboutPage(String language) {
+        return languagePrefix(language) + "about.html";
+    }
+
+    public String promptPage(String language, String promptId) {
+        return languagePrefix(language) + "p/" + promptId + ".html";
+    }
+
+    /** Tokens, overview magnitudes, final-position logits, generations, logit lens: loaded with the page. */
+    public static String mainData(String promptId) {
+        return "data/" + promptId + "/main.js";
+    }
+
+    /** Scores, scaled, masked and softmax of every head of one layer: loaded when the attention view needs it. */
+    public static String attentionData(String promptId, int layer) {
+        return "data/" + promptId + "/attn-" + layer + ".js";
+    }
+
+    /** Every other intermediate of one layer (ln, q/k/v, heads, projections, MLP, residual stream). */
+    public static String layerData(String promptId, int layer) {
+        return "data/" + promptId + "/layer-" + layer + ".js";
+    }
+
+    /** Model-level intermediates: token and position embeddings, their sum, and the final layer norm output. */
+    public static String modelData(String promptId) {
+        return "data/" + promptId + "/model.js";
+    }
+
+    public static String i18nScript(String language) {
+        return ASSETS + "i18n/" + language + ".js";
+    }
+
+    /** The relative path from a file at {@code fromPath} to the site root: "" or "../" repeated. */
+    public static String rootFrom(String fromPath) {
+        int depth = 0;
+        for (int i = 0; i < fromPath.length(); i++) {
+            if (fromPath.charAt(i) == '/') {
+                depth++;
+            }
+        }
+        return "../".repeat(depth);
+    }
+}

@@ -1,0 +1,320 @@
+package io.github.gpt2explainer.site;
+
+import freemarker.core.TemplateClassResolver;
+import freemarker.template.Configuration;
+import freemarker.template.DefaultObjectWrapperBuilder;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import io.github.gpt2explainer.runs.EffectivePrompt;
+import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.runs.PromptSpec;
+import io.github.gpt2explainer.runs.SiteSettings;
+import io.github.gpt2explainer.site.PageModel.AboutPage;
+import io.github.gpt2explainer.site.PageModel.GenerationText;
+import io.github.gpt2explainer.site.PageModel.IndexPage;
+import io.github.gpt2explainer.site.PageModel.Link;
+import io.github.gpt2explainer.site.PageModel.ModelCard;
+import io.github.gpt2explainer.site.PageModel.Page;
+import io.github.gpt2explainer.site.PageModel.PromptCard;
+import io.github.gpt2explainer.site.PageModel.PromptPage;
+import io.github.gpt2explainer.site.PageModel.Settings;
+import io.github.gpt2explainer.site.PageModel.TokenCell;
+import io.github.gpt2explainer.tokenizer.TokenPiece;
+import io.github.gpt2explainer.trace.GenerationRun;
+import io.github.gpt2explainer.trace.ModelInfo;
+import io.github.gpt2explainer.trace.PromptRun;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Renders the static site: plan every file ({@link #plan}), then write assets, each prompt's data files
+ * and pages (one {@link PromptRun} in memory at a time), then the index and about pages, for every site
+ * language. The Freemarker configuration and the Markdown parser are built once per renderer.
+ *
+ * <p>Output is a pure function of the input and the templates: sorted iteration, no timestamps.
+ */
+public final class SiteRenderer {
+
+    /** Front-end libraries copied from their WebJars: class-path resource -> site path. */
+    static final Map<String, String> VENDOR = new TreeMap<>(Map.of(
+            "META-INF/resources/webjars/d3/7.9.0/dist/d3.min.js", SiteLayout.VENDOR + "d3.min.js",
+            "META-INF/resources/webjars/d3/7.9.0/LICENSE", SiteLayout.VENDOR + "d3.LICENSE.txt",
+            "META-INF/resources/webjars/d3-sankey/0.12.3/dist/d3-sankey.min.js", SiteLayout.VENDOR + "d3-sankey.min.js",
+            "META-INF/resources/webjars/d3-sankey/0.12.3/LICENSE", SiteLayout.VENDOR + "d3-sankey.LICENSE.txt"));
+
+    private final SiteTemplates templates;
+    private final Configuration freemarker;
+    private final Markdown markdown;
+
+    public SiteRenderer(SiteTemplates templates) {
+        this.templates = templates;
+        this.freemarker = freemarker(templates.pages());
+        this.markdown = new Markdown();
+    }
+
+    private static Configuration freemarker(Path pages) {
+        Configuration cfg = new Configuration(Configuration.VERSION_2_3_34);
+        cfg.setTemplateLoader(new PathTemplateLoader(pages));
+        cfg.setDefaultEncoding("UTF-8");
+        cfg.setOutputEncoding("UTF-8");
+        cfg.setRecognizeStandardFileExtensions(true); // .ftlh => HTML output format, auto-escaping on
+        cfg.setLocale(Locale.ROOT);
+        cfg.setTimeZone(TimeZone.getTimeZone("UTC"));
+        cfg.setNumberFormat("computer");
+        cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        cfg.setLogTemplateExceptions(false);
+        cfg.setWrapUncheckedExceptions(true);
+        cfg.setFallbackOnNullLoopVariable(false);
+        cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
+        cfg.setAPIBuiltinEnabled(false);
+        cfg.setObjectWrapper(new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_34).build());
+        return cfg;
+    }
+
+    // ---- plan --------------------------------------------------------------------------------------
+
+    /**
+     * Every file the site will hold, decided before anything is written.
+     *
+     * @throws SitePlanException when two inputs want the same file
+     */
+    public SitePlan plan(SiteInput input) {
+        PromptSet set = input.promptSet();
+        SiteLayout layout = new SiteLayout(set.settings().languages());
+        SitePlan plan = new SitePlan();
+        for (String asset : templates.assetFiles()) {
+            plan.add(asset, "templates " + asset, SitePlan.Kind.ASSET);
+        }
+        for (String target : VENDOR.values()) {
+            plan.add(target, "WebJar " + target.substring(SiteLayout.VENDOR.length()), SitePlan.Kind.ASSET);
+        }
+        for (String lang : layout.languages()) {
+            plan.add(SiteLayout.i18nScript(lang), "templates i18n/" + lang + ".properties", SitePlan.Kind.ASSET);
+            plan.add(layout.indexPage(lang), "index page (" + lang + ")", SitePlan.Kind.PAGE);
+            plan.add(layout.aboutPage(lang), "about page (" + lang + ")", SitePlan.Kind.PAGE);
+        }
+        int layers = input.model().config().layers();
+        for (PromptSpec prompt : set.prompts()) {
+            String from = "prompt " + prompt.id() + " (" + prompt.source() + ")";
+            for (String lang : layout.languages()) {
+                plan.add(layout.promptPage(lang, prompt.id()), from + " page (" + lang + ")", SitePlan.Kind.PAGE);
+            }
+            plan.add(SiteLayout.mainData(prompt.id()), from + " data", SitePlan.Kind.DATA);
+            plan.add(SiteLayout.modelData(prompt.id()), from + " data", SitePlan.Kind.DATA);
+            for (int l = 0; l < layers; l++) {
+                plan.add(SiteLayout.attentionData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
+                plan.add(SiteLayout.layerData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
+            }
+        }
+        return plan;
+    }
+
+    // ---- render ------------------------------------------------------------------------------------
+
+    /**
+     * Writes the site into {@code outDir} (created if needed; existing files with the same names are
+     * overwritten, others are left alone: give an empty directory).
+     */
+    public RenderReport render(SiteInput input, Path outDir) {
+        SitePlan plan = plan(input);
+        PromptSet set = input.promptSet();
+        SiteLayout layout = new SiteLayout(set.settings().languages());
+        Messages messages = Messages.load(templates.i18n(), layout.languages());
+        SiteWriter out = new SiteWriter(outDir, plan);
+
+        for (String asset : templates.assetFiles()) {
+            out.write(asset, templates.read(asset));
+        }
+        for (Map.Entry<String, String> v : VENDOR.entrySet()) {
+            out.write(v.getValue(), classpathBytes(v.getKey()));
+        }
+        for (String lang : layout.languages()) {
+            out.write(SiteLayout.i18nScript(lang), messages.script(lang));
+        }
+
+        ModelCard modelCard = modelCard(input.model());
+        Map<String, PromptSummary> summaries = new TreeMap<>();
+        List<PromptSpec> prompts = set.prompts();
+        for (int i = 0; i < prompts.size(); i++) {
+            PromptSpec spec = prompts.get(i);
+            PromptRun run = input.runs().load(spec.id());
+            if (run == null || !spec.id().equals(run.promptId())) {
+                throw new SiteRenderException("the trace store returned " + (run == null ? "nothing" : "the run of "
+                        + run.promptId()) + " for prompt " + spec.id());
+            }
+            PromptData data = new PromptData(run);
+            writeData(out, spec.id(), data);
+            PromptSummary summary = PromptSummary.of(run);
+            summaries.put(spec.id(), summary);
+            EffectivePrompt effective = spec.effective(set.settings());
+            for (String lang : layout.languages()) {
+                String path = layout.promptPage(lang, spec.id());
+                Page page = page(input, layout, messages, lang, path, "prompt", spec.title(lang));
+                PromptCard card = card(layout, lang, path, spec, summary);
+                PromptPage model = new PromptPage(page, card, markdown.toHtml(spec.note(lang)), summary.tokens(),
+                        summary.generations(), settings(effective), page.root() + SiteLayout.mainData(spec.id()),
+                        page.root() + "data/" + spec.id() + "/", data.layers(), run.model().config().heads(),
+                        i > 0 ? neighbour(layout, lang, path, prompts.get(i - 1)) : null,
+                        i + 1 < prompts.size() ? neighbour(layout, lang, path, prompts.get(i + 1)) : null);
+                out.write(path, render("prompt.ftlh", model));
+            }
+        }
+
+        for (String lang : layout.languages()) {
+            String indexPath = layout.indexPage(lang);
+            Page indexPage = page(input, layout, messages, lang, indexPath, "index", null);
+            List<PromptCard> cards = prompts.stream()
+                    .map(p -> card(layout, lang, indexPath, p, summaries.get(p.id()))).toList();
+            out.write(indexPath, render("index.ftlh",
+                    new IndexPage(indexPage, cards, modelCard, markdown.toHtml(templates.prose(lang, "how-to-read")))));
+
+            String aboutPath = layout.aboutPage(lang);
+            Page aboutPage = page(input, layout, messages, lang, aboutPath, "about",
+                    messages.strings(lang).get("about.title"));
+            List<PromptCard> aboutCards = prompts.stream()
+                    .map(p -> card(layout, lang, aboutPath, p, summaries.get(p.id()))).toList();
+            out.write(aboutPath, render("about.ftlh", new AboutPage(aboutPage, modelCard, siteSettings(set.settings()),
+                    input.generatorVersion(), "./gpt2-explainer build --model " + input.model().spec(),
+                    markdown.toHtml(templates.prose(lang, "about")), aboutCards)));
+        }
+        return out.finish();
+    }
+
+    private static void writeData(SiteWriter out, String id, PromptData data) {
+        out.write(SiteLayout.mainData(id), DataCodec.script(id + "/main", data.main()));
+        out.write(SiteLayout.modelData(id), DataCodec.script(id + "/model", data.modelLevel()));
+        for (int l = 0; l < data.layers(); l++) {
+            out.write(SiteLayout.attentionData(id, l), DataCodec.script(id + "/attn-" + l, data.attention(l)));
+            out.write(SiteLayout.layerData(id, l), DataCodec.script(id + "/layer-" + l, data.layer(l)));
+        }
+    }
+
+    private String render(String template, Object model) {
+        try {
+            Template t = freemarker.getTemplate(template);
+            StringWriter w = new StringWriter();
+            t.process(model, w);
+            return w.toString();
+        } catch (IOException | TemplateException e) {
+            throw new SiteRenderException("template " + templates.pages().resolve(template) + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- models ------------------------------------------------------------------------------------
+
+    private static Page page(SiteInput input, SiteLayout layout, Messages messages, String lang, String path,
+                             String kind, String title) {
+        String root = SiteLayout.rootFrom(path);
+        String siteTitle = input.promptSet().settings().title().getOrDefault(lang,
+                input.promptSet().settings().title().values().stream().findFirst().orElse("GPT-2"));
+        List<Link> languages = new ArrayList<>();
+        String rest = path.substring(layout.languagePrefix(lang).length());
+        for (String other : layout.languages()) {
+            languages.add(new Link(root + layout.languagePrefix(other) + rest,
+                    messages.strings(other).get("language.name"), other.equals(lang)));
+        }
+        Map<String, String> t = messages.strings(lang);
+        Link home = new Link(root + layout.indexPage(lang), t.get("nav.home"), kind.equals("index"));
+        Link about = new Link(root + layout.aboutPage(lang), t.get("nav.about"), kind.equals("about"));
+        ModelInfo m = input.model();
+        String model = m.demo() ? t.get("model.demo.short") : m.repoId() != null ? m.repoId() : m.spec();
+        return new Page(lang, root, kind, title == null ? siteTitle : title, siteTitle, messages.strings(lang),
+                languages, home, about, model, m.demo());
+    }
+
+    private static PromptCard card(SiteLayout layout, String lang, String fromPath, PromptSpec spec, PromptSummary s) {
+        String href = SiteLayout.rootFrom(fromPath) + layout.promptPage(lang, spec.id());
+        return new PromptCard(spec.id(), href, spec.title(lang), spec.text(), spec.tags(),
+                s == null ? 0 : s.tokens().size(), s == null ? "" : s.greedyText());
+    }
+
+    private static Link neighbour(SiteLayout layout, String lang, String fromPath, PromptSpec spec) {
+        return new Link(SiteLayout.rootFrom(fromPath) + layout.promptPage(lang, spec.id()), spec.title(lang), false);
+    }
+
+    private static ModelCard modelCard(ModelInfo m) {
+        var c = m.config();
+        return new ModelCard(m.spec(), m.repoId(), m.revision(), m.commit(), m.weightsSha256(), m.tokenizerSha256(),
+                c.layers(), c.width(), c.heads(), c.headDim(), c.vocabSize(), c.contextLength(), m.demo());
+    }
+
+    private static Settings settings(EffectivePrompt p) {
+        return new Settings(numbers(p.temperatures()), p.maxNewTokens(), p.topK() == 0 ? "" : Integer.toString(p.topK()),
+                p.topP() >= 1.0 ? "" : number(p.topP()), Long.toString(p.seed()));
+    }
+
+    private static Settings siteSettings(SiteSettings s) {
+        return new Settings(numbers(s.temperatures()), s.maxNewTokens(), s.topK() == 0 ? "" : Integer.toString(s.topK()),
+                s.topP() >= 1.0 ? "" : number(s.topP()), Long.toString(s.seed()));
+    }
+
+    static String number(double d) {
+        return BigDecimal.valueOf(d + 0.0).stripTrailingZeros().toPlainString();
+    }
+
+    private static String numbers(List<Double> values) {
+        return values.stream().map(SiteRenderer::number).collect(Collectors.joining(", "));
+    }
+
+    private static byte[] classpathBytes(String resource) {
+        try (InputStream in = SiteRenderer.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new SiteRenderException("front-end library " + resource + " is not on the class path (its WebJar is missing)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new SiteRenderException("cannot read " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What the pages keep of a run after its data files are written: tokens and continuations as text. */
+    record PromptSummary(List<TokenCell> tokens, List<GenerationText> generations, String greedyText) {
+
+        static PromptSummary of(PromptRun run) {
+            long[] ids = run.prefill().tokens();
+            List<TokenCell> tokens = new ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                tokens.add(cell(run, i, ids[i]));
+            }
+            List<GenerationText> generations = new ArrayList<>();
+            String greedy = "";
+            for (GenerationRun g : run.generations()) {
+                List<TokenCell> cells = new ArrayList<>();
+                StringBuilder text = new StringBuilder();
+                for (var step : g.steps()) {
+                    TokenCell cell = cell(run, step.position(), step.tokenId());
+                    cells.add(cell);
+                    text.append(run.vocabulary().get(step.tokenId()).display());
+                }
+                generations.add(new GenerationText(number(g.temperature()), g.temperature() == 0, cells,
+                        g.stopReason().name()));
+                if (greedy.isEmpty()) {
+                    greedy = text.toString(); // generations are ascending: the first is greedy or the coolest
+                }
+            }
+            return new PromptSummary(tokens, generations, greedy);
+        }
+
+        private static TokenCell cell(PromptRun run, int position, long id) {
+            TokenPiece piece = run.vocabulary().get((int) id);
+            if (piece == null) {
+                throw new SiteRenderException("prompt " + run.promptId() + ": token id " + id
+                        + " has no display form in the run's vocabulary");
+            }
+            return new TokenCell(position, id, piece.display(), piece.visibleText(),
+                    HexFormat.ofDelimiter(" ").withUpperCase().formatHex(piece.bytes()), piece.partial(), piece.special());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.gpt2explainer.site;
+
+import ai.djl.ndarray.NDManager;
+import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.runs.PromptRunner;
+import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.trace.PromptRun;
+
+/**
+ * Real prompt runs for site tests, computed by the production {@link PromptRunner} (full capture,
+ * batched generations, logit lens) without going through the trace store.
+ */
+final class ModelRuns implements PromptRunSource, AutoCloseable {
+    private final ModelSource source;
+    private final PromptSet prompts;
+    private final NDManager manager;
+    private final Gpt2Model model;
+    private final PromptRunner runner;
+
+    ModelRuns(ModelSource source, PromptSet prompts) {
+        this.source = source;
+        this.prompts = prompts;
+        this.manager = NDManager.newBaseManager("PyTorch");
+        this.model = Gpt2Model.load(source.loadCheckpoint(), manager);
+        this.runner = new PromptRunner(model, source.tokenizer(), source.info());
+    }
+
+    @Override
+    public PromptRun load(String promptId) {
+        return runner.run(prompts.prompt(promptId).orElseThrow().effective(prompts.settings()), step -> { });
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        manager.close();
+    }
+}

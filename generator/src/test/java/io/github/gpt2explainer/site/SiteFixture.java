@@ -1,0 +1,113 @@
+package io.github.gpt2explainer.site;
+
+import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.runs.PromptSpec;
+import io.github.gpt2explainer.runs.SiteSettings;
+import io.github.gpt2explainer.trace.PromptRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real prompt runs from the demo model (real tokenizer, seeded random weights): a full captured forward
+ * pass, generations sampled from real logits, a logit lens. Built once per test JVM and shared; the
+ * rendered site is also built once ({@link #site()}).
+ */
+final class SiteFixture {
+
+    static final String HOSTILE_TEXT = "</script><img src=x onerror=alert(1)>";
+    static final String HOSTILE_ID = "hostile";
+    static final String EIFFEL_ID = "eiffel";
+    static final String CHINESE_ID = "chinese";
+    static final String HOSTILE_NOTE = "<script>alert(2)</script>\n\n*emphasis* <img src=x onerror=alert(4)> "
+            + "[bad](javascript:alert(3)) [ok](https://example.org/)";
+
+    private static ModelSource model;
+    private static PromptSet promptSet;
+    private static final Map<String, PromptRun> runs = new HashMap<>();
+    private static Path site;
+    private static RenderReport report;
+
+    private SiteFixture() {
+    }
+
+    static synchronized ModelSource model() {
+        if (model == null) {
+            model = ModelSource.demo();
+        }
+        return model;
+    }
+
+    static synchronized PromptSet promptSet() {
+        if (promptSet == null) {
+            SiteSettings settings = new SiteSettings(Map.of("en", "GPT-2 test site", "zh", "GPT-2 测试网站"),
+                    SiteSettings.DEFAULT_MODEL, List.of(0.0, 0.8, 1.5), 4, 40, 1.0, 20240601L, List.of("en", "zh"),
+                    Path.of("site.yaml"));
+            promptSet = new PromptSet(settings, List.of(
+                    prompt(EIFFEL_ID, "The Eiffel Tower is located in the city of", "A fact", "一个事实",
+                            "Look at **layer 0**.", "看 **第 0 层**。"),
+                    prompt(HOSTILE_ID, HOSTILE_TEXT, "Hostile <b>title</b>", "恶意 <b>标题</b>", HOSTILE_NOTE, HOSTILE_NOTE),
+                    prompt(CHINESE_ID, "我喜欢吃苹果", "Chinese bytes", "中文字节", "Partial characters.", "半个字符。")));
+        }
+        return promptSet;
+    }
+
+    private static PromptSpec prompt(String id, String text, String en, String zh, String noteEn, String noteZh) {
+        Map<String, String> titles = new LinkedHashMap<>();
+        titles.put("en", en);
+        titles.put("zh", zh);
+        Map<String, String> notes = new LinkedHashMap<>();
+        notes.put("en", noteEn);
+        notes.put("zh", noteZh);
+        return new PromptSpec(id, text, titles, notes, null, null, null, null, null, null, List.of("test"),
+                Path.of(id + ".md"), 2);
+    }
+
+    /** The run of a fixture prompt, computed once. */
+    static synchronized PromptRun run(String id) {
+        return runs.computeIfAbsent(id, key -> {
+            try (ModelRuns source = new ModelRuns(model(), promptSet())) {
+                return source.load(key);
+            }
+        });
+    }
+
+    static SiteInput input() {
+        return new SiteInput(promptSet(), model().info(), SiteFixture::run, "test-version");
+    }
+
+    static SiteTemplates templates() {
+        return SiteTemplates.directory(repositoryRoot().resolve("templates"));
+    }
+
+    static Path repositoryRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        return Files.isDirectory(here.resolve("templates")) ? here : here.getParent();
+    }
+
+    /** The fixture site, rendered once into a temporary directory. */
+    static synchronized Path site() {
+        if (site == null) {
+            try {
+                site = Files.createTempDirectory("gpt2x-site");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try (SiteTemplates t = templates()) {
+                report = new SiteRenderer(t).render(input(), site);
+            }
+        }
+        return site;
+    }
+
+    static synchronized RenderReport report() {
+        site();
+        return report;
+    }
+}

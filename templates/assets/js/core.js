@@ -1,0 +1,175 @@
+/*
+ * GPT2X core: the one global of the site. Data files and string files are classic scripts that call
+ * GPT2X.receive / GPT2X.receiveStrings, so they load with <script src> under file:// (where fetch() is
+ * blocked) and under a Content-Security-Policy of script-src 'self'. No eval, no inline script.
+ */
+(function (global) {
+  'use strict';
+
+  var data = {};          // key -> payload
+  var waiting = {};       // key -> [resolve]
+  var requested = {};     // key -> Promise
+  var strings = {};
+  var views = {};
+
+  var GPT2X = {
+    views: views,
+
+    /** Called by data files: GPT2X.receive("<prompt-id>/<part>", {...}). */
+    receive: function (key, payload) {
+      data[key] = payload;
+      (waiting[key] || []).forEach(function (resolve) { resolve(payload); });
+      delete waiting[key];
+    },
+
+    /** Called by assets/i18n/<lang>.js. */
+    receiveStrings: function (lang, table) {
+      strings = table;
+      GPT2X.lang = lang;
+    },
+
+    /** The payload of `key`, or undefined when it has not arrived. */
+    get: function (key) { return data[key]; },
+
+    /**
+     * The payload of `key`, loading `path` (relative to the site root) with a script element when it has
+     * not arrived yet. Resolves once the file has called receive(key, ...).
+     */
+    require: function (key, path) {
+      if (data[key]) { return Promise.resolve(data[key]); }
+      if (requested[key]) { return requested[key]; }
+      requested[key] = new Promise(function (resolve, reject) {
+        (waiting[key] = waiting[key] || []).push(resolve);
+        var s = document.createElement('script');
+        s.src = GPT2X.root() + path;
+        s.onerror = function () {
+          delete requested[key];
+          reject(new Error(GPT2X.t('error.load', { file: path })));
+        };
+        document.head.appendChild(s);
+      });
+      return requested[key];
+    },
+
+    root: function () { return document.body.getAttribute('data-root') || ''; },
+
+    /** A UI string with {name} placeholders filled in; the key itself when missing (visible, not silent). */
+    t: function (key, vars) {
+      var s = Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key;
+      if (vars) {
+        s = s.replace(/\{(\w+)\}/g, function (m, name) {
+          return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : m;
+        });
+      }
+      return s;
+    },
+
+    /** Decodes {dtype, shape, b64} into a Float32Array (f16 and f32, little-endian; infinities kept). */
+    decode: function (arr) {
+      var bin = global.atob(arr.b64);
+      var n = bin.length;
+      var bytes = new Uint8Array(n);
+      for (var i = 0; i < n; i++) { bytes[i] = bin.charCodeAt(i); }
+      var view = new DataView(bytes.buffer);
+      var out;
+      if (arr.dtype === 'f32') {
+        out = new Float32Array(n / 4);
+        for (var j = 0; j < out.length; j++) { out[j] = view.getFloat32(j * 4, true); }
+      } else if (arr.dtype === 'f16') {
+        out = new Float32Array(n / 2);
+        for (var k = 0; k < out.length; k++) { out[k] = GPT2X.halfToFloat(view.getUint16(k * 2, true)); }
+      } else {
+        throw new Error('unknown dtype ' + arr.dtype);
+      }
+      return out;
+    },
+
+    /** IEEE binary16 bits to the exactly equal number. */
+    halfToFloat: function (h) {
+      var sign = (h & 0x8000) ? -1 : 1;
+      var exp = (h >> 10) & 0x1f;
+      var mant = h & 0x3ff;
+      if (exp === 0x1f) { return mant ? NaN : sign * Infinity; }
+      if (exp === 0) { return sign * mant * Math.pow(2, -24); }
+      return sign * (1 + mant / 1024) * Math.pow(2, exp - 15);
+    },
+
+    /** Value at [i, j, ...] of a decoded array with the given shape. */
+    index: function (shape, idx) {
+      var flat = 0;
+      for (var i = 0; i < shape.length; i++) { flat = flat * shape[i] + idx[i]; }
+      return flat;
+    },
+
+    /** Creates an element; text is set as text (never parsed as HTML). */
+    el: function (tag, attrs, text) {
+      var e = document.createElement(tag);
+      if (attrs) {
+        Object.keys(attrs).forEach(function (k) {
+          if (k === 'class') { e.className = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
+        });
+      }
+      if (text !== undefined && text !== null) { e.textContent = text; }
+      return e;
+    },
+
+    /** A number with `digits` significant digits; infinities as ±∞. */
+    num: function (x, digits) {
+      if (x === Infinity) { return '+\u221e'; }
+      if (x === -Infinity) { return '\u2212\u221e'; }
+      if (Number.isNaN(x)) { return '\u2013'; }
+      return Number(x).toPrecision(digits || 4).replace(/^-/, '\u2212');
+    },
+
+    /** A probability as a percentage with 4 significant digits, e.g. 12.34% or 0.002135%. */
+    percent: function (p) {
+      if (p === 0) { return '0%'; }
+      return (p * 100).toPrecision(4) + '%';
+    },
+
+    /** The display form of token id (from the prompt's vocabulary subset). */
+    token: function (main, id) {
+      var v = main.vocab[String(id)];
+      return v ? v.visible : '#' + id;
+    },
+
+    /** Registers a view module: {init(main, ctx)}. */
+    view: function (name, module) { views[name] = module; },
+
+    /** Shows a tooltip near the pointer; content is text lines. */
+    tip: function (evt, lines) {
+      var tip = document.getElementById('gpt2x-tip');
+      if (!tip) {
+        tip = GPT2X.el('div', { id: 'gpt2x-tip', 'class': 'tip', role: 'status' });
+        document.body.appendChild(tip);
+      }
+      tip.textContent = '';
+      lines.forEach(function (line, i) {
+        tip.appendChild(GPT2X.el(i === 0 ? 'strong' : 'div', null, line));
+      });
+      tip.hidden = false;
+      var x = evt.clientX + 14, y = evt.clientY + 14;
+      var w = tip.offsetWidth, h = tip.offsetHeight;
+      if (x + w > window.innerWidth - 8) { x = evt.clientX - w - 14; }
+      if (y + h > window.innerHeight - 8) { y = evt.clientY - h - 14; }
+      tip.style.left = x + 'px';
+      tip.style.top = y + 'px';
+    },
+
+    untip: function () {
+      var tip = document.getElementById('gpt2x-tip');
+      if (tip) { tip.hidden = true; }
+    },
+
+    /** Shows an error in the page (and the console) instead of failing silently. */
+    fail: function (where, err) {
+      var box = document.getElementById(where);
+      if (box) {
+        box.appendChild(GPT2X.el('p', { 'class': 'error' }, String(err && err.message ? err.message : err)));
+      }
+      if (global.console) { global.console.error(err); }
+    }
+  };
+
+  global.GPT2X = GPT2X;
+}(window));

@@ -1,0 +1,37 @@
+/*
+ * Tokens view: the prompt's tokens as the tokenizer split them (rendered by the page as chips with id and
+ * bytes). Selecting a token makes it the query token of the attention view and the highlighted token
+ * elsewhere (state key `token`).
+ */
+(function (GPT2X) {
+  'use strict';
+
+  GPT2X.view('tokens', {
+    init: function (main) {
+      var chips = Array.prototype.slice.call(document.querySelectorAll('#tokens .token[data-position]'));
+      function show() {
+        var selected = GPT2X.router.int('token', -1, -1, main.tokens.length - 1);
+        chips.forEach(function (chip) {
+          var on = Number(chip.getAttribute('data-position')) === selected;
+          chip.classList.toggle('selected', on);
+          chip.setAttribute('aria-pressed', on ? 'true' : 'false');
+        });
+      }
+      chips.forEach(function (chip) {
+        chip.setAttribute('tabindex', '0');
+        chip.setAttribute('role', 'button');
+        function pick() {
+          var p = Number(chip.getAttribute('data-position'));
+          var current = GPT2X.router.int('token', -1, -1, main.tokens.length - 1);
+          GPT2X.router.set({ token: current === p ? undefined : p });
+        }
+        chip.addEventListener('click', pick);
+        chip.addEventListener('keydown', function (e) {
+          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(); }
+        });
+      });
+      GPT2X.router.listen(show);
+      show();
+    }
+  });
+}(window.GPT2X));
