@@ -62,7 +62,9 @@ final class StandardPipeline {
 
             @Override
             public void generating(long tokens) {
-                bar.begin(tokens);
+                if (tokens > 0) { // nothing to generate: no progress line at all
+                    bar.begin(tokens);
+                }
             }
 
             @Override
