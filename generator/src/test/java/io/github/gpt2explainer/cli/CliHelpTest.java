@@ -1,5 +1,8 @@
 package io.github.gpt2explainer.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
@@ -94,5 +97,14 @@ class CliHelpTest {
             assertThat(table).containsOnlyOnce("| " + code + " | `");
         }
         assertThat(ExitCode.ALL).extracting(ExitCode.Meaning::code).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void readmeDocumentsExactlyTheseExitCodes() throws IOException {
+        Path here = Path.of("").toAbsolutePath(); // generator/ under Maven, the root in an IDE
+        Path readme = Files.isDirectory(here.resolve("generator")) ? here.resolve("README.md")
+                : here.getParent().resolve("README.md");
+
+        assertThat(Files.readString(readme)).contains(ExitCode.markdownTable());
     }
 }
