@@ -1,10 +1,7 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.sampling.Rng;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.github.gpt2explainer.trace.CanonicalHash;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +51,7 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
      * reused; titles, notes, tags and language do not enter (see {@link #renderHash()}).
      */
     public String contentHash() {
-        Canonical c = new Canonical("gpt2-explainer/prompt-content/v1");
+        CanonicalHash c = new CanonicalHash("gpt2-explainer/prompt-content/v1");
         c.field("model", model);
         c.field("id", id());
         c.field("text", text());
@@ -71,7 +68,7 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
      * for every language (in the site's language order). A change here means re-render, not recompute.
      */
     public String renderHash() {
-        Canonical c = new Canonical("gpt2-explainer/prompt-render/v1");
+        CanonicalHash c = new CanonicalHash("gpt2-explainer/prompt-render/v1");
         c.field("id", id());
         c.field("language", language);
         c.field("tags", String.join(",", spec.tags()));
@@ -82,28 +79,5 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
             c.field("note." + note.getKey(), note.getValue());
         }
         return c.sha256();
-    }
-
-    /** Unambiguous encoding: each field as {@code name=<UTF-8 byte length>:value\n}. */
-    private static final class Canonical {
-        private final StringBuilder text = new StringBuilder();
-
-        Canonical(String header) {
-            text.append(header).append('\n');
-        }
-
-        void field(String name, String value) {
-            text.append(name).append('=').append(value.getBytes(StandardCharsets.UTF_8).length).append(':')
-                    .append(value).append('\n');
-        }
-
-        String sha256() {
-            try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                return HexFormat.of().formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime must provide SHA-256", e);
-            }
-        }
     }
 }

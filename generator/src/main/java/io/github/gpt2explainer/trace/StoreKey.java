@@ -1,9 +1,5 @@
 package io.github.gpt2explainer.trace;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -30,7 +26,7 @@ public record StoreKey(String promptId, String hash) {
     }
 
     public static StoreKey of(int schema, ModelInfo model, String promptId, String contentHash) {
-        Canonical c = new Canonical("gpt2-explainer/trace-key");
+        CanonicalHash c = new CanonicalHash("gpt2-explainer/trace-key");
         c.field("schema", Integer.toString(schema));
         c.field("model", modelFingerprint(model));
         c.field("prompt", contentHash);
@@ -43,7 +39,7 @@ public record StoreKey(String promptId, String hash) {
      * it: the same bytes give the same traces (a new commit that changes the weights changes their hash).
      */
     public static String modelFingerprint(ModelInfo model) {
-        Canonical c = new Canonical("gpt2-explainer/model");
+        CanonicalHash c = new CanonicalHash("gpt2-explainer/model");
         c.field("weights_sha256", model.weightsSha256());
         c.field("tokenizer_sha256", model.tokenizerSha256());
         c.field("config", model.config().toString());
@@ -53,27 +49,5 @@ public record StoreKey(String promptId, String hash) {
     /** The entry's directory name inside {@code runs/}: the prompt id and the first 16 hex digits of the hash. */
     public String directoryName() {
         return promptId + "-" + hash.substring(0, 16);
-    }
-
-    private static final class Canonical {
-        private final StringBuilder text = new StringBuilder();
-
-        Canonical(String header) {
-            text.append(header).append('\n');
-        }
-
-        void field(String name, String value) {
-            text.append(name).append('=').append(value.getBytes(StandardCharsets.UTF_8).length).append(':')
-                    .append(value).append('\n');
-        }
-
-        String sha256() {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime must provide SHA-256", e);
-            }
-        }
     }
 }
