@@ -40,6 +40,8 @@ public final class BenchMain {
         Path repo = Path.of(value(options, "--repo", ".")).toAbsolutePath().normalize();
         String out = value(options, "--out", "docs/benchmarks.md");
         boolean quick = options.contains("--quick");
+        // --sections forward,generation,context,batch: run only those engine sections (for profiling)
+        List<String> sections = Arrays.asList(value(options, "--sections", "forward,generation,context,batch").split(","));
         List<String> buildArgs = Arrays.asList(value(options, "--build-args", DEFAULT_BUILD_ARGS).trim().split("\\s+"));
 
         Report report = new Report();
@@ -72,7 +74,7 @@ public final class BenchMain {
             log("floors: " + gflops.describe(1) + " GFLOP/s, " + bandwidth.describe(1) + " GB/s");
 
             try (Gpt2Model model = Gpt2Model.load(BenchCheckpoint.load(checkpoint), manager)) {
-                key = new EngineBench(model, report, quick).run();
+                key = new EngineBench(model, report, quick, sections).run();
             }
         }
         log("engine done");

@@ -4,12 +4,14 @@ import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.KvCache;
 import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.forward.TraceKind;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.sampling.Rng;
 import io.github.gpt2explainer.sampling.Sampler;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
@@ -31,6 +33,10 @@ public final class EngineBench {
     public static final int GENERATED = 32;
     public static final double[] TEMPERATURES = {0.0, 0.7, 1.0, 1.3};
 
+    /** Everything but {@code ln_f} output and logits at every position, which cost a [T, E] x [E, V] matMul. */
+    static final CaptureSpec EVERY_LAYER_KIND = CaptureSpec.of(
+            EnumSet.complementOf(EnumSet.of(TraceKind.LOGITS, TraceKind.LN_F_OUT)));
+
     /** The medians the targets are computed from. */
     public record Key(double prefill16Ms, double prefill128Ms, double decode16Ms, double decode128Ms,
                       double captureRatio16, double captureRatioMax, double kvSpeedup128,
@@ -41,12 +47,15 @@ public final class EngineBench {
     private final Gpt2Config config;
     private final Report report;
     private final boolean quick;
+    private final List<String> sections;
 
-    public EngineBench(Gpt2Model model, Report report, boolean quick) {
+    /** @param sections which of "forward", "generation", "context", "batch" to run (targets need all four) */
+    public EngineBench(Gpt2Model model, Report report, boolean quick, List<String> sections) {
         this.model = model;
         this.config = model.config();
         this.report = report;
         this.quick = quick;
+        this.sections = List.copyOf(sections);
     }
 
     /** Deterministic token ids for a prompt of {@code n} tokens (the same ids for Jlama). */
@@ -62,12 +71,13 @@ public final class EngineBench {
     public Key run() {
         double[] fast = new double[FORWARD_LENGTHS.length];
         double[] captureRatio = new double[FORWARD_LENGTHS.length];
-        for (int i = 0; i < FORWARD_LENGTHS.length; i++) {
+        for (int i = 0; i < FORWARD_LENGTHS.length && sections.contains("forward"); i++) {
             int t = FORWARD_LENGTHS[i];
             long[] ids = promptIds(config, t);
             Stopwatch watch = t >= 128 ? watch(2, 7) : watch(3, 15);
             Samples none = watch.time(() -> model.forward(ids, CaptureSpec.none()));
             Samples all = watch.time(() -> model.forward(ids, CaptureSpec.all()));
+            Samples perLayer = watch.time(() -> model.forward(ids, EVERY_LAYER_KIND));
             fast[i] = none.median();
             captureRatio[i] = all.median() / none.median();
             double gflops = Gpt2Cost.prefillFlops(config, t) / (none.median() * 1e6);
@@ -75,12 +85,19 @@ public final class EngineBench {
                     Report.fmt(t * 1000 / none.median(), 0) + " tokens/s, " + Report.fmt(gflops, 1) + " GFLOP/s");
             report.time(FORWARD, t + " tokens, full capture (capture all)", all,
                     "capture overhead " + Report.ratio(captureRatio[i]));
+            report.time(FORWARD, t + " tokens, every per-layer intermediate, no all-position logits", perLayer,
+                    "overhead " + Report.ratio(perLayer.median() / none.median())
+                            + ": the rest of full capture is the head at every position");
         }
         float[] logits16 = model.forward(promptIds(config, 16), CaptureSpec.none()).lastLogits();
 
-        double kvSpeedupAt128 = generation();
-        double[] decode = contextGrowth();
-        batchedTemperatures();
+        if (sections.contains("generation")) {
+            generation();
+        }
+        double[] decode = sections.contains("context") ? contextGrowth() : new double[CONTEXTS.length];
+        if (sections.contains("batch")) {
+            batchedTemperatures();
+        }
 
         double prefill128 = fast[indexOf(FORWARD_LENGTHS, 128)];
         double decode128 = decode[indexOf(CONTEXTS, 128)];
@@ -93,9 +110,8 @@ public final class EngineBench {
                 prefill128 / decode128, logits16);
     }
 
-    /** KV-cache generation vs recomputing the prefix, from short and from long prompts; the speed-up from 96 tokens. */
-    private double generation() {
-        double speedupLong = 0;
+    /** KV-cache generation vs recomputing the prefix, from short and from long prompts. */
+    private void generation() {
         for (int promptLength : new int[] {8, 96}) {
             long[] prompt = promptIds(config, promptLength);
             long[][] tokens = new long[2][];
@@ -109,9 +125,7 @@ public final class EngineBench {
                     Report.fmt(recompute.median() / GENERATED, 1) + " ms/token; KV speed-up "
                             + Report.ratio(speedup) + (Arrays.equals(tokens[0], tokens[1]) ? "; same tokens"
                             : "; **tokens differ**"));
-            speedupLong = speedup;
         }
-        return speedupLong;
     }
 
     long[] generateWithCache(long[] prompt) {

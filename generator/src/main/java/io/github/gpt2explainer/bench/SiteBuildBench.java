@@ -43,29 +43,52 @@ public final class SiteBuildBench {
      *                  {@code {out}} replaced by the checkpoint and output directories
      */
     public static Outcome run(Path repoRoot, Path jar, Path checkpoint, Path out, List<String> buildArgs) {
-        ChildProcess.Result help = ChildProcess.run(List.of(javaBinary(), "-jar", jar.toString(), "build", "--help"),
-                repoRoot, 120);
-        if (help.exitCode() != 0) {
-            return Outcome.skipped("not yet measured: this version has no `build` command (`gpt2-explainer build --help`"
-                    + " exited with " + help.exitCode() + ")");
+        if (!hasBuildCommand(repoRoot, jar)) {
+            return Outcome.skipped("not yet measured: this version of the tool has no `build` command"
+                    + " (`gpt2-explainer build --help` does not print its usage)");
         }
         if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
             return Outcome.skipped("not measured: /usr/bin/time (GNU time, for the peak RSS) is missing; apt-get install time");
         }
         deleteTree(out);
-        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v", javaBinary(), "-jar", jar.toString(), "build"));
+        Path timeReport;
+        try {
+            timeReport = Files.createTempFile("bench-time", ".txt");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", timeReport.toString(),
+                javaBinary(), "-jar", jar.toString(), "build"));
         for (String arg : buildArgs) {
             command.add(arg.replace("{model}", checkpoint.toAbsolutePath().toString())
                     .replace("{out}", out.toAbsolutePath().toString()));
         }
         ChildProcess.Result build = ChildProcess.run(command, repoRoot, 3600);
+        String stats = readAndDelete(timeReport);
         if (build.exitCode() != 0) {
-            return Outcome.skipped("not measured: `" + String.join(" ", command.subList(2, command.size()))
+            return Outcome.skipped("not measured: `gpt2-explainer build " + String.join(" ", buildArgs)
                     + "` exited with " + build.exitCode() + ": " + build.stderrTail(5));
         }
-        Matcher rss = PEAK_RSS.matcher(build.stderr());
+        Matcher rss = PEAK_RSS.matcher(stats);
         long peak = rss.find() ? Long.parseLong(rss.group(1)) : -1;
         return new Outcome(null, build.wallMs(), peak, bytesOnDisk(out), pageTransfers(out));
+    }
+
+    /** Whether {@code build --help} prints the build command's own usage (picocli prints the root's otherwise). */
+    static boolean hasBuildCommand(Path repoRoot, Path jar) {
+        ChildProcess.Result help = ChildProcess.run(List.of(javaBinary(), "-jar", jar.toString(), "build", "--help"),
+                repoRoot, 120);
+        return help.exitCode() == 0 && help.stdout().contains("Usage: gpt2-explainer build");
+    }
+
+    private static String readAndDelete(Path file) {
+        try {
+            String text = Files.readString(file);
+            Files.deleteIfExists(file);
+            return text;
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Gzip size of each HTML page's initial transfer, keyed by its path relative to {@code site}. */
