@@ -79,7 +79,7 @@ public final class BenchMain {
         }
         log("engine done");
 
-        double jlamaMs = jlama(report, repo, checkpoint, config, key, quick, options.contains("--skip-jlama"));
+        Samples jlamaMs = jlama(report, repo, checkpoint, config, key, quick, options.contains("--skip-jlama"));
         SiteBuildBench.Outcome site = options.contains("--skip-site")
                 ? SiteBuildBench.Outcome.skipped("not measured: --skip-site")
                 : SiteBuildBench.run(repo, repo.resolve("generator/target/gpt2-explainer.jar"), checkpoint,
@@ -98,32 +98,35 @@ public final class BenchMain {
         }
     }
 
-    private static double jlama(Report report, Path repo, Path checkpoint, Gpt2Config config, EngineBench.Key key,
+    private static Samples jlama(Report report, Path repo, Path checkpoint, Gpt2Config config, EngineBench.Key key,
                                 boolean quick, boolean skip) {
         String missing = skip ? "--skip-jlama" : JlamaBench.missing(repo);
+        if (missing == null && key.prefill16() == null) {
+            missing = "needs the forward section";
+        }
         if (missing != null) {
             report.figure(JLAMA, "Jlama 16-token forward", "not measured", missing);
-            return Double.NaN;
+            return null;
         }
         long[] ids = EngineBench.promptIds(config, 16);
         try {
             JlamaResult jlama = JlamaBench.run(repo, checkpoint, ids, 3, quick ? 3 : 10);
-            double ratio = jlama.forwardMs().median() / key.prefill16Ms();
+            double ratio = jlama.forwardMs().median() / key.prefill16().median();
             report.time(JLAMA, jlama.engine() + " (Java " + jlama.java() + ", " + jlama.threads()
                     + " threads, F32): 16-token forward", jlama.forwardMs(),
                     Report.fmt(16 * 1000 / jlama.forwardMs().median(), 0) + " tokens/s; load "
                             + Report.fmt(jlama.loadMs(), 0) + " ms");
-            report.figure(JLAMA, "ours: 16-token forward, fast path", Report.fmt(key.prefill16Ms(), 1) + " ms",
-                    Report.fmt(16 * 1000 / key.prefill16Ms(), 0) + " tokens/s (from the forward table)");
+            report.figure(JLAMA, "ours: 16-token forward, fast path", Report.fmt(key.prefill16().median(), 1) + " ms",
+                    Report.fmt(16 * 1000 / key.prefill16().median(), 0) + " tokens/s (from the forward table)");
             report.figure(JLAMA, "Jlama time / our time", Report.ratio(ratio), "higher is better for us");
             report.figure(JLAMA, "same model? next-token top 10 of both engines", agreement(key.prefill16Logits(), jlama),
                     "probabilities after softmax of the last position");
             log("jlama: " + jlama.forwardMs().describe(1) + " ms");
-            return jlama.forwardMs().median();
+            return jlama.forwardMs();
         } catch (RuntimeException e) {
             report.figure(JLAMA, "Jlama 16-token forward", "failed", e.getMessage());
             log("jlama failed: " + e.getMessage());
-            return Double.NaN;
+            return null;
         }
     }
 
@@ -168,29 +171,52 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * Each target from medians (what is judged), with the same ratio from the best run of each side in the
+     * note: on a shared machine the best runs are the ones least disturbed by other load.
+     */
     private static void targets(Report report, Gpt2Config config, EngineBench.Key key, double gflops,
-                                double bandwidth, double jlamaMs, SiteBuildBench.Outcome site) {
-        report.target(new Report.Target("capture overhead (full capture / fast path), worst of 8, 16, 32, 128 tokens",
-                Report.ratio(key.captureRatioMax()), "<= 1.30x", key.captureRatioMax() <= 1.3,
-                "at 16 tokens " + Report.ratio(key.captureRatio16())));
-        report.target(new Report.Target("KV-cache speed-up over recomputation at 128 tokens of context",
-                Report.ratio(key.kvSpeedup128()), ">= 5x", key.kvSpeedup128() >= 5, ""));
-        boolean haveJlama = !Double.isNaN(jlamaMs);
-        report.target(new Report.Target("our fast path vs Jlama (Jlama time / ours), 16-token forward",
-                haveJlama ? Report.ratio(jlamaMs / key.prefill16Ms()) : "-", ">= 3x",
-                haveJlama ? jlamaMs / key.prefill16Ms() >= 3 : null, ""));
-        double computeFloorMs = Gpt2Cost.prefillFlops(config, 16) / (gflops * 1e6);
-        report.target(new Report.Target("16-token prefill / compute floor", Report.ratio(key.prefill16Ms() / computeFloorMs),
-                "<= 3x", key.prefill16Ms() / computeFloorMs <= 3,
-                Report.fmt(Gpt2Cost.prefillFlops(config, 16) / 1e9, 2) + " GFLOP at " + Report.fmt(gflops, 1)
-                        + " GFLOP/s = " + Report.fmt(computeFloorMs, 1) + " ms floor; measured "
-                        + Report.fmt(key.prefill16Ms(), 1) + " ms"));
-        double memoryFloorMs = Gpt2Cost.decodeWeightBytes(config) / (bandwidth * 1e6);
-        report.target(new Report.Target("decode step (16 cached) / memory floor", Report.ratio(key.decode16Ms() / memoryFloorMs),
-                "<= 1.5x", key.decode16Ms() / memoryFloorMs <= 1.5,
-                Report.fmt(Gpt2Cost.decodeWeightBytes(config) / 1e6, 0) + " MB of weights at " + Report.fmt(bandwidth, 1)
-                        + " GB/s = " + Report.fmt(memoryFloorMs, 1) + " ms floor; measured "
-                        + Report.fmt(key.decode16Ms(), 1) + " ms"));
+                                double bandwidth, Samples jlama, SiteBuildBench.Outcome site) {
+        if (key.prefill16() != null) {
+            double worst = 0;
+            double worstBest = 0;
+            for (int i = 0; i < key.fast().length; i++) {
+                worst = Math.max(worst, key.capture()[i].median() / key.fast()[i].median());
+                worstBest = Math.max(worstBest, key.capture()[i].min() / key.fast()[i].min());
+            }
+            report.target(new Report.Target("capture overhead (full capture / fast path), worst of 8, 16, 32, 128 tokens",
+                    Report.ratio(worst), "<= 1.30x", worst <= 1.3, "best runs " + Report.ratio(worstBest)));
+        }
+        if (key.prefill128() != null && key.decode128() != null) {
+            double speedup = key.prefill128().median() / key.decode128().median();
+            report.target(new Report.Target("KV-cache step vs recomputing the prefix, at 128 tokens of context",
+                    Report.ratio(speedup), ">= 5x", speedup >= 5,
+                    "best runs " + Report.ratio(key.prefill128().min() / key.decode128().min())));
+        }
+        if (key.prefill16() != null) {
+            double ratio = jlama == null ? Double.NaN : jlama.median() / key.prefill16().median();
+            report.target(new Report.Target("our fast path vs Jlama (Jlama time / ours), 16-token forward",
+                    jlama == null ? "-" : Report.ratio(ratio), ">= 3x", jlama == null ? null : ratio >= 3,
+                    jlama == null ? "" : "best runs " + Report.ratio(jlama.min() / key.prefill16().min())));
+            double flops = Gpt2Cost.prefillFlops(config, 16);
+            double computeFloorMs = flops / (gflops * 1e6);
+            double prefill = key.prefill16().median();
+            report.target(new Report.Target("16-token prefill / compute floor", Report.ratio(prefill / computeFloorMs),
+                    "<= 3x", prefill / computeFloorMs <= 3,
+                    "best run " + Report.ratio(key.prefill16().min() / computeFloorMs) + "; " + Report.fmt(flops / 1e9, 2)
+                            + " GFLOP at " + Report.fmt(gflops, 1) + " GFLOP/s = " + Report.fmt(computeFloorMs, 1)
+                            + " ms floor; measured " + Report.fmt(prefill, 1) + " ms"));
+        }
+        if (key.decode16() != null) {
+            double memoryFloorMs = Gpt2Cost.decodeWeightBytes(config) / (bandwidth * 1e6);
+            double decode = key.decode16().median();
+            report.target(new Report.Target("decode step (16 cached) / memory floor", Report.ratio(decode / memoryFloorMs),
+                    "<= 1.5x", decode / memoryFloorMs <= 1.5,
+                    "best run " + Report.ratio(key.decode16().min() / memoryFloorMs) + "; "
+                            + Report.fmt(Gpt2Cost.decodeWeightBytes(config) / 1e6, 0) + " MB of weights at "
+                            + Report.fmt(bandwidth, 1) + " GB/s = " + Report.fmt(memoryFloorMs, 1) + " ms floor; measured "
+                            + Report.fmt(decode, 1) + " ms"));
+        }
         boolean built = site.notMeasured() == null;
         report.target(new Report.Target("full curated set built (GPT-2-small-shaped checkpoint)",
                 built ? Report.fmt(site.wallMs() / 1000, 1) + " s" : "-", "<= 90 s",

@@ -38,9 +38,20 @@ public final class EngineBench {
             EnumSet.complementOf(EnumSet.of(TraceKind.LOGITS, TraceKind.LN_F_OUT)));
 
     /** The medians the targets are computed from. */
-    public record Key(double prefill16Ms, double prefill128Ms, double decode16Ms, double decode128Ms,
-                      double captureRatio16, double captureRatioMax, double kvSpeedup128,
-                      float[] prefill16Logits) {
+    /**
+     * The samples the targets are computed from (null for a section that was not run).
+     *
+     * @param fast    per forward length, the fast path's samples
+     * @param capture per forward length, full capture's samples
+     */
+    public record Key(Samples[] fast, Samples[] capture, Samples decode16, Samples decode128, float[] prefill16Logits) {
+        public Samples prefill16() {
+            return fast[indexOf(FORWARD_LENGTHS, 16)];
+        }
+
+        public Samples prefill128() {
+            return fast[indexOf(FORWARD_LENGTHS, 128)];
+        }
     }
 
     private final Gpt2Model model;
@@ -69,8 +80,8 @@ public final class EngineBench {
     }
 
     public Key run() {
-        double[] fast = new double[FORWARD_LENGTHS.length];
-        double[] captureRatio = new double[FORWARD_LENGTHS.length];
+        Samples[] fast = new Samples[FORWARD_LENGTHS.length];
+        Samples[] capture = new Samples[FORWARD_LENGTHS.length];
         for (int i = 0; i < FORWARD_LENGTHS.length && sections.contains("forward"); i++) {
             int t = FORWARD_LENGTHS[i];
             long[] ids = promptIds(config, t);
@@ -78,13 +89,13 @@ public final class EngineBench {
             Samples none = watch.time(() -> model.forward(ids, CaptureSpec.none()));
             Samples all = watch.time(() -> model.forward(ids, CaptureSpec.all()));
             Samples perLayer = watch.time(() -> model.forward(ids, EVERY_LAYER_KIND));
-            fast[i] = none.median();
-            captureRatio[i] = all.median() / none.median();
+            fast[i] = none;
+            capture[i] = all;
             double gflops = Gpt2Cost.prefillFlops(config, t) / (none.median() * 1e6);
             report.time(FORWARD, t + " tokens, fast path (capture none)", none,
                     Report.fmt(t * 1000 / none.median(), 0) + " tokens/s, " + Report.fmt(gflops, 1) + " GFLOP/s");
             report.time(FORWARD, t + " tokens, full capture (capture all)", all,
-                    "capture overhead " + Report.ratio(captureRatio[i]));
+                    "capture overhead " + Report.ratio(all.median() / none.median()));
             report.time(FORWARD, t + " tokens, every per-layer intermediate, no all-position logits", perLayer,
                     "overhead " + Report.ratio(perLayer.median() / none.median())
                             + ": the rest of full capture is the head at every position");
@@ -94,20 +105,19 @@ public final class EngineBench {
         if (sections.contains("generation")) {
             generation();
         }
-        double[] decode = sections.contains("context") ? contextGrowth() : new double[CONTEXTS.length];
+        Samples[] decode = sections.contains("context") ? contextGrowth() : new Samples[CONTEXTS.length];
         if (sections.contains("batch")) {
             batchedTemperatures();
         }
 
-        double prefill128 = fast[indexOf(FORWARD_LENGTHS, 128)];
-        double decode128 = decode[indexOf(CONTEXTS, 128)];
-        report.figure(CONTEXT, "one step at 128 tokens of context: recompute / KV cache",
-                Report.ratio(prefill128 / decode128),
-                "a 128-token forward (" + Report.fmt(prefill128, 1) + " ms) vs one decode step at context 128 ("
-                        + Report.fmt(decode128, 1) + " ms)");
-        return new Key(fast[indexOf(FORWARD_LENGTHS, 16)], prefill128, decode[0], decode128,
-                captureRatio[indexOf(FORWARD_LENGTHS, 16)], Arrays.stream(captureRatio).max().orElseThrow(),
-                prefill128 / decode128, logits16);
+        Key key = new Key(fast, capture, decode[0], decode[indexOf(CONTEXTS, 128)], logits16);
+        if (key.prefill128() != null && key.decode128() != null) {
+            report.figure(CONTEXT, "one step at 128 tokens of context: recompute / KV cache",
+                    Report.ratio(key.prefill128().median() / key.decode128().median()),
+                    "a 128-token forward (" + Report.fmt(key.prefill128().median(), 1)
+                            + " ms) vs one decode step at context 128 (" + Report.fmt(key.decode128().median(), 1) + " ms)");
+        }
+        return key;
     }
 
     /** KV-cache generation vs recomputing the prefix, from short and from long prompts. */
@@ -156,19 +166,19 @@ public final class EngineBench {
     }
 
     /** Decode-step time at each context length in {@link #CONTEXTS}; the cache grows by one per repetition. */
-    private double[] contextGrowth() {
-        double[] medians = new double[CONTEXTS.length];
+    private Samples[] contextGrowth() {
+        Samples[] steps = new Samples[CONTEXTS.length];
         for (int i = 0; i < CONTEXTS.length; i++) {
             int context = CONTEXTS[i];
             try (KvCache cache = model.newCache()) {
                 model.prefill(cache, promptIds(config, context), CaptureSpec.none());
                 Samples step = watch(3, 15).time(() -> model.decode(cache, 11, CaptureSpec.none()));
-                medians[i] = step.median();
+                steps[i] = step;
                 report.time(CONTEXT, "decode step with " + context + "-" + (context + 18) + " cached positions", step,
                         Report.fmt(1000 / step.median(), 1) + " tokens/s");
             }
         }
-        return medians;
+        return steps;
     }
 
     /** One prompt sampled at several temperatures: one batched decode per step vs one sequence after another. */
