@@ -195,6 +195,7 @@ public final class SiteRenderer {
     private static void writeData(SiteWriter out, String id, PromptData data) {
         out.write(SiteLayout.mainData(id), DataCodec.script(id + "/main", data.main()));
         out.write(SiteLayout.modelData(id), DataCodec.script(id + "/model", data.modelLevel()));
+        out.write(SiteLayout.headsData(id), DataCodec.script(id + "/heads", data.heads()));
         for (int l = 0; l < data.layers(); l++) {
             out.write(SiteLayout.attentionData(id, l), DataCodec.script(id + "/attn-" + l, data.attention(l)));
             out.write(SiteLayout.layerData(id, l), DataCodec.script(id + "/layer-" + l, data.layer(l)));
