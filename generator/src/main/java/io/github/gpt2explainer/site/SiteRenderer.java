@@ -113,6 +113,7 @@ public final class SiteRenderer {
             }
             plan.add(SiteLayout.mainData(prompt.id()), from + " data", SitePlan.Kind.DATA);
             plan.add(SiteLayout.modelData(prompt.id()), from + " data", SitePlan.Kind.DATA);
+            plan.add(SiteLayout.headsData(prompt.id()), from + " data", SitePlan.Kind.DATA);
             for (int l = 0; l < layers; l++) {
                 plan.add(SiteLayout.attentionData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
                 plan.add(SiteLayout.layerData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
