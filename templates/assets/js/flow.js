@@ -14,6 +14,16 @@
 
   var PRUNE = 0.01;
 
+  /**
+   * A link as a filled band of constant width (a stroked curve this thick would bulge past its ends when it
+   * climbs steeply between columns).
+   */
+  function band(d) {
+    var sx = d.source.x1, tx = d.target.x0, xm = (sx + tx) / 2, h = Math.max(1, d.width) / 2;
+    return 'M' + sx + ',' + (d.y0 - h) + 'C' + xm + ',' + (d.y0 - h) + ' ' + xm + ',' + (d.y1 - h) + ' ' + tx + ',' + (d.y1 - h) +
+      'L' + tx + ',' + (d.y1 + h) + 'C' + xm + ',' + (d.y1 + h) + ' ' + xm + ',' + (d.y0 + h) + ' ' + sx + ',' + (d.y0 + h) + 'Z';
+  }
+
   /** Column values g[0..L] (each Float64Array[T]) and per-layer link values for a target (a position, or -1: all). */
   function compute(main, target) {
     var L = main.model.layers, T = main.tokens.length;
@@ -116,9 +126,8 @@
           .attr('data-source', function (d) { return d.source.id; })
           .attr('data-target', function (d) { return d.target.id; })
           .attr('data-value', function (d) { return String(d.value); })
-          .attr('d', d3.sankeyLinkHorizontal())
-          .attr('stroke', function (d) { return tokColour(d.source.position); })
-          .attr('stroke-width', function (d) { return Math.max(1, d.width); })
+          .attr('d', band)
+          .style('fill', function (d) { return tokColour(d.source.position); })
           .on('mousemove', function (evt, d) {
             GPT2X.tip(evt, [GPT2X.token(main, main.tokens[d.source.position]) + ' \u2192 ' + GPT2X.token(main, main.tokens[d.target.position]),
               GPT2X.t('flow.link', { layer: d.layer, share: GPT2X.percent(d.value / g.total) })]);
@@ -153,7 +162,7 @@
         svg.append('g').attr('class', 'captions').selectAll('text').data(d3.range(L + 1)).join('text')
           .attr('x', function (c) { return left + c * step + 4; }).attr('y', height - 8).attr('text-anchor', 'middle')
           .text(function (c) { return c === 0 ? GPT2X.t('flow.caption.input') : String(c - 1); });
-        summary.textContent = GPT2X.t('flow.summary', { shown: g.links.length, prune: GPT2X.percent(PRUNE) });
+        summary.textContent = GPT2X.t('flow.summary', { shown: g.links.length, prune: (PRUNE * 100) + '%' });
         fillTable(g, tg);
       }
 

@@ -38,6 +38,15 @@
       var ids = main.lens.ids;
       function at(l, p, j) { return (l * T + p) * K + j; }
 
+      var legend = GPT2X.el('div', { 'class': 'scale-legend' });
+      var bar = GPT2X.el('canvas', { 'class': 'scale-bar', 'aria-hidden': 'true', width: '100', height: '1' });
+      var ctx = bar.getContext('2d');
+      for (var x = 0; x < 100; x++) { ctx.fillStyle = d3.interpolateCividis(x / 99); ctx.fillRect(x, 0, 1, 1); }
+      legend.appendChild(GPT2X.el('span', null, '0%'));
+      legend.appendChild(bar);
+      legend.appendChild(GPT2X.el('span', null, '100%'));
+      legend.appendChild(GPT2X.el('span', { 'class': 'hint' }, GPT2X.t('lens.legend')));
+      box.parentNode.insertBefore(legend, box);
       var table = GPT2X.el('table', { 'class': 'lens', id: 'lens-table' });
       table.appendChild(GPT2X.el('caption', null, GPT2X.t('lens.caption')));
       var thead = GPT2X.el('thead');

@@ -9,7 +9,7 @@
   'use strict';
 
   var N = 10;
-  var W = 760, H = 380, TOP = 10, GAP = 4, X0 = 150, X1 = 520, NODE = 12, LABEL = 15;
+  var W = 820, H = 380, TOP = 10, GAP = 4, X0 = 150, X1 = 520, NODE = 12, LABEL = 15;
 
   /** The next-token view's settings from the router (nexttoken.js reads them the same way). */
   function settings(V) {
