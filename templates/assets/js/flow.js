@@ -137,7 +137,7 @@
           .attr('class', function (d) { return 'node flow-node' + (d.column === L ? ' top' : ''); })
           .attr('data-node', function (d) { return d.id; })
           .attr('data-flow', function (d) { return String(d.flow); })
-          .attr('tabindex', 0).attr('role', 'img')
+          // Not tab stops (up to (L+1)·T of them): the data table below gives every value to the keyboard.
           .attr('aria-label', function (d) {
             return GPT2X.t('flow.node', { column: columnName(d.column), position: d.position,
               token: GPT2X.token(main, main.tokens[d.position]), share: GPT2X.percent(d.flow / g.total) });
