@@ -7,6 +7,8 @@
 
   var ORDER = ['tokens', 'sankey-overview', 'attention', 'nexttoken', 'generation'];
   var SECTIONS = { overview: 'overview', tokens: 'tokens', attention: 'attention', 'next-token': 'next-token', generation: 'generation' };
+  // depth views: view name = section id = router `view` value
+  ['heads', 'flow', 'lens', 'probsankey'].forEach(function (name) { ORDER.push(name); SECTIONS[name] = name; });
 
   function boot() {
     GPT2X.router.start();

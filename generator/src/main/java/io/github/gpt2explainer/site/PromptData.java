@@ -107,6 +107,7 @@ public final class PromptData {
         if (run.lens() != null && run.lens().layers() > 0) {
             root.set("lens", lens(run.lens(), referenced));
         }
+        root.set("flow", flow());
         ObjectNode vocab = root.putObject("vocab");
         for (int id : referenced) {
             vocab.set(Integer.toString(id), piece(id));
@@ -121,6 +122,21 @@ public final class PromptData {
         for (TraceKind kind : ATTENTION_KINDS) {
             root.set(kind.suffix(), f16(tensor(kind, layer)));
         }
+        return root;
+    }
+
+    /** {@code heads.js}: the attention weights (softmax) of every layer and head, for the head gallery. */
+    public ObjectNode heads() {
+        int layers = config.layers();
+        int heads = config.heads();
+        int cells = tokens * tokens;
+        float[] all = new float[layers * heads * cells]; // [L, H, T, T]
+        for (int l = 0; l < layers; l++) {
+            float[] softmax = softmax(l);
+            System.arraycopy(softmax, 0, all, l * heads * cells, heads * cells);
+        }
+        ObjectNode root = DataCodec.nodes().objectNode();
+        root.set("softmax", DataCodec.f16(all, layers, heads, tokens, tokens));
         return root;
     }
 
@@ -144,6 +160,34 @@ public final class PromptData {
     }
 
     // ---- parts -------------------------------------------------------------------------------------
+
+    /**
+     * The attention-flow view's data: per layer the attention averaged over heads, and the attention
+     * rollout ({@link AttentionFlow}), each f16 [L, T, T].
+     */
+    private ObjectNode flow() {
+        int layers = config.layers();
+        double[][] means = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            means[l] = AttentionFlow.meanOverHeads(softmax(l), config.heads(), tokens);
+        }
+        ObjectNode node = DataCodec.nodes().objectNode();
+        node.set("mean", DataCodec.f16(AttentionFlow.toFloats(means), layers, tokens, tokens));
+        node.set("rollout", DataCodec.f16(AttentionFlow.toFloats(AttentionFlow.rollout(means, tokens)), layers, tokens, tokens));
+        node.put("residual", AttentionFlow.RESIDUAL_WEIGHT);
+        return node;
+    }
+
+    /** attn.softmax of one layer, [H, T, T]. */
+    private float[] softmax(int layer) {
+        CapturedTensor t = tensor(TraceKind.ATTN_SOFTMAX, layer);
+        long[] shape = t.shape();
+        if (shape.length != 3 || shape[0] != config.heads() || shape[1] != tokens || shape[2] != tokens) {
+            throw new IllegalArgumentException("prompt " + run.promptId() + ": " + t.name() + " has shape "
+                    + Arrays.toString(shape) + ", expected [" + config.heads() + ", " + tokens + ", " + tokens + "]");
+        }
+        return t.data();
+    }
 
     private ObjectNode modelShape() {
         ObjectNode m = DataCodec.nodes().objectNode();

@@ -57,6 +57,11 @@ public final class SiteLayout {
         return "data/" + promptId + "/attn-" + layer + ".js";
     }
 
+    /** The attention weights of every layer and head, [L, H, T, T]: loaded when the head gallery opens. */
+    public static String headsData(String promptId) {
+        return "data/" + promptId + "/heads.js";
+    }
+
     /** Every other intermediate of one layer (ln, q/k/v, heads, projections, MLP, residual stream). */
     public static String layerData(String promptId, int layer) {
         return "data/" + promptId + "/layer-" + layer + ".js";

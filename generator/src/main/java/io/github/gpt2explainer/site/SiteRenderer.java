@@ -113,6 +113,7 @@ public final class SiteRenderer {
             }
             plan.add(SiteLayout.mainData(prompt.id()), from + " data", SitePlan.Kind.DATA);
             plan.add(SiteLayout.modelData(prompt.id()), from + " data", SitePlan.Kind.DATA);
+            plan.add(SiteLayout.headsData(prompt.id()), from + " data", SitePlan.Kind.DATA);
             for (int l = 0; l < layers; l++) {
                 plan.add(SiteLayout.attentionData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
                 plan.add(SiteLayout.layerData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
@@ -195,6 +196,7 @@ public final class SiteRenderer {
     private static void writeData(SiteWriter out, String id, PromptData data) {
         out.write(SiteLayout.mainData(id), DataCodec.script(id + "/main", data.main()));
         out.write(SiteLayout.modelData(id), DataCodec.script(id + "/model", data.modelLevel()));
+        out.write(SiteLayout.headsData(id), DataCodec.script(id + "/heads", data.heads()));
         for (int l = 0; l < data.layers(); l++) {
             out.write(SiteLayout.attentionData(id, l), DataCodec.script(id + "/attn-" + l, data.attention(l)));
             out.write(SiteLayout.layerData(id, l), DataCodec.script(id + "/layer-" + l, data.layer(l)));

@@ -60,6 +60,9 @@ class SiteSizeTest {
         long attn0 = PageWeight.gzip(Files.readAllBytes(out.resolve("data/sixteen/attn-0.js")));
         long layer0 = PageWeight.gzip(Files.readAllBytes(out.resolve("data/sixteen/layer-0.js")));
         long model = PageWeight.gzip(Files.readAllBytes(out.resolve("data/sixteen/model.js")));
+        long heads = PageWeight.gzip(Files.readAllBytes(out.resolve("data/sixteen/heads.js")));
+        System.out.printf("size: GPT-2-small shape, 16 tokens: lazy heads.js (gallery) %,d raw, %,d gzip%n",
+                Files.size(out.resolve("data/sixteen/heads.js")), heads);
         System.out.printf("size: GPT-2-small shape, 16 tokens: initial transfer %,d bytes gzip (%,d raw); main.js %,d raw;"
                         + " lazy attn-0.js %,d gzip, layer-0.js %,d gzip, model.js %,d gzip%n",
                 w.gzipBytes(), w.rawBytes(), Files.size(out.resolve("data/sixteen/main.js")), attn0, layer0, model);

@@ -1,0 +1,168 @@
+/*
+ * Head gallery: every head's attention weights (softmax) as a small map, all layers x heads at a glance, or
+ * the heads of one layer larger. Loads data/<id>/heads.js (every layer's softmax, f16 [L,H,T,T]) when the
+ * section comes into view or is linked to. Clicking a map opens it in the attention view.
+ * Colour: reversed viridis on the square root of the weight (0 light yellow, 1 dark purple; the square root
+ * keeps small weights visible); future keys, which no query may see, are grey.
+ */
+(function (GPT2X) {
+  'use strict';
+
+  var MASKED = [236, 239, 242];
+
+  /** viridis, reversed so an empty cell is light: weight w -> rgb. */
+  function colour(w) {
+    var c = d3.rgb(d3.interpolateViridis(1 - Math.sqrt(Math.max(0, Math.min(1, w)))));
+    return [c.r, c.g, c.b];
+  }
+
+  /** Paints one head's [T, T] map into a T x T canvas (one pixel per cell, scaled up by CSS). */
+  function paint(canvas, values, offset, T) {
+    canvas.width = T;
+    canvas.height = T;
+    var ctx = canvas.getContext('2d');
+    var img = ctx.createImageData(T, T);
+    for (var q = 0; q < T; q++) {
+      for (var k = 0; k < T; k++) {
+        var rgb = k > q ? MASKED : colour(values[offset + q * T + k]);
+        var at = 4 * (q * T + k);
+        img.data[at] = rgb[0]; img.data[at + 1] = rgb[1]; img.data[at + 2] = rgb[2]; img.data[at + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+
+  function legend(box) {
+    box.textContent = '';
+    var canvas = GPT2X.el('canvas', { 'class': 'scale-bar', 'aria-hidden': 'true', width: '100', height: '1' });
+    var ctx = canvas.getContext('2d');
+    for (var x = 0; x < 100; x++) {
+      var rgb = colour(x / 99);
+      ctx.fillStyle = 'rgb(' + rgb.join(',') + ')';
+      ctx.fillRect(x, 0, 1, 1);
+    }
+    box.appendChild(GPT2X.el('span', null, '0'));
+    box.appendChild(canvas);
+    box.appendChild(GPT2X.el('span', null, '1'));
+    box.appendChild(GPT2X.el('span', { 'class': 'hint' }, GPT2X.t('heads.legend')));
+  }
+
+  GPT2X.view('heads', {
+    init: function (main) {
+      var L = main.model.layers, H = main.model.heads, T = main.tokens.length;
+      var section = document.getElementById('heads');
+      var grid = document.getElementById('heads-grid');
+      var status = document.getElementById('heads-status');
+      var modeAll = document.getElementById('heads-all');
+      var modeLayer = document.getElementById('heads-one');
+      var layerSelect = document.getElementById('heads-layer');
+      var table = document.getElementById('heads-table');
+      for (var l = 0; l < L; l++) {
+        layerSelect.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
+      }
+      legend(document.getElementById('heads-legend'));
+      var softmax = null, loading = null, drawn = '';
+
+      function load() {
+        if (!loading) {
+          status.textContent = GPT2X.t('attention.loading');
+          loading = GPT2X.require(main.promptId + '/heads', 'data/' + main.promptId + '/heads.js').then(function (raw) {
+            softmax = GPT2X.decode(raw.softmax);
+            status.textContent = '';
+            document.getElementById('heads-load').hidden = true;
+            fillTable();
+            show();
+          }).catch(function (err) { status.textContent = ''; GPT2X.fail('heads', err); });
+        }
+        return loading;
+      }
+
+      function map(layer, head, big) {
+        var b = GPT2X.el('button', { type: 'button', 'class': 'head-map' + (big ? ' big' : ''),
+          'data-layer': String(layer), 'data-head': String(head),
+          'aria-label': GPT2X.t('heads.open', { layer: layer, head: head }) });
+        var canvas = GPT2X.el('canvas', { 'aria-hidden': 'true' });
+        paint(canvas, softmax, (layer * H + head) * T * T, T);
+        b.appendChild(canvas);
+        if (big) { b.appendChild(GPT2X.el('span', { 'class': 'head-caption' }, GPT2X.t('attention.head', { head: head }))); }
+        b.addEventListener('click', function () {
+          GPT2X.router.set({ view: 'attention', layer: layer, head: head });
+        });
+        return b;
+      }
+
+      function show() {
+        var all = GPT2X.router.get('gallery') !== 'layer';
+        var layer = GPT2X.router.int('layer', 0, 0, L - 1);
+        var head = GPT2X.router.int('head', 0, 0, H - 1);
+        modeAll.setAttribute('aria-pressed', all ? 'true' : 'false');
+        modeLayer.setAttribute('aria-pressed', all ? 'false' : 'true');
+        layerSelect.value = String(layer);
+        layerSelect.disabled = all;
+        if (!softmax) {
+          if (GPT2X.router.get('view') === 'heads') { load(); }
+          return;
+        }
+        var key = all ? 'all' : 'layer' + layer;
+        if (key !== drawn) {
+          drawn = key;
+          grid.textContent = '';
+          grid.className = all ? 'heads-grid all' : 'heads-grid one';
+          grid.style.setProperty('--heads', String(H));
+          if (all) {
+            grid.appendChild(GPT2X.el('span', { 'class': 'corner' }));
+            for (var h = 0; h < H; h++) { grid.appendChild(GPT2X.el('span', { 'class': 'col-label' }, String(h))); }
+            for (var ll = 0; ll < L; ll++) {
+              grid.appendChild(GPT2X.el('span', { 'class': 'row-label' }, GPT2X.t('heads.rowLabel', { layer: ll })));
+              for (var hh = 0; hh < H; hh++) { grid.appendChild(map(ll, hh, false)); }
+            }
+          } else {
+            for (var h2 = 0; h2 < H; h2++) { grid.appendChild(map(layer, h2, true)); }
+          }
+        }
+        grid.querySelectorAll('.head-map').forEach(function (b) {
+          var current = Number(b.getAttribute('data-layer')) === layer && Number(b.getAttribute('data-head')) === head;
+          if (current) { b.setAttribute('aria-current', 'true'); } else { b.removeAttribute('aria-current'); }
+        });
+      }
+
+      /** The data table: for each layer and head, the key the last position attends to most, and its weight. */
+      function fillTable() {
+        var q = T - 1;
+        var head = GPT2X.el('tr');
+        head.appendChild(GPT2X.el('th', { scope: 'col' }, GPT2X.t('heads.table.layer')));
+        for (var h = 0; h < H; h++) { head.appendChild(GPT2X.el('th', { scope: 'col' }, GPT2X.t('attention.head', { head: h }))); }
+        var thead = GPT2X.el('thead');
+        thead.appendChild(head);
+        var tbody = GPT2X.el('tbody');
+        for (var l = 0; l < L; l++) {
+          var tr = GPT2X.el('tr');
+          tr.appendChild(GPT2X.el('th', { scope: 'row' }, String(l)));
+          for (var hh = 0; hh < H; hh++) {
+            var base = (l * H + hh) * T * T + q * T, best = 0;
+            for (var k = 1; k <= q; k++) { if (softmax[base + k] > softmax[base + best]) { best = k; } }
+            tr.appendChild(GPT2X.el('td', null, GPT2X.token(main, main.tokens[best]) + ' ' + GPT2X.num(softmax[base + best], 3)));
+          }
+          tbody.appendChild(tr);
+        }
+        table.textContent = '';
+        table.appendChild(GPT2X.el('caption', null, GPT2X.t('heads.table.caption', { token: GPT2X.token(main, main.tokens[q]) })));
+        table.appendChild(thead);
+        table.appendChild(tbody);
+      }
+
+      modeAll.addEventListener('click', function () { GPT2X.router.set({ view: 'heads', gallery: undefined }); load(); });
+      modeLayer.addEventListener('click', function () { GPT2X.router.set({ view: 'heads', gallery: 'layer' }); load(); });
+      layerSelect.addEventListener('change', function () { GPT2X.router.set({ view: 'heads', layer: layerSelect.value }); });
+      document.getElementById('heads-load').addEventListener('click', load);
+      if ('IntersectionObserver' in window) {
+        var seen = new IntersectionObserver(function (entries) {
+          if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); load(); }
+        }, { rootMargin: '200px' });
+        seen.observe(section);
+      }
+      GPT2X.router.listen(show);
+      show();
+    }
+  });
+}(window.GPT2X));
