@@ -12,9 +12,10 @@
   var OPS = ['embedding', 'layernorm', 'qkv', 'mlp', 'residual'];
 
   /** The pipeline's stages for block l; `op`/`ln` name the operation view a stage opens. */
-  function stages(l) {
-    return [
-      { key: 'in', stage: l === 0 ? 'embed' : 'stream', op: l === 0 ? 'embedding' : 'residual' },
+  function stages(l, withEmbedding) {
+    var embedding = (l > 0 && withEmbedding) ? [{ key: 'embed', stage: 'embed', op: 'embedding' }] : [];
+    return embedding.concat([
+      { key: l === 0 ? 'embed' : 'in', stage: l === 0 ? 'embed' : 'stream', op: l === 0 ? 'embedding' : 'residual' },
       { key: 'ln_1.out', stage: 'attn', op: 'layernorm', ln: '1' },
       { key: 'attn.q', stage: 'attn', op: 'qkv' },
       { key: 'attn.heads', stage: 'attn', op: 'qkv' },
@@ -25,7 +26,7 @@
       { key: 'mlp.gelu', stage: 'mlp', op: 'mlp' },
       { key: 'mlp.proj', stage: 'mlp', op: 'mlp' },
       { key: 'resid_post', stage: 'stream', op: 'residual', add: true }
-    ];
+    ]);
   }
 
   /** [H, T, D] -> [T, H*D]: the heads side by side, as the model concatenates them. */
@@ -82,24 +83,25 @@
         shownKey = key;
         status.textContent = GPT2X.t('attention.loading');
         var wanted = [GPT2X.depth.layer(main, s.layer), GPT2X.depth.streamIn(main, s.layer)];
+        // the embedding row sits on top of block 0; on another block it is added when the embedding is open
+        if (s.op === 'embedding') { wanted.push(GPT2X.depth.model(main)); }
         rendering = Promise.all(wanted).then(function (got) {
           if (shownKey !== key) { return; }
-          var d = got[0], streamIn = got[1];
+          var d = got[0], streamIn = got[1], embed = s.layer === 0 ? streamIn : got[2] && got[2]['embed.sum'];
           status.textContent = '';
           list.textContent = '';
           panel = null;
           var values = {
-            'in': streamIn, 'attn.q': concat(d['attn.q'], d.shapes['attn.q']),
+            'in': streamIn, embed: embed, 'attn.q': concat(d['attn.q'], d.shapes['attn.q']),
             'attn.heads': concat(d['attn.heads'], d.shapes['attn.heads']),
             'mlp.gelu': GPT2X.depth.geluAll(d['mlp.fc'])
           };
-          var all = stages(s.layer);
+          var all = stages(s.layer, s.op === 'embedding');
           var hostAfter = -1;
           if (s.op) {
             all.forEach(function (st, i) {
               if (st.op === s.op && (s.op !== 'layernorm' || st.ln === s.ln)) { hostAfter = i; }
             });
-            if (s.op === 'embedding') { hostAfter = 0; }
           }
           all.forEach(function (st, i) {
             var v = values[st.key] || d[st.key];

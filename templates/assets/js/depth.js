@@ -119,6 +119,7 @@
         row: GPT2X.router.int('token', T - 1, 0, T - 1),
         col: GPT2X.router.int('ch', 0, 0, 1 << 20)
       };
+      var activeSpec = specs[0]; // the strip last used: the readout describes it
       var strips = specs.map(function (spec, i) { return strip(spec, i); });
       host.appendChild(readout);
 
@@ -136,7 +137,8 @@
         cursor.row = Math.max(0, Math.min(T - 1, row));
         cursor.col = Math.max(0, col);
         strips.forEach(function (s) { s.place(cursor.row, cursor.col); });
-        var active = spec || specs[0];
+        var active = spec || activeSpec;
+        activeSpec = active;
         var c = Math.min(cursor.col, active.cols - 1);
         var d = describe(active, cursor.row, c);
         var extra = opts && opts.onCursor ? opts.onCursor(cursor.row, c, active) : null;
