@@ -5,8 +5,10 @@
 (function (GPT2X) {
   'use strict';
 
-  var ORDER = ['tokens', 'sankey-overview', 'attention', 'nexttoken', 'generation'];
-  var SECTIONS = { overview: 'overview', tokens: 'tokens', attention: 'attention', 'next-token': 'next-token', generation: 'generation' };
+  var ORDER = ['tokens', 'sankey-overview', 'attention', 'nexttoken', 'generation',
+    'block', 'embedding', 'layernorm', 'qkv', 'mlp', 'residual'];
+  var SECTIONS = { overview: 'overview', tokens: 'tokens', attention: 'attention', 'next-token': 'next-token', generation: 'generation',
+    block: 'inside', embedding: 'inside', layernorm: 'inside', qkv: 'inside', mlp: 'inside', residual: 'inside' };
   // depth views: view name = section id = router `view` value
   ['heads', 'flow', 'lens', 'probsankey'].forEach(function (name) { ORDER.push(name); SECTIONS[name] = name; });
 
@@ -23,7 +25,7 @@
       try {
         GPT2X.views[name].init(main);
       } catch (err) {
-        GPT2X.fail(name === 'sankey-overview' ? 'overview' : name === 'nexttoken' ? 'next-token' : name, err);
+        GPT2X.fail(name === 'sankey-overview' ? 'overview' : name === 'nexttoken' ? 'next-token' : SECTIONS[name] || name, err);
       }
     });
     var lastView = GPT2X.router.get('view');

@@ -93,6 +93,10 @@
     if (n.kind === 'token') { GPT2X.router.set({ view: 'tokens', token: n.position }); }
     else if (n.kind === 'attn') { GPT2X.router.set({ view: 'attention', layer: n.block }); }
     else if (n.kind === 'logits' || n.kind === 'candidate' || n.kind === 'lnf') { GPT2X.router.set({ view: 'next-token' }); }
+    // depth views: a block's MLP or stream node opens that block's pipeline with the operation expanded
+    else if (n.kind === 'mlp') { GPT2X.router.set({ view: 'mlp', layer: n.block, node: n.id }); }
+    else if (n.kind === 'stream') { GPT2X.router.set({ view: 'residual', layer: n.block, node: n.id }); }
+    else if (n.kind === 'embed') { GPT2X.router.set({ view: 'embedding', node: n.id }); }
     else { GPT2X.router.set({ view: 'overview', node: n.id }); }
   }
 

@@ -25,18 +25,25 @@ import java.util.TreeSet;
  */
 public final class PromptData {
 
-    /** Format version written into every main file; bump when a field changes meaning. */
-    public static final int FORMAT = 1;
+    /**
+     * Format version written into every main file; bump when a field changes meaning.
+     * 2: layer files drop {@code mlp.gelu} (the browser recomputes it from {@code mlp.fc}) and gain the layer
+     * norm statistics; {@code model} gains {@code layerNormEpsilon}.
+     */
+    public static final int FORMAT = 2;
     /** How many of the most likely next tokens get a display string in the main file. */
     public static final int TOP_NEXT = 50;
 
     /** The per-layer kinds that go into {@code attn-<l>.js}. */
     static final List<TraceKind> ATTENTION_KINDS = List.of(TraceKind.ATTN_SCORES, TraceKind.ATTN_SCALED,
             TraceKind.ATTN_MASKED, TraceKind.ATTN_SOFTMAX);
-    /** The per-layer kinds that go into {@code layer-<l>.js}. */
+    /**
+     * The per-layer kinds that go into {@code layer-<l>.js}. {@code mlp.gelu} is left out: it is gelu_new of
+     * {@code mlp.fc} elementwise, and recomputing it in the browser halves the largest part of the file.
+     */
     static final List<TraceKind> LAYER_KINDS = List.of(TraceKind.LN_1_OUT, TraceKind.ATTN_Q, TraceKind.ATTN_K,
             TraceKind.ATTN_V, TraceKind.ATTN_HEADS, TraceKind.ATTN_PROJ, TraceKind.RESID_MID, TraceKind.LN_2_OUT,
-            TraceKind.MLP_FC, TraceKind.MLP_GELU, TraceKind.MLP_PROJ, TraceKind.RESID_POST);
+            TraceKind.MLP_FC, TraceKind.MLP_PROJ, TraceKind.RESID_POST);
     /** The model-level kinds that go into {@code model.js}. */
     static final List<TraceKind> MODEL_KINDS = List.of(TraceKind.EMBED_TOKEN, TraceKind.EMBED_POSITION,
             TraceKind.EMBED_SUM, TraceKind.LN_F_OUT);
@@ -147,7 +154,26 @@ public final class PromptData {
         for (TraceKind kind : LAYER_KINDS) {
             root.set(kind.suffix(), f16(tensor(kind, layer)));
         }
+        putStats(root, "ln_1", LayerNormStats.of(layerNormInput(1, layer)));
+        putStats(root, "ln_2", LayerNormStats.of(tensor(TraceKind.RESID_MID, layer)));
         return root;
+    }
+
+    /**
+     * The captured input of a block's layer norm: ln_1 reads the stream entering the block (the embedding sum
+     * for block 0, else the previous block's {@code resid_post}); ln_2 reads {@code resid_mid}.
+     */
+    CapturedTensor layerNormInput(int which, int layer) {
+        if (which == 2) {
+            return tensor(TraceKind.RESID_MID, layer);
+        }
+        return layer == 0 ? tensor(TraceKind.EMBED_SUM, 0) : tensor(TraceKind.RESID_POST, layer - 1);
+    }
+
+    /** {@code <prefix>.mean}, {@code <prefix>.var}: f32 [T], derived from the norm's captured input. */
+    private void putStats(ObjectNode root, String prefix, LayerNormStats stats) {
+        root.set(prefix + ".mean", DataCodec.f32(stats.mean(), tokens));
+        root.set(prefix + ".var", DataCodec.f32(stats.variance(), tokens));
     }
 
     /** {@code model.js}: embeddings and the final layer norm output. */
@@ -156,6 +182,7 @@ public final class PromptData {
         for (TraceKind kind : MODEL_KINDS) {
             root.set(kind.suffix(), f16(tensor(kind, 0)));
         }
+        putStats(root, "ln_f", LayerNormStats.of(tensor(TraceKind.RESID_POST, config.layers() - 1)));
         return root;
     }
 
@@ -197,6 +224,7 @@ public final class PromptData {
         m.put("headDim", config.headDim());
         m.put("vocab", config.vocabSize());
         m.put("context", config.contextLength());
+        m.put("layerNormEpsilon", config.layerNormEpsilon());
         m.put("demo", run.model().demo());
         return m;
     }
