@@ -1,6 +1,7 @@
 /*
- * Boots a page once every deferred script has run: starts the router, then, on a prompt page, starts each
- * view with the prompt's main data, and scrolls to the section named by the `view` state.
+ * Boots a page once every deferred script has run: starts the router, then the page's own script if it has
+ * one (view 'page:<kind>', e.g. the comparison page), or, on a prompt page, each view with the prompt's main
+ * data, and scrolls to the section named by the `view` state.
  */
 (function (GPT2X) {
   'use strict';
@@ -10,7 +11,16 @@
 
   function boot() {
     GPT2X.router.start();
-    if (document.body.getAttribute('data-page') !== 'prompt') { return; }
+    var kind = document.body.getAttribute('data-page');
+    // A page kind other than prompt may have one script of its own, registered as view 'page:<kind>'.
+    if (GPT2X.views['page:' + kind]) {
+      try {
+        GPT2X.views['page:' + kind].init();
+      } catch (err) {
+        GPT2X.fail('main', err);
+      }
+    }
+    if (kind !== 'prompt') { return; }
     var id = document.body.getAttribute('data-prompt');
     var main = GPT2X.get(id + '/main');
     if (!main) {
