@@ -189,7 +189,7 @@
             var id = pr.lensIds[l * T + pos], prob = pr.lensProbs[l * T + pos];
             var li = GPT2X.el('li', { 'class': 'lens-step', 'data-layer': String(l) }, tokenText(index, id));
             li.title = GPT2X.t('compare.lens.step', { layer: l, token: tokenText(index, id), p: GPT2X.percent(prob) });
-            li.style.opacity = String(0.35 + 0.65 * Math.sqrt(prob));
+            li.style.opacity = String(0.5 + 0.5 * Math.sqrt(prob));
             strip.appendChild(li);
           }
           lens.appendChild(strip);

@@ -113,15 +113,6 @@ public final class SiteRenderer {
             plan.add(layout.aboutPage(lang), "about page (" + lang + ")", SitePlan.Kind.PAGE);
             plan.add(layout.comparePage(lang), "comparison page (" + lang + ")", SitePlan.Kind.PAGE);
         }
-        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
-        for (String lang : layout.languages()) {
-            if (!chapters.isEmpty()) {
-                plan.add(layout.chapterIndex(lang), "chapter list (" + lang + ")", SitePlan.Kind.PAGE);
-            }
-            for (Chapter c : chapters.of(lang)) {
-                plan.add(layout.chapterPage(lang, c.slug()), "chapter " + c.file(), SitePlan.Kind.PAGE);
-            }
-        }
         int layers = input.model().config().layers();
         plan.add(SiteLayout.compareIndexData(), "comparison data", SitePlan.Kind.DATA);
         for (int l = 0; l < layers; l++) {
@@ -137,6 +128,16 @@ public final class SiteRenderer {
             for (int l = 0; l < layers; l++) {
                 plan.add(SiteLayout.attentionData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
                 plan.add(SiteLayout.layerData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
+            }
+        }
+        // after the prompts: a clash of paths is reported before a language without chapters
+        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
+        for (String lang : layout.languages()) {
+            if (!chapters.isEmpty()) {
+                plan.add(layout.chapterIndex(lang), "chapter list (" + lang + ")", SitePlan.Kind.PAGE);
+            }
+            for (Chapter c : chapters.of(lang)) {
+                plan.add(layout.chapterPage(lang, c.slug()), "chapter " + c.file(), SitePlan.Kind.PAGE);
             }
         }
         return plan;

@@ -91,6 +91,32 @@ final class SiteFixture {
         return SiteTemplates.directory(repositoryRoot().resolve("templates"));
     }
 
+    /**
+     * A copy of the repository's templates in {@code to}, to edit in a test. Without chapters when
+     * {@code withChapters} is false: the chapters link to the curated prompts, so a site built from another
+     * prompt set needs templates without them.
+     */
+    static Path copyTemplates(Path to, boolean withChapters) {
+        Path source = repositoryRoot().resolve("templates");
+        try (var walk = Files.walk(source)) {
+            for (Path p : walk.toList()) {
+                String relative = source.relativize(p).toString().replace('\\', '/');
+                if (!withChapters && relative.matches("prose/[^/]+/chapters(/.*)?")) {
+                    continue;
+                }
+                Path target = to.resolve(relative);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return to;
+    }
+
     static Path repositoryRoot() {
         Path here = Path.of("").toAbsolutePath();
         return Files.isDirectory(here.resolve("templates")) ? here : here.getParent();
