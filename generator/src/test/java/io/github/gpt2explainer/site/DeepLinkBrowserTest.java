@@ -107,6 +107,7 @@ class DeepLinkBrowserTest {
         open(http(page + "#head=2&layer=1&token=3&view=attention"));
         expectAttention(1, 2, 3);
         expectScrolledTo("attention");
+        browser.screenshot("deep-link-attention");
 
         open(file(page + "#k=0&t=0.5&view=next-token"));
         expectScrolledTo("next-token");
@@ -232,6 +233,12 @@ class DeepLinkBrowserTest {
                 }
             }
         }
+        open(http("index.html"));
+        browser.fullScreenshot("index-en", 1280);
+        open(http("zh/chapters/index.html"));
+        browser.fullScreenshot("chapters-index-zh", 1100);
+        open(http("chapters/mlp.html"));
+        browser.fullScreenshot("chapter-mlp-en", 1100);
         open(http("chapters/attention.html"));
         browser.fullScreenshot("chapter-attention-en", 1100);
         open(http("zh/chapters/attention.html"));
