@@ -235,14 +235,13 @@
       var lastView = GPT2X.router.get('view');
       GPT2X.router.listen(function (state) {
         show();
-        if (state.view && state.view !== lastView) {
-          var target = document.getElementById(state.view);
-          if (target && target.scrollIntoView) { target.scrollIntoView({ block: 'start' }); }
+        if (state.view && state.view !== lastView && (state.view === 'heads' || state.view === 'words')) {
+          GPT2X.scrollToSection(state.view);
         }
         lastView = state.view;
       });
       show();
-      if (lastView && document.getElementById(lastView)) { document.getElementById(lastView).scrollIntoView({ block: 'start' }); }
+      if (lastView === 'heads' || lastView === 'words') { GPT2X.scrollToSection(lastView); }
     }
   });
 }(window.GPT2X));

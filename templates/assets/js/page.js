@@ -9,6 +9,29 @@
   var ORDER = ['tokens', 'sankey-overview', 'attention', 'nexttoken', 'generation'];
   var SECTIONS = { overview: 'overview', tokens: 'tokens', attention: 'attention', 'next-token': 'next-token', generation: 'generation' };
 
+  var SETTLE_MS = 3000;
+
+  /**
+   * Scrolls a section to the top and keeps it there while lazily drawn content above or inside it changes
+   * the layout (a layer file arriving, a chart being drawn), until the reader scrolls, clicks or types, or
+   * SETTLE_MS have passed.
+   */
+  GPT2X.scrollToSection = function (id) {
+    var target = document.getElementById(id);
+    if (!target || !target.scrollIntoView) { return; }
+    target.scrollIntoView({ block: 'start' });
+    if (!window.ResizeObserver) { return; }
+    var events = ['wheel', 'keydown', 'pointerdown', 'touchstart'];
+    var observer = new window.ResizeObserver(function () { target.scrollIntoView({ block: 'start' }); });
+    function quit() {
+      observer.disconnect();
+      events.forEach(function (e) { window.removeEventListener(e, quit, true); });
+    }
+    events.forEach(function (e) { window.addEventListener(e, quit, true); });
+    observer.observe(document.body);
+    window.setTimeout(quit, SETTLE_MS);
+  };
+
   function boot() {
     GPT2X.router.start();
     var kind = document.body.getAttribute('data-page');
@@ -38,8 +61,7 @@
     function scroll(state) {
       var v = state.view;
       if (v && SECTIONS[v] && v !== lastView) {
-        var target = document.getElementById(SECTIONS[v]);
-        if (target && target.scrollIntoView) { target.scrollIntoView({ block: 'start' }); }
+        GPT2X.scrollToSection(SECTIONS[v]);
       }
       lastView = v;
     }

@@ -214,6 +214,13 @@ class DeepLinkBrowserTest {
         noConsoleProblems("compare");
         js("window.scrollTo(0, 0);");
         browser.fullScreenshot("compare-en", 1280);
+
+        // a deep link into the lower section stays there while the maps above it are drawn
+        open(http("zh/compare.html#head=1&layer=2&token=286&view=words"));
+        expectScrolledTo("words");
+        waitFor(d -> d.findElements(By.cssSelector("#cmp-rows tr")).size() == 2);
+        expectScrolledTo("words");
+        browser.screenshot("compare-words-zh");
     }
 
     @Test
