@@ -67,7 +67,11 @@
       .attr('class', 'qlabel').attr('data-q', function (d) { return d; })
       .attr('x', labelW - 4).attr('y', function (d) { return labelH + d * cell + cell / 2; })
       .attr('dy', '0.35em').attr('text-anchor', 'end')
-      .text(function (d) { return GPT2X.token(main, main.tokens[d]); });
+      .text(function (d) { return GPT2X.token(main, main.tokens[d]); })
+      .on('click', function (evt, d) {
+        // A row label picks that token as the query (state key `token`, shared with the tokens view).
+        GPT2X.router.set({ token: GPT2X.router.get('token') === String(d) ? undefined : d });
+      });
     svg.append('g').attr('class', 'cols').selectAll('text').data(d3.range(S)).join('text')
       .attr('class', 'klabel').attr('data-k', function (d) { return d; })
       .attr('transform', function (d) { return 'translate(' + (labelW + d * cell + cell / 2) + ',' + (labelH - 4) + ') rotate(-60)'; })
@@ -84,7 +88,27 @@
           query: GPT2X.token(main, main.tokens[d.q]), q: d.q, key: GPT2X.token(main, main.tokens[d.k]), k: d.k })]);
       })
       .on('mouseleave', function () { highlight(-1, -1); GPT2X.untip(); });
+    // The selected query row's frame; placed by markSelected().
+    svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
+      .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
     return panel;
+  }
+
+  /** Frames the row of the selected query token (state `token`) in every panel and names it. */
+  function markSelected(main) {
+    var q = GPT2X.router.int('token', -1, -1, main.tokens.length - 1);
+    document.querySelectorAll('#attention .qlabel').forEach(function (e) {
+      e.classList.toggle('selected', Number(e.getAttribute('data-q')) === q);
+    });
+    document.querySelectorAll('#attention .row-mark').forEach(function (r) {
+      var cell = Number(r.getAttribute('data-cell')), top = Number(r.getAttribute('data-top'));
+      r.setAttribute('y', String(top + q * cell - 1));
+      r.setAttribute('visibility', q < 0 ? 'hidden' : 'visible');
+    });
+    var note = document.getElementById('attn-selected');
+    if (note) {
+      note.textContent = q < 0 ? '' : GPT2X.t('attention.selected', { token: GPT2X.token(main, main.tokens[q]), pos: q });
+    }
   }
 
   function highlight(q, k) {
@@ -137,6 +161,7 @@
         toggle.textContent = GPT2X.t(expanded ? 'attention.collapse' : 'attention.expand');
         toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
         var key = layer + '/' + head + '/' + expanded;
+        markSelected(main);
         if (key === shown) { return; }
         status.textContent = GPT2X.t('attention.loading');
         layerData(main, layer).then(function (data) {
@@ -147,6 +172,8 @@
           var stages = expanded ? STAGES : ['attn.softmax'];
           stages.forEach(function (stage, i) {
             var panel = drawPanel(stagesBox, main, data, layer, head, stage, !expanded);
+            panel.setAttribute('data-layer', String(layer));
+            panel.setAttribute('data-head', String(head));
             if (expanded) {
               // Unfold left to right: each stage appears a moment after the one it is computed from.
               panel.classList.add('unfold');
@@ -157,6 +184,7 @@
               }
             }
           });
+          markSelected(main);
           if (expanded) {
             window.requestAnimationFrame(function () {
               window.requestAnimationFrame(function () {

@@ -1,6 +1,7 @@
 /*
- * Boots a page once every deferred script has run: starts the router, then, on a prompt page, starts each
- * view with the prompt's main data, and scrolls to the section named by the `view` state.
+ * Boots a page once every deferred script has run: starts the router, then the page's own script if it has
+ * one (view 'page:<kind>', e.g. the comparison page), or, on a prompt page, each view with the prompt's main
+ * data, and scrolls to the section named by the `view` state.
  */
 (function (GPT2X) {
   'use strict';
@@ -12,9 +13,41 @@
   // depth views: view name = section id = router `view` value
   ['heads', 'flow', 'lens', 'probsankey'].forEach(function (name) { ORDER.push(name); SECTIONS[name] = name; });
 
+  var SETTLE_MS = 3000;
+
+  /**
+   * Scrolls a section to the top and keeps it there while lazily drawn content above or inside it changes
+   * the layout (a layer file arriving, a chart being drawn), until the reader scrolls, clicks or types, or
+   * SETTLE_MS have passed.
+   */
+  GPT2X.scrollToSection = function (id) {
+    var target = document.getElementById(id);
+    if (!target || !target.scrollIntoView) { return; }
+    target.scrollIntoView({ block: 'start' });
+    if (!window.ResizeObserver) { return; }
+    var events = ['wheel', 'keydown', 'pointerdown', 'touchstart'];
+    var observer = new window.ResizeObserver(function () { target.scrollIntoView({ block: 'start' }); });
+    function quit() {
+      observer.disconnect();
+      events.forEach(function (e) { window.removeEventListener(e, quit, true); });
+    }
+    events.forEach(function (e) { window.addEventListener(e, quit, true); });
+    observer.observe(document.body);
+    window.setTimeout(quit, SETTLE_MS);
+  };
+
   function boot() {
     GPT2X.router.start();
-    if (document.body.getAttribute('data-page') !== 'prompt') { return; }
+    var kind = document.body.getAttribute('data-page');
+    // A page kind other than prompt may have one script of its own, registered as view 'page:<kind>'.
+    if (GPT2X.views['page:' + kind]) {
+      try {
+        GPT2X.views['page:' + kind].init();
+      } catch (err) {
+        GPT2X.fail('main', err);
+      }
+    }
+    if (kind !== 'prompt') { return; }
     var id = document.body.getAttribute('data-prompt');
     var main = GPT2X.get(id + '/main');
     if (!main) {
@@ -32,8 +65,7 @@
     function scroll(state) {
       var v = state.view;
       if (v && SECTIONS[v] && v !== lastView) {
-        var target = document.getElementById(SECTIONS[v]);
-        if (target && target.scrollIntoView) { target.scrollIntoView({ block: 'start' }); }
+        GPT2X.scrollToSection(SECTIONS[v]);
       }
       lastView = v;
     }

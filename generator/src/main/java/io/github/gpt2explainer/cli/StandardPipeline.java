@@ -40,6 +40,7 @@ final class StandardPipeline {
                 SiteInput input = new SiteInput(context.prompts(), model.info(), id -> store.load(keys.get(id)),
                         VersionProvider.version());
                 RenderReport rendered = new SiteRenderer(templates).render(input, siteDir);
+                rendered.notices().forEach(console::info);
                 console.info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
                         rendered.pageCount(), rendered.files().size(), rendered.totalBytes() / 1e6,
                         (System.nanoTime() - start) / 1e9));

@@ -1,15 +1,26 @@
 package io.github.gpt2explainer.site;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ast.Reference;
 import com.vladsch.flexmark.ext.tables.TablesExtension;
 import com.vladsch.flexmark.html.HtmlRenderer;
 import com.vladsch.flexmark.parser.Parser;
+import com.vladsch.flexmark.util.ast.Document;
+import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.data.MutableDataSet;
+import com.vladsch.flexmark.util.sequence.BasedSequence;
 import java.util.List;
 
 /**
  * Markdown to HTML for prompt notes and explainer prose. Built once per renderer. Raw HTML in the source
  * is escaped (shown as text), and a link or image whose URL has a scheme other than http, https or mailto
- * (javascript:, data:, vbscript:, ...) is rendered as plain text.
+ * (javascript:, data:, vbscript:, ...) is rendered as plain text. With {@link SiteLinks}, the site-internal
+ * forms {@code prompt:<id>#state}, {@code chapter:<slug>} and {@code compare:#state} are rewritten to relative
+ * links (checked to exist) before that filter runs; without, they count as unknown schemes and are dropped
+ * like the others.
  */
 public final class Markdown {
 
@@ -31,6 +42,57 @@ public final class Markdown {
 
     /** Safe HTML for {@code markdown}. */
     public String toHtml(String markdown) {
-        return renderer.render(parser.parse(markdown == null ? "" : markdown));
+        return toHtml(markdown, null);
+    }
+
+    /**
+     * Safe HTML for {@code markdown}, with its site-internal links resolved by {@code links} (null: none).
+     *
+     * @throws SiteRenderException naming the Markdown file when a site-internal link has no target
+     */
+    public String toHtml(String markdown, SiteLinks links) {
+        Document doc = parser.parse(markdown == null ? "" : markdown);
+        if (links != null) {
+            resolveSiteLinks(doc, links);
+        }
+        return renderer.render(doc);
+    }
+
+    /**
+     * Inline links and link reference definitions ([x]: prompt:...) with a site-internal URL get its target;
+     * a link to a prompt this set does not have keeps its words and loses the link.
+     */
+    private static void resolveSiteLinks(Document doc, SiteLinks links) {
+        List<Node> nodes = new ArrayList<>();
+        doc.getDescendants().forEach(nodes::add); // collected first: unlinking changes the tree
+        for (Node node : nodes) {
+            if (node instanceof Link link) {
+                String url = link.getUrl().unescape();
+                if (SiteLinks.isSiteLink(url)) {
+                    String target = links.resolve(url);
+                    if (target != null) {
+                        link.setUrl(BasedSequence.of(target));
+                    } else {
+                        keepTextDropLink(link);
+                    }
+                }
+            } else if (node instanceof Reference ref) {
+                String url = ref.getUrl().unescape();
+                if (SiteLinks.isSiteLink(url)) {
+                    String target = links.resolve(url);
+                    ref.setUrl(BasedSequence.of(target != null ? target : ""));
+                }
+            }
+        }
+    }
+
+    private static void keepTextDropLink(Link link) {
+        Node child = link.getFirstChild();
+        while (child != null) {
+            Node next = child.getNext();
+            link.insertBefore(child);
+            child = next;
+        }
+        link.unlink();
     }
 }

@@ -18,6 +18,14 @@ public final class PageModel {
     }
 
     /**
+     * A link to this same page in another language.
+     *
+     * @param code the site's language code ("zh"), {@code tag} its BCP 47 tag for hreflang/lang ("zh-Hans")
+     */
+    public record LanguageLink(String href, String label, boolean current, String code, String tag) {
+    }
+
+    /**
      * What every page shares.
      *
      * @param lang      the page's language code
@@ -31,10 +39,13 @@ public final class PageModel {
      * @param about     the about page of this language
      * @param model     the model in one line
      * @param demo      true when the site was built from the untrained demo model
+     * @param htmlLang  the BCP 47 tag of the page's language, for {@code <html lang>} ("zh-Hans")
+     * @param chapters  the chapter list of this language (null when the site has no chapters)
+     * @param compare   the comparison page of this language
      */
     public record Page(String lang, String root, String kind, String title, String siteTitle,
-                       SortedMap<String, String> t, List<Link> languages, Link home, Link about, String model,
-                       boolean demo) {
+                       SortedMap<String, String> t, List<LanguageLink> languages, Link home, Link about, String model,
+                       boolean demo, String htmlLang, Link chapters, Link compare) {
     }
 
     /** A prompt as a card on the index and in the prompt page header. */
@@ -68,7 +79,31 @@ public final class PageModel {
     public record Settings(String temperatures, int maxNewTokens, String topK, String topP, String seed) {
     }
 
-    public record IndexPage(Page page, List<PromptCard> prompts, ModelCard model, String introHtml) {
+    public record IndexPage(Page page, List<PromptCard> prompts, ModelCard model, String introHtml,
+                            List<ChapterRef> chapters) {
+    }
+
+    /** A chapter as listed (index, chapter list, neighbours). */
+    public record ChapterRef(int number, String slug, String title, String href, String summaryHtml) {
+    }
+
+    /** The chapter list page. */
+    public record ChapterIndexPage(Page page, List<ChapterRef> chapters) {
+    }
+
+    /** One explainer chapter. */
+    public record ChapterPage(Page page, ChapterRef chapter, String bodyHtml, ChapterRef previous, ChapterRef next,
+                              List<ChapterRef> chapters) {
+    }
+
+    /**
+     * The comparison page: the same layer and head across prompts; the same token in different prompts.
+     *
+     * @param indexData relative URL of {@code data/compare/index.js} (loaded with the page)
+     * @param dataDir   relative URL of {@code data/compare/} (per-layer attention files, loaded on demand)
+     */
+    public record ComparePage(Page page, List<PromptCard> prompts, int layers, int heads, String indexData,
+                              String dataDir) {
     }
 
     /**

@@ -12,6 +12,10 @@ public final class SiteLayout {
 
     public static final String ASSETS = "assets/";
     public static final String VENDOR = "assets/vendor/";
+    /** The explainer chapters of a language, under its prefix. */
+    public static final String CHAPTERS = "chapters/";
+    /** The cross-prompt comparison page, under each language's prefix. */
+    public static final String COMPARE_PAGE = "compare.html";
 
     private final List<String> languages;
 
@@ -45,6 +49,29 @@ public final class SiteLayout {
 
     public String promptPage(String language, String promptId) {
         return languagePrefix(language) + "p/" + promptId + ".html";
+    }
+
+    /** The chapter list of a language. */
+    public String chapterIndex(String language) {
+        return languagePrefix(language) + CHAPTERS + "index.html";
+    }
+
+    public String chapterPage(String language, String slug) {
+        return languagePrefix(language) + CHAPTERS + slug + ".html";
+    }
+
+    public String comparePage(String language) {
+        return languagePrefix(language) + COMPARE_PAGE;
+    }
+
+    /** Prompts, their tokens, and the tokens shared between prompts (with per-occurrence lens and norms). */
+    public static String compareIndexData() {
+        return "data/compare/index.js";
+    }
+
+    /** The attention weights (softmax) of every head of layer l, for every prompt. */
+    public static String compareAttentionData(int layer) {
+        return "data/compare/attn-" + layer + ".js";
     }
 
     /** Tokens, overview magnitudes, final-position logits, generations, logit lens: loaded with the page. */

@@ -10,9 +10,15 @@ import io.github.gpt2explainer.runs.EffectivePrompt;
 import io.github.gpt2explainer.runs.PromptSet;
 import io.github.gpt2explainer.runs.PromptSpec;
 import io.github.gpt2explainer.runs.SiteSettings;
+import io.github.gpt2explainer.site.Chapters.Chapter;
 import io.github.gpt2explainer.site.PageModel.AboutPage;
+import io.github.gpt2explainer.site.PageModel.ChapterIndexPage;
+import io.github.gpt2explainer.site.PageModel.ChapterPage;
+import io.github.gpt2explainer.site.PageModel.ChapterRef;
+import io.github.gpt2explainer.site.PageModel.ComparePage;
 import io.github.gpt2explainer.site.PageModel.GenerationText;
 import io.github.gpt2explainer.site.PageModel.IndexPage;
+import io.github.gpt2explainer.site.PageModel.LanguageLink;
 import io.github.gpt2explainer.site.PageModel.Link;
 import io.github.gpt2explainer.site.PageModel.ModelCard;
 import io.github.gpt2explainer.site.PageModel.Page;
@@ -34,8 +40,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -104,8 +112,13 @@ public final class SiteRenderer {
             plan.add(SiteLayout.i18nScript(lang), "templates i18n/" + lang + ".properties", SitePlan.Kind.ASSET);
             plan.add(layout.indexPage(lang), "index page (" + lang + ")", SitePlan.Kind.PAGE);
             plan.add(layout.aboutPage(lang), "about page (" + lang + ")", SitePlan.Kind.PAGE);
+            plan.add(layout.comparePage(lang), "comparison page (" + lang + ")", SitePlan.Kind.PAGE);
         }
         int layers = input.model().config().layers();
+        plan.add(SiteLayout.compareIndexData(), "comparison data", SitePlan.Kind.DATA);
+        for (int l = 0; l < layers; l++) {
+            plan.add(SiteLayout.compareAttentionData(l), "comparison data", SitePlan.Kind.DATA);
+        }
         for (PromptSpec prompt : set.prompts()) {
             String from = "prompt " + prompt.id() + " (" + prompt.source() + ")";
             for (String lang : layout.languages()) {
@@ -117,6 +130,16 @@ public final class SiteRenderer {
             for (int l = 0; l < layers; l++) {
                 plan.add(SiteLayout.attentionData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
                 plan.add(SiteLayout.layerData(prompt.id(), l), from + " data", SitePlan.Kind.DATA);
+            }
+        }
+        // after the prompts: a clash of paths is reported before a language without chapters
+        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
+        for (String lang : layout.languages()) {
+            if (!chapters.isEmpty()) {
+                plan.add(layout.chapterIndex(lang), "chapter list (" + lang + ")", SitePlan.Kind.PAGE);
+            }
+            for (Chapter c : chapters.of(lang)) {
+                plan.add(layout.chapterPage(lang, c.slug()), "chapter " + c.file(), SitePlan.Kind.PAGE);
             }
         }
         return plan;
@@ -133,6 +156,24 @@ public final class SiteRenderer {
         PromptSet set = input.promptSet();
         SiteLayout layout = new SiteLayout(set.settings().languages());
         Messages messages = Messages.load(templates.i18n(), layout.languages());
+        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
+        Set<String> promptIds = Set.copyOf(set.ids());
+        Set<String> slugs = Set.copyOf(chapters.slugs());
+        // Chapters first: a dead chapter: link fails the build before the long per-prompt work. Links to
+        // prompts this set does not have (a lecturer's own set) become plain text, listed in the report.
+        Map<String, String> chapterHtml = new TreeMap<>();
+        Set<String> unlinked = new TreeSet<>();
+        for (String lang : layout.languages()) {
+            for (Chapter c : chapters.of(lang)) {
+                String path = layout.chapterPage(lang, c.slug());
+                SiteLinks links = new SiteLinks(c.file(), SiteLayout.rootFrom(path), layout.languagePrefix(lang), promptIds, slugs);
+                chapterHtml.put(path, markdown.toHtml(c.body(), links));
+                links.missingPrompts(c.body()).forEach(id -> unlinked.add(c.slug() + " -> " + id));
+            }
+        }
+        List<String> notices = unlinked.isEmpty() ? List.of()
+                : List.of("Chapter links to prompts not in this prompt set are shown as plain text: "
+                        + String.join(", ", unlinked));
         SiteWriter out = new SiteWriter(outDir, plan);
 
         for (String asset : templates.assetFiles()) {
@@ -146,6 +187,7 @@ public final class SiteRenderer {
         }
 
         ModelCard modelCard = modelCard(input.model());
+        CompareData compare = new CompareData(input.model().config().layers(), input.model().config().heads());
         Map<String, PromptSummary> summaries = new TreeMap<>();
         List<PromptSpec> prompts = set.prompts();
         for (int i = 0; i < prompts.size(); i++) {
@@ -157,14 +199,17 @@ public final class SiteRenderer {
             }
             PromptData data = new PromptData(run);
             writeData(out, spec.id(), data);
+            compare.add(run);
             PromptSummary summary = PromptSummary.of(run);
             summaries.put(spec.id(), summary);
             EffectivePrompt effective = spec.effective(set.settings());
             for (String lang : layout.languages()) {
                 String path = layout.promptPage(lang, spec.id());
-                Page page = page(input, layout, messages, lang, path, "prompt", spec.title(lang));
+                Page page = page(input, layout, messages, chapters, lang, path, "prompt", spec.title(lang));
                 PromptCard card = card(layout, lang, path, spec, summary);
-                PromptPage model = new PromptPage(page, card, markdown.toHtml(spec.note(lang)), summary.tokens(),
+                SiteLinks noteLinks = new SiteLinks(spec.source().toString(), page.root(), layout.languagePrefix(lang),
+                        promptIds, slugs);
+                PromptPage model = new PromptPage(page, card, markdown.toHtml(spec.note(lang), noteLinks), summary.tokens(),
                         summary.generations(), settings(effective), page.root() + SiteLayout.mainData(spec.id()),
                         page.root() + "data/" + spec.id() + "/", data.layers(), run.model().config().heads(),
                         i > 0 ? neighbour(layout, lang, path, prompts.get(i - 1)) : null,
@@ -175,22 +220,69 @@ public final class SiteRenderer {
 
         for (String lang : layout.languages()) {
             String indexPath = layout.indexPage(lang);
-            Page indexPage = page(input, layout, messages, lang, indexPath, "index", null);
+            Page indexPage = page(input, layout, messages, chapters, lang, indexPath, "index", null);
             List<PromptCard> cards = prompts.stream()
                     .map(p -> card(layout, lang, indexPath, p, summaries.get(p.id()))).toList();
             out.write(indexPath, render("index.ftlh",
-                    new IndexPage(indexPage, cards, modelCard, markdown.toHtml(templates.prose(lang, "how-to-read")))));
+                    new IndexPage(indexPage, cards, modelCard, markdown.toHtml(templates.prose(lang, "how-to-read")),
+                            chapterRefs(layout, lang, indexPath, chapters, promptIds))));
 
             String aboutPath = layout.aboutPage(lang);
-            Page aboutPage = page(input, layout, messages, lang, aboutPath, "about",
+            Page aboutPage = page(input, layout, messages, chapters, lang, aboutPath, "about",
                     messages.strings(lang).get("about.title"));
             List<PromptCard> aboutCards = prompts.stream()
                     .map(p -> card(layout, lang, aboutPath, p, summaries.get(p.id()))).toList();
             out.write(aboutPath, render("about.ftlh", new AboutPage(aboutPage, modelCard, siteSettings(set.settings()),
                     input.generatorVersion(), "./gpt2-explainer build --model " + input.model().spec(),
                     markdown.toHtml(templates.prose(lang, "about")), aboutCards)));
+
+            writeChapters(input, layout, messages, chapters, chapterHtml, promptIds, lang, out);
+
+            String comparePath = layout.comparePage(lang);
+            Page comparePage = page(input, layout, messages, chapters, lang, comparePath, "compare",
+                    messages.strings(lang).get("compare.title"));
+            List<PromptCard> compareCards = prompts.stream()
+                    .map(p -> card(layout, lang, comparePath, p, summaries.get(p.id()))).toList();
+            out.write(comparePath, render("compare.ftlh", new ComparePage(comparePage, compareCards,
+                    input.model().config().layers(), input.model().config().heads(),
+                    comparePage.root() + SiteLayout.compareIndexData(), comparePage.root() + "data/compare/")));
         }
-        return out.finish();
+        out.write(SiteLayout.compareIndexData(), DataCodec.script("compare/index", compare.index()));
+        for (int l = 0; l < input.model().config().layers(); l++) {
+            out.write(SiteLayout.compareAttentionData(l), DataCodec.script("compare/attn-" + l, compare.attention(l)));
+        }
+        return out.finish(notices);
+    }
+
+    private void writeChapters(SiteInput input, SiteLayout layout, Messages messages, Chapters chapters,
+                               Map<String, String> chapterHtml, Set<String> promptIds, String lang, SiteWriter out) {
+        if (chapters.isEmpty()) {
+            return;
+        }
+        String listPath = layout.chapterIndex(lang);
+        Page listPage = page(input, layout, messages, chapters, lang, listPath, "chapters",
+                messages.strings(lang).get("chapters.title"));
+        out.write(listPath, render("chapters.ftlh",
+                new ChapterIndexPage(listPage, chapterRefs(layout, lang, listPath, chapters, promptIds))));
+        List<Chapter> list = chapters.of(lang);
+        for (int i = 0; i < list.size(); i++) {
+            Chapter c = list.get(i);
+            String path = layout.chapterPage(lang, c.slug());
+            Page page = page(input, layout, messages, chapters, lang, path, "chapter", c.title());
+            List<ChapterRef> refs = chapterRefs(layout, lang, path, chapters, promptIds);
+            out.write(path, render("chapter.ftlh", new ChapterPage(page, refs.get(i), chapterHtml.get(path),
+                    i > 0 ? refs.get(i - 1) : null, i + 1 < refs.size() ? refs.get(i + 1) : null, refs)));
+        }
+    }
+
+    private List<ChapterRef> chapterRefs(SiteLayout layout, String lang, String fromPath, Chapters chapters,
+                                         Set<String> promptIds) {
+        String root = SiteLayout.rootFrom(fromPath);
+        Set<String> slugs = Set.copyOf(chapters.slugs());
+        return chapters.of(lang).stream().map(c -> new ChapterRef(c.number(), c.slug(), c.title(),
+                root + layout.chapterPage(lang, c.slug()),
+                markdown.toHtml(c.summary(), new SiteLinks(c.file(), root, layout.languagePrefix(lang),
+                        promptIds, slugs)))).toList();
     }
 
     private static void writeData(SiteWriter out, String id, PromptData data) {
@@ -216,24 +308,28 @@ public final class SiteRenderer {
 
     // ---- models ------------------------------------------------------------------------------------
 
-    private static Page page(SiteInput input, SiteLayout layout, Messages messages, String lang, String path,
-                             String kind, String title) {
+    private static Page page(SiteInput input, SiteLayout layout, Messages messages, Chapters chapters, String lang,
+                             String path, String kind, String title) {
         String root = SiteLayout.rootFrom(path);
         String siteTitle = input.promptSet().settings().title().getOrDefault(lang,
                 input.promptSet().settings().title().values().stream().findFirst().orElse("GPT-2"));
-        List<Link> languages = new ArrayList<>();
+        List<LanguageLink> languages = new ArrayList<>();
         String rest = path.substring(layout.languagePrefix(lang).length());
         for (String other : layout.languages()) {
-            languages.add(new Link(root + layout.languagePrefix(other) + rest,
-                    messages.strings(other).get("language.name"), other.equals(lang)));
+            languages.add(new LanguageLink(root + layout.languagePrefix(other) + rest,
+                    messages.strings(other).get("language.name"), other.equals(lang), other,
+                    messages.strings(other).get("language.tag")));
         }
         Map<String, String> t = messages.strings(lang);
         Link home = new Link(root + layout.indexPage(lang), t.get("nav.home"), kind.equals("index"));
         Link about = new Link(root + layout.aboutPage(lang), t.get("nav.about"), kind.equals("about"));
         ModelInfo m = input.model();
         String model = m.demo() ? t.get("model.demo.short") : m.repoId() != null ? m.repoId() : m.spec();
+        Link chapterList = chapters.isEmpty() ? null : new Link(root + layout.chapterIndex(lang), t.get("nav.chapters"),
+                kind.equals("chapters") || kind.equals("chapter"));
+        Link compare = new Link(root + layout.comparePage(lang), t.get("nav.compare"), kind.equals("compare"));
         return new Page(lang, root, kind, title == null ? siteTitle : title, siteTitle, messages.strings(lang),
-                languages, home, about, model, m.demo());
+                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compare);
     }
 
     private static PromptCard card(SiteLayout layout, String lang, String fromPath, PromptSpec spec, PromptSummary s) {

@@ -93,6 +93,11 @@ public final class SiteTemplates implements AutoCloseable {
         return root.resolve("pages");
     }
 
+    /** {@code prose/}: Markdown per language, including {@code prose/<lang>/chapters/}. */
+    public Path prose() {
+        return root.resolve("prose");
+    }
+
     public Path i18n() {
         return root.resolve("i18n");
     }

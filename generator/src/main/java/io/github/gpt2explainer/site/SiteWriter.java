@@ -47,13 +47,13 @@ final class SiteWriter {
         report.add(new RenderReport.WrittenFile(path, bytes.length));
     }
 
-    RenderReport finish() {
+    RenderReport finish(List<String> notices) {
         List<String> missing = plan.files().stream().map(SitePlan.PlannedFile::path)
                 .filter(p -> !written.contains(p)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("planned but not written: " + String.join(", ", missing));
         }
         report.sort(Comparator.comparing(RenderReport.WrittenFile::path));
-        return new RenderReport(report);
+        return new RenderReport(report, notices);
     }
 }

@@ -23,8 +23,11 @@ final class SiteFixture {
 
     static final String HOSTILE_TEXT = "</script><img src=x onerror=alert(1)>";
     static final String HOSTILE_ID = "hostile";
-    static final String EIFFEL_ID = "eiffel";
-    static final String CHINESE_ID = "chinese";
+    // Ids of the real prompt set: the explainer chapters link to these prompts, and the build checks the links.
+    static final String EIFFEL_ID = "eiffel-tower";
+    static final String CHINESE_ID = "chinese-capital";
+    /** Shares "The" and " of" with the Eiffel prompt: the comparison page's "same word" needs a shared token. */
+    static final String STATES_ID = "united-states";
     static final String HOSTILE_NOTE = "<script>alert(2)</script>\n\n*emphasis* <img src=x onerror=alert(4)> "
             + "[bad](javascript:alert(3)) [ok](https://example.org/)";
 
@@ -53,7 +56,9 @@ final class SiteFixture {
                     prompt(EIFFEL_ID, "The Eiffel Tower is located in the city of", "A fact", "一个事实",
                             "Look at **layer 0**.", "看 **第 0 层**。"),
                     prompt(HOSTILE_ID, HOSTILE_TEXT, "Hostile <b>title</b>", "恶意 <b>标题</b>", HOSTILE_NOTE, HOSTILE_NOTE),
-                    prompt(CHINESE_ID, "我喜欢吃苹果", "Chinese bytes", "中文字节", "Partial characters.", "半个字符。")));
+                    prompt(CHINESE_ID, "我喜欢吃苹果", "Chinese bytes", "中文字节", "Partial characters.", "半个字符。"),
+                    prompt(STATES_ID, "The United States of", "A name", "一个名字",
+                            "See [the chapter on attention](chapter:attention).", "见[注意力一章](chapter:attention)。")));
         }
         return promptSet;
     }
@@ -84,6 +89,32 @@ final class SiteFixture {
 
     static SiteTemplates templates() {
         return SiteTemplates.directory(repositoryRoot().resolve("templates"));
+    }
+
+    /**
+     * A copy of the repository's templates in {@code to}, to edit in a test. Without chapters when
+     * {@code withChapters} is false: the chapters link to the curated prompts, so a site built from another
+     * prompt set needs templates without them.
+     */
+    static Path copyTemplates(Path to, boolean withChapters) {
+        Path source = repositoryRoot().resolve("templates");
+        try (var walk = Files.walk(source)) {
+            for (Path p : walk.toList()) {
+                String relative = source.relativize(p).toString().replace('\\', '/');
+                if (!withChapters && relative.matches("prose/[^/]+/chapters(/.*)?")) {
+                    continue;
+                }
+                Path target = to.resolve(relative);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return to;
     }
 
     static Path repositoryRoot() {

@@ -42,7 +42,8 @@ class SiteStructureTest {
                 assertThat(site.resolve(prefix + "p/" + id + ".html")).isRegularFile();
             }
         }
-        assertThat(SiteFixture.report().pageCount()).isEqualTo(2 * (2 + SiteFixture.promptSet().prompts().size()));
+        // per language: index, about, comparison page, chapter list, 10 chapters, and the prompts
+        assertThat(SiteFixture.report().pageCount()).isEqualTo(2 * (4 + 10 + SiteFixture.promptSet().prompts().size()));
     }
 
     @Test
@@ -137,7 +138,7 @@ class SiteStructureTest {
     @Test
     void chinesePagesUseChineseStringsAndLinkToTheirEnglishTwin() throws IOException {
         Document zh = parse(SiteFixture.site().resolve("zh/p/" + SiteFixture.EIFFEL_ID + ".html"));
-        assertThat(zh.selectFirst("html").attr("lang")).isEqualTo("zh");
+        assertThat(zh.selectFirst("html").attr("lang")).isEqualTo("zh-Hans");
         assertThat(zh.select("#attention h2").text()).isEqualTo("注意力");
         assertThat(zh.select("h1").text()).isEqualTo("一个事实");
         assertThat(zh.select("script[src]").eachAttr("src")).contains("../../assets/i18n/zh.js");
