@@ -47,6 +47,11 @@ public final class SiteLayout {
         return languagePrefix(language) + "p/" + promptId + ".html";
     }
 
+    /** The prompt page as one self-contained file (styles, scripts and data inlined), for sharing and offline use. */
+    public String handoutPage(String language, String promptId) {
+        return languagePrefix(language) + "handouts/" + promptId + ".html";
+    }
+
     /** Tokens, overview magnitudes, final-position logits, generations, logit lens: loaded with the page. */
     public static String mainData(String promptId) {
         return "data/" + promptId + "/main.js";
