@@ -111,9 +111,9 @@ class AccessibilityTest {
                                     + "return out.join(', ');"));
                 }
             }
-            open(browser, site.pages().stream().filter(p -> p.kind().equals("prompt") && p.lang().equals("zh"))
+            open(browser, site.pages().stream().filter(p -> p.kind().equals("prompt") && p.lang().equals("zh") && !p.handout())
                     .findFirst().orElseThrow().url());
-            browser.screenshot("prompt-375px-zh");
+            browser.fullScreenshot("prompt-375px-zh", 375);
         } finally {
             browser.driver.manage().window().setSize(new Dimension(1280, 900));
         }
@@ -178,7 +178,11 @@ class AccessibilityTest {
                 Map<String, Object> focus = (Map<String, Object>) browser.driver.executeScript(
                         "var e = document.activeElement, s = getComputedStyle(e);"
                                 + "return {key: e.getAttribute('data-a11y-key'), what: e.outerHTML.slice(0, 120),"
-                                + " outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2};");
+                                + " outline: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || svgStroke(e)};"
+                                + "function svgStroke(e) {"  // an SVG shape shows focus with a thick dark stroke
+                                + "  var shape = e instanceof SVGElement ? (e.matches('rect, path, circle') ? e : e.querySelector('rect, path, circle')) : null;"
+                                + "  if (!shape) { return false; }"
+                                + "  var t = getComputedStyle(shape); return t.stroke !== 'none' && parseFloat(t.strokeWidth) >= 2; }");
                 String key = (String) focus.get("key");
                 trail.add(key == null ? (String) focus.get("what") : key);
                 if (key != null && !reached.contains(key)) {
