@@ -111,8 +111,11 @@ class AccessibilityTest {
                                     + "return out.join(', ');"));
                 }
             }
+            // what scrolls sideways on a phone must be reachable by keyboard (axe: scrollable-region-focusable)
             open(browser, site.pages().stream().filter(p -> p.kind().equals("prompt") && p.lang().equals("zh") && !p.handout())
                     .findFirst().orElseThrow().url());
+            new Axe().run(browser.driver).stream().filter(Axe.Violation::blocking)
+                    .forEach(v -> failures.add("at 375 px: " + v));
             browser.fullScreenshot("prompt-375px-zh", 375);
         } finally {
             browser.driver.manage().window().setSize(new Dimension(1280, 900));
