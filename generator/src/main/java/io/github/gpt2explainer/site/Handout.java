@@ -52,6 +52,10 @@ public final class Handout {
      * budget, otherwise everything but the per-layer detail ({@code layer-<l>.js}).
      */
     static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData) {
+        return forPrompt(shared, promptData, mainData, BUDGET_BYTES);
+    }
+
+    static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData, long budget) {
         Map<String, byte[]> files = new java.util.HashMap<>(shared);
         long total = shared.values().stream().mapToLong(b -> b.length).sum();
         for (Map.Entry<String, String> d : promptData.entrySet()) {
@@ -65,7 +69,7 @@ public final class Handout {
                 lazy.add(path);
             }
         }
-        boolean omit = total > BUDGET_BYTES;
+        boolean omit = total > budget;
         if (omit) {
             lazy.removeIf(p -> p.matches(".*/layer-\\d+\\.js"));
         }

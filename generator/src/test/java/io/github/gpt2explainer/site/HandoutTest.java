@@ -97,6 +97,28 @@ class HandoutTest {
                 .hasMessageContaining("layout.ftlh");
     }
 
+    @Test
+    void overTheBudgetTheHandoutKeepsAttentionButLeavesOutThePerLayerDetail() {
+        Map<String, byte[]> shared = Map.of("assets/js/core.js", new byte[1000]);
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put("data/x/main.js", "m".repeat(500));
+        data.put("data/x/model.js", "e".repeat(500));
+        data.put("data/x/attn-0.js", "a".repeat(500));
+        data.put("data/x/layer-0.js", "l".repeat(4000));
+        data.put("data/x/attn-1.js", "a".repeat(500));
+        data.put("data/x/layer-1.js", "l".repeat(4000));
+        Handout fits = Handout.forPrompt(shared, data, "data/x/main.js", 11_000);
+        assertThat(fits.isOmitted()).isFalse();
+        assertThat(fits.getData()).containsExactly("data/x/model.js", "data/x/attn-0.js", "data/x/layer-0.js",
+                "data/x/attn-1.js", "data/x/layer-1.js");
+        Handout trimmed = Handout.forPrompt(shared, data, "data/x/main.js", 10_999);
+        assertThat(trimmed.isOmitted()).isTrue();
+        assertThat(trimmed.getData()).containsExactly("data/x/model.js", "data/x/attn-0.js", "data/x/attn-1.js");
+        assertThat(trimmed.script("../../data/x/attn-1.js")).isEqualTo("a".repeat(500));
+        assertThatThrownBy(() -> trimmed.script("../assets/js/missing.js")).isInstanceOf(SiteRenderException.class)
+                .hasMessageContaining("assets/js/missing.js");
+    }
+
     /**
      * Each handout, copied alone into an empty folder, opened from disk with every host unresolvable: no
      * request but the file itself (and data: URLs), no console error, and the views work, lazily loaded
@@ -124,6 +146,7 @@ class HandoutTest {
                     // a part no view has asked for yet is there too, without a request
                     assertThat((Boolean) browser.driver.executeScript("return !!GPT2X.get(arguments[0]);", id + "/layer-0"))
                             .as(url).isTrue();
+                    AccessibilityTest.expandEverything(browser); // whatever a view loads on demand must be inside
                     assertThat(browser.resources()).as(url).allSatisfy(r ->
                             assertThat(r.equals(url + "#layer=1&head=1&steps=1") || r.startsWith("data:")).as(r).isTrue());
                     assertThat(browser.console().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()))
