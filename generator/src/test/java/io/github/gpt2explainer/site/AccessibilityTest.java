@@ -232,12 +232,28 @@ class AccessibilityTest {
         String after = active("aria-label");
         assertThat(after).isNotEqualTo(before).isNotBlank();
         assertThat(browser.driver.findElements(By.cssSelector("#attention .cell[tabindex='0']"))).hasSize(1);
+        shoot("attention", "keyboard-attention-cell");
+        WebElement logits = browser.driver.findElement(By.cssSelector("#sankey [data-node='mlp1']"));
+        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", logits);
+        new Actions(browser.driver).sendKeys(Keys.TAB).perform(); // a keyboard focus (focus-visible) somewhere
+        browser.driver.executeScript("arguments[0].focus();", logits);
+        shoot("overview", "keyboard-sankey-node");
         // the temperature slider says the temperature, not just a number
         WebElement slider = browser.driver.findElement(By.id("nt-temperature"));
         focus(slider);
         new Actions(browser.driver).sendKeys(Keys.HOME).sendKeys(Keys.ARROW_RIGHT).perform();
         assertThat(hash()).contains("t=0.05");
         assertThat(slider.getAttribute("aria-valuetext")).contains("0.05");
+    }
+
+    private static void shoot(String id, String name) {
+        try {
+            java.nio.file.Files.createDirectories(screenshotDir());
+            java.nio.file.Files.write(screenshotDir().resolve(name + ".png"),
+                    browser.driver.findElement(By.id(id)).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void focus(WebElement e) {
