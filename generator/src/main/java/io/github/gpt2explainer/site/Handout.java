@@ -125,6 +125,16 @@ public final class Handout {
      * Replaces the policy placeholder with one that allows exactly this file's inline scripts and styles
      * (by hash), data: images, and nothing else: no network, no other file.
      */
+    private static final Pattern SITE_LINK = Pattern.compile("<a href=\"(?!https://|#)[^\"]*\">(.*?)</a>", Pattern.DOTALL);
+
+    /**
+     * Markdown rendered for the site (prompt notes) with its links to other site pages (prompt:, chapter:,
+     * compare:) reduced to their text: a handout is one file and may not point at files beside it.
+     */
+    static String withoutSiteLinks(String html) {
+        return html == null ? null : SITE_LINK.matcher(html).replaceAll("$1");
+    }
+
     static String seal(String html) {
         if (!html.contains(CSP_PLACEHOLDER)) {
             throw new SiteRenderException("the handout page has no " + CSP_PLACEHOLDER + " in its policy (layout.ftlh)");

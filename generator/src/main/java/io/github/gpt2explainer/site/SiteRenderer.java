@@ -222,7 +222,7 @@ public final class SiteRenderer {
 
                 String handoutPath = layout.handoutPage(lang, spec.id());
                 Page handoutPage = page(input, layout, messages, chapters, lang, handoutPath, "prompt", spec.title(lang));
-                PromptPage handoutModel = new PromptPage(handoutPage, card, model.notesHtml(), model.tokens(),
+                PromptPage handoutModel = new PromptPage(handoutPage, card, Handout.withoutSiteLinks(model.notesHtml()), model.tokens(),
                         model.generations(), model.settings(), handoutPage.root() + SiteLayout.mainData(spec.id()),
                         handoutPage.root() + "data/" + spec.id() + "/", model.layers(), model.heads(), null, null);
                 out.write(handoutPath, Handout.seal(render("prompt.ftlh", handoutModel, handout)));

@@ -82,7 +82,14 @@ class PrintTest {
                     browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", printable,
                             "height", 1000, "deviceScaleFactor", 1, "mobile", false));
                     long wide = (Long) browser.driver.executeScript("return document.documentElement.scrollWidth;");
-                    assertThat(wide).as(lang + " " + paper[0] + " printable width " + printable + " px").isLessThanOrEqualTo(printable);
+                    if (wide > printable) {  // name what sticks out, so the failure says where to look
+                        Object widest = browser.driver.executeScript("var w = arguments[0], out = [];"
+                                + "document.querySelectorAll('body *').forEach(function (e) { var r = e.getBoundingClientRect();"
+                                + " if (r.right > w + 1 && out.length < 8) { out.push(e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(r.right)); } });"
+                                + "return out.join(', ');", printable);
+                        assertThat(wide).as(lang + " " + paper[0] + " printable width " + printable + " px; wider: " + widest)
+                                .isLessThanOrEqualTo(printable);
+                    }
                     browser.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
                     browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
 
