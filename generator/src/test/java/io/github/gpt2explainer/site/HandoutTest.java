@@ -68,7 +68,7 @@ class HandoutTest {
                             .contains("GPT2X.receive(\"" + id + "/layer-" + l + "\"");
                 }
                 assertThat(html).contains("GPT2X.receive(\"" + id + "/model\"").contains("GPT2X.receive(\"" + id + "/main\"");
-                assertThat(doc.selectFirst("html").attr("lang")).isEqualTo(lang);
+                assertThat(doc.selectFirst("html").attr("lang")).as(file.toString()).isEqualTo(AccessibilityTest.htmlLang(lang));
                 System.out.printf("size: handout %s %,d bytes (%,d gzip)%n", SiteFixture.site().relativize(file),
                         Files.size(file), PageWeight.gzip(Files.readAllBytes(file)));
             }
