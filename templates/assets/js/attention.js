@@ -24,12 +24,12 @@
 
   function colourFor(stage, lo, hi) {
     if (stage === 'attn.softmax') {
-      // Single-hue white-to-blue: 0 reads as empty, 1 as solid (square root so small weights stay visible).
-      return function (v) { return d3.interpolateBlues(0.04 + 0.96 * Math.sqrt(Math.max(0, v))); };
+      // Sequential cividis (colour-blind safe), pale at 0, dark at 1 (square root so small weights stay visible).
+      return function (v) { return GPT2X.palette.sequential(Math.sqrt(Math.max(0, v))); };
     }
     var m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
     // Diverging blue-orange (colour-blind safe): negative blue, positive orange.
-    return function (v) { return d3.interpolatePuOr(0.5 - 0.5 * v / m); };
+    return function (v) { return GPT2X.palette.diverging(v / m); };
   }
 
   function drawPanel(container, main, data, layer, head, stage, compact) {
@@ -54,43 +54,62 @@
     var panel = GPT2X.el('figure', { 'class': 'attn-panel', 'data-stage': stage });
     panel.appendChild(GPT2X.el('figcaption', null, GPT2X.t('attention.stage.' + stage)));
     container.appendChild(panel);
-    var svg = d3.select(panel).append('svg').attr('viewBox', '0 0 ' + w + ' ' + h).attr('width', w).attr('height', h)
-      .attr('role', 'img').attr('aria-label', GPT2X.t('attention.stage.' + stage) + ' \u2014 ' +
-        GPT2X.t('attention.which', { layer: layer, head: head }));
-    var cells = [];
-    for (var qi = 0; qi < T; qi++) {
-      for (var ki = 0; ki < S; ki++) {
-        cells.push({ q: qi, k: ki, v: values[GPT2X.index(shape, [head, qi, ki])] });
-      }
-    }
-    svg.append('g').attr('class', 'rows').selectAll('text').data(d3.range(T)).join('text')
+    var stageName = GPT2X.t('attention.stage.' + stage);
+    var which = GPT2X.t('attention.which', { layer: layer, head: head });
+    var svg = d3.select(panel).append('svg').attr('viewBox', '0 0 ' + w + ' ' + h).attr('width', w).attr('height', h);
+    var tokenText = function (i) { return GPT2X.token(main, main.tokens[i]); };
+    svg.append('g').attr('class', 'rows').attr('aria-hidden', 'true').selectAll('text').data(d3.range(T)).join('text')
       .attr('class', 'qlabel').attr('data-q', function (d) { return d; })
       .attr('x', labelW - 4).attr('y', function (d) { return labelH + d * cell + cell / 2; })
       .attr('dy', '0.35em').attr('text-anchor', 'end')
-      .text(function (d) { return GPT2X.token(main, main.tokens[d]); })
+      .text(tokenText)
       .on('click', function (evt, d) {
         // A row label picks that token as the query (state key `token`, shared with the tokens view).
         GPT2X.router.set({ token: GPT2X.router.get('token') === String(d) ? undefined : d });
       });
-    svg.append('g').attr('class', 'cols').selectAll('text').data(d3.range(S)).join('text')
+    svg.append('g').attr('class', 'cols').attr('aria-hidden', 'true').selectAll('text').data(d3.range(S)).join('text')
       .attr('class', 'klabel').attr('data-k', function (d) { return d; })
       .attr('transform', function (d) { return 'translate(' + (labelW + d * cell + cell / 2) + ',' + (labelH - 4) + ') rotate(-60)'; })
       .attr('dy', '0.35em')
-      .text(function (d) { return GPT2X.token(main, main.tokens[d]); });
-    svg.append('g').attr('class', 'cells').selectAll('rect').data(cells).join('rect')
+      .text(tokenText);
+    // The cells form an ARIA grid (rows of cells) with one tab stop; arrow keys move between cells.
+    var grid = svg.append('g').attr('class', 'cells').attr('role', 'grid')
+      .attr('aria-label', GPT2X.t('a11y.attention.grid', { stage: stageName }));
+    var rowSel = grid.selectAll('g').data(d3.range(T)).join('g').attr('role', 'row');
+    var cellSel = rowSel.selectAll('rect').data(function (qi) {
+      return d3.range(S).map(function (ki) { return { q: qi, k: ki, v: values[GPT2X.index(shape, [head, qi, ki])] }; });
+    }).join('rect')
+      .attr('role', 'gridcell')
       .attr('x', function (d) { return labelW + d.k * cell; }).attr('y', function (d) { return labelH + d.q * cell; })
       .attr('width', cell - 1).attr('height', cell - 1)
       .attr('class', function (d) { return isFinite(d.v) && !(stage === 'attn.softmax' && d.k > d.q + offset) ? 'cell' : 'cell masked'; })
       .attr('fill', function (d) { return isFinite(d.v) ? colour(d.v) : null; })
+      .attr('aria-label', function (d) {
+        return GPT2X.t('a11y.attention.cellLabel', { value: GPT2X.num(d.v, 4), cell: GPT2X.t('attention.cell', {
+          query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k }) });
+      })
       .on('mouseenter', function (evt, d) { highlight(d.q, d.k); })
       .on('mousemove', function (evt, d) {
         GPT2X.tip(evt, [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', {
-          query: GPT2X.token(main, main.tokens[d.q]), q: d.q, key: GPT2X.token(main, main.tokens[d.k]), k: d.k })]);
+          query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })]);
       })
-      .on('mouseleave', function () { highlight(-1, -1); GPT2X.untip(); });
+      .on('mouseleave', function () { highlight(-1, -1); GPT2X.untip(); })
+      .on('blur', function () { highlight(-1, -1); });
     // The selected query row's frame; placed by markSelected().
     svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
       .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
+    GPT2X.a11y.grid(cellSel.nodes(), T, S, highlight);
+    // The same numbers as a table: rows are queries, columns keys.
+    var rows = d3.range(T).map(function (qi) {
+      return [qi + ' ' + tokenText(qi)].concat(d3.range(S).map(function (ki) { return values[GPT2X.index(shape, [head, qi, ki])]; }));
+    });
+    var table = GPT2X.a11y.dataTable(panel, {
+      id: 'attn-data-' + stage.replace('.', '-'), rowHeaders: true,
+      caption: GPT2X.t('a11y.attention.table', { stage: stageName, which: which }),
+      columns: [GPT2X.t('a11y.attention.corner')].concat(d3.range(S).map(function (ki) { return ki + ' ' + tokenText(ki); })),
+      rows: rows
+    });
+    GPT2X.a11y.chart(svg.node(), stageName + ' \u2014 ' + which, table, true);
     return panel;
   }
 

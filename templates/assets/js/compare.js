@@ -128,6 +128,14 @@
         var link = GPT2X.el('a', { href: pageHrefs[p] + '#' + attentionHash(layer, head, null), 'class': 'cmp-map-link' });
         link.appendChild(svg);
         box.appendChild(link);
+        // the same weights as numbers: one row per query token, one column per key token (future keys blank)
+        var label = svg.getAttribute('aria-label');
+        var table = GPT2X.a11y.dataTable(box, { id: 'cmp-data-' + p, caption: label, rowHeaders: true,
+          columns: [GPT2X.t('a11y.attention.corner')].concat(tokens.map(function (id) { return tokenText(index, id); })),
+          rows: tokens.map(function (id, r) {
+            return [tokenText(index, id)].concat(tokens.map(function (k, c) { return c > r ? '' : map.values[base + r * T + c]; }));
+          }) });
+        GPT2X.a11y.chart(svg, label, table, false);
       }
 
       function tipFor(p, r, c, v) {

@@ -117,7 +117,7 @@
         laid.nodes.forEach(function (d) { d.x0 = left + d.column * step; d.x1 = d.x0 + 8; });
         sankey.update(laid);
         var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + height)
-          .attr('class', 'sankey flow-sankey').attr('role', 'img')
+          .attr('class', 'sankey flow-sankey').attr('role', 'img').attr('aria-details', 'flow-table')
           .attr('aria-label', GPT2X.t('flow.aria', { target: tg < 0 ? GPT2X.t('flow.target.all') :
             GPT2X.token(main, main.tokens[tg]) }));
         var tokColour = d3.scaleSequential(d3.interpolateCividis).domain([-1, T]);
@@ -137,16 +137,17 @@
           .attr('class', function (d) { return 'node flow-node' + (d.column === L ? ' top' : ''); })
           .attr('data-node', function (d) { return d.id; })
           .attr('data-flow', function (d) { return String(d.flow); })
-          // Not tab stops (up to (L+1)·T of them): the data table below gives every value to the keyboard.
-          .attr('aria-label', function (d) {
-            return GPT2X.t('flow.node', { column: columnName(d.column), position: d.position,
-              token: GPT2X.token(main, main.tokens[d.position]), share: GPT2X.percent(d.flow / g.total) });
-          })
           .on('mousemove', function (evt, d) {
             GPT2X.tip(evt, [GPT2X.token(main, main.tokens[d.position]), columnName(d.column),
               GPT2X.t('flow.share', { share: GPT2X.percent(d.flow / g.total) })]);
           })
           .on('mouseleave', GPT2X.untip);
+        // Not tab stops (up to (L+1)·T of them) and parts of an image: the data table gives every value to the
+        // keyboard and screen readers; the <title> names the node for pointer users.
+        nodes.append('title').text(function (d) {
+          return GPT2X.t('flow.node', { column: columnName(d.column), position: d.position,
+            token: GPT2X.token(main, main.tokens[d.position]), share: GPT2X.percent(d.flow / g.total) });
+        });
         nodes.append('rect').attr('x', function (d) { return d.x0; }).attr('y', function (d) { return d.y0; })
           .attr('width', function (d) { return d.x1 - d.x0; })
           .attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })

@@ -35,6 +35,7 @@
         stepInput.max = String(Math.max(0, n - 1));
         stepInput.value = String(step);
         stepOut.textContent = GPT2X.t('generation.step', { step: step + 1, steps: n });
+        stepInput.setAttribute('aria-valuetext', stepOut.textContent);
         text.textContent = '';
         main.tokens.forEach(function (id) { text.appendChild(GPT2X.el('span', { 'class': 'prompt-tok' }, GPT2X.token(main, id))); });
         g.tokenIds.forEach(function (id, i) {

@@ -119,6 +119,8 @@
           } else {
             for (var h2 = 0; h2 < H; h2++) { grid.appendChild(map(layer, h2, true)); }
           }
+          // one tab stop for the whole gallery (L x H maps would be L x H tab stops); arrow keys move within it
+          GPT2X.a11y.grid(Array.prototype.slice.call(grid.querySelectorAll('.head-map')), all ? L : 1, H);
         }
         grid.querySelectorAll('.head-map').forEach(function (b) {
           var current = Number(b.getAttribute('data-layer')) === layer && Number(b.getAttribute('data-head')) === head;

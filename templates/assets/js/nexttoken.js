@@ -35,9 +35,11 @@
         var s = read();
         tInput.value = String(s.t);
         tOut.textContent = s.t === 0 ? GPT2X.t('nexttoken.greedy') : s.t.toFixed(2);
+        tInput.setAttribute('aria-valuetext', GPT2X.t('a11y.temperature', { t: tOut.textContent }));
         kInput.value = String(s.k);
         pInput.value = String(s.p);
         pOut.textContent = s.p.toFixed(2);
+        pInput.setAttribute('aria-valuetext', GPT2X.t('a11y.topp', { p: pOut.textContent }));
         var dist = GPT2X.sampling.distribution(logits, s.t, s.k, s.p);
         // Rank the stored top ids (the highest logits) by final probability, then logit, then id.
         var ids = main.next.topIds.slice().sort(function (a, b) {

@@ -42,7 +42,7 @@
       var tbody = document.getElementById('ps-rows');
       var last = GPT2X.token(main, main.tokens[main.tokens.length - 1]);
       var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + W + ' ' + H).attr('class', 'sankey prob-sankey')
-        .attr('role', 'img');
+        .attr('role', 'img').attr('aria-details', 'ps-table');
       var items = ids.map(function (id) { return { id: String(id), label: GPT2X.token(main, id) }; });
       items.push({ id: 'rest', label: GPT2X.t('probsankey.rest', { n: (V - N).toLocaleString('en-US') }) });
       svg.append('rect').attr('class', 'ps-source').attr('x', X0).attr('y', TOP).attr('width', NODE).attr('height', H - 2 * TOP);

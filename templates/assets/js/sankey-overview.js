@@ -161,8 +161,18 @@
         links: g.links.map(function (d) { return Object.assign({}, d); }) });
       stackCandidates(sankey, laid);
       var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + height)
-        .attr('role', 'img').attr('aria-label', GPT2X.t('sankey.aria'))
         .attr('class', 'sankey');
+      // The chart's numbers as a table (for screen readers, keyboard users and anyone who wants the values).
+      var valueText = function (d) { return d.probability !== undefined ? GPT2X.percent(d.probability) : GPT2X.num(d.value, 4); };
+      var table = GPT2X.a11y.dataTable(box.parentNode, {
+        id: 'sankey-data', caption: GPT2X.t('a11y.sankey.table'), rowHeaders: true,
+        columns: [GPT2X.t('a11y.sankey.node'), GPT2X.t('a11y.sankey.value'), GPT2X.t('a11y.sankey.to')],
+        rows: laid.nodes.slice().sort(function (a, b) { return a.order - b.order; }).map(function (d) {
+          return [d.label, valueText(d), d.sourceLinks.map(function (l) { return l.target.label; }).join(', ')];
+        })
+      });
+      GPT2X.a11y.chart(svg.node(), GPT2X.t('sankey.aria'), table, true);
+      GPT2X.a11y.scrollBox(box, GPT2X.t('sankey.aria'), true);
       svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
         .attr('class', function (d) { return 'link link-' + d.source.kind; })
         .attr('data-source', function (d) { return d.source.id; })
@@ -178,10 +188,10 @@
       var nodeSel = svg.append('g').attr('class', 'nodes').selectAll('g').data(laid.nodes).join('g')
         .attr('class', function (d) { return 'node node-' + d.kind; })
         .attr('data-node', function (d) { return d.id; })
-        .attr('tabindex', 0).attr('role', 'button')
-        .attr('aria-label', function (d) { return d.label; })
-        .on('click', function (evt, d) { open(d); detail(main, detailBox, d); })
-        .on('keydown', function (evt, d) { if (evt.key === 'Enter' || evt.key === ' ') { evt.preventDefault(); open(d); detail(main, detailBox, d); } })
+        .each(function (d) {
+          GPT2X.a11y.focusable(this, GPT2X.t('a11y.sankey.nodeLabel', { node: d.label, value: valueText(d) }),
+            function () { open(d); detail(main, detailBox, d); });
+        })
         .on('mousemove', function (evt, d) {
           var lines = [d.label];
           if (d.probability !== undefined) { lines.push(GPT2X.t('sankey.node.probability', { p: GPT2X.percent(d.probability) })); }

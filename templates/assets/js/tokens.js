@@ -17,17 +17,12 @@
           chip.setAttribute('aria-pressed', on ? 'true' : 'false');
         });
       }
+      // The chips are <button>s (prompt.ftlh): Tab reaches them, Enter and Space press them.
       chips.forEach(function (chip) {
-        chip.setAttribute('tabindex', '0');
-        chip.setAttribute('role', 'button');
-        function pick() {
+        chip.addEventListener('click', function () {
           var p = Number(chip.getAttribute('data-position'));
           var current = GPT2X.router.int('token', -1, -1, main.tokens.length - 1);
           GPT2X.router.set({ token: current === p ? undefined : p });
-        }
-        chip.addEventListener('click', pick);
-        chip.addEventListener('keydown', function (e) {
-          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(); }
         });
       });
       GPT2X.router.listen(show);

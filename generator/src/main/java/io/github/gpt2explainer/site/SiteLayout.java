@@ -74,6 +74,11 @@ public final class SiteLayout {
         return "data/compare/attn-" + layer + ".js";
     }
 
+    /** The prompt page as one self-contained file (styles, scripts and data inlined), for sharing and offline use. */
+    public String handoutPage(String language, String promptId) {
+        return languagePrefix(language) + "handouts/" + promptId + ".html";
+    }
+
     /** Tokens, overview magnitudes, final-position logits, generations, logit lens: loaded with the page. */
     public static String mainData(String promptId) {
         return "data/" + promptId + "/main.js";

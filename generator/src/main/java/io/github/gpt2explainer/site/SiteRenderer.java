@@ -123,6 +123,7 @@ public final class SiteRenderer {
             String from = "prompt " + prompt.id() + " (" + prompt.source() + ")";
             for (String lang : layout.languages()) {
                 plan.add(layout.promptPage(lang, prompt.id()), from + " page (" + lang + ")", SitePlan.Kind.PAGE);
+                plan.add(layout.handoutPage(lang, prompt.id()), from + " handout (" + lang + ")", SitePlan.Kind.PAGE);
             }
             plan.add(SiteLayout.mainData(prompt.id()), from + " data", SitePlan.Kind.DATA);
             plan.add(SiteLayout.modelData(prompt.id()), from + " data", SitePlan.Kind.DATA);
@@ -176,15 +177,17 @@ public final class SiteRenderer {
                         + String.join(", ", unlinked));
         SiteWriter out = new SiteWriter(outDir, plan);
 
+        Map<String, byte[]> shared = new TreeMap<>(); // what handouts inline besides a prompt's data
         for (String asset : templates.assetFiles()) {
-            out.write(asset, templates.read(asset));
+            shared.put(asset, templates.read(asset));
         }
         for (Map.Entry<String, String> v : VENDOR.entrySet()) {
-            out.write(v.getValue(), classpathBytes(v.getKey()));
+            shared.put(v.getValue(), classpathBytes(v.getKey()));
         }
         for (String lang : layout.languages()) {
-            out.write(SiteLayout.i18nScript(lang), messages.script(lang));
+            shared.put(SiteLayout.i18nScript(lang), messages.script(lang).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        shared.forEach(out::write);
 
         ModelCard modelCard = modelCard(input.model());
         CompareData compare = new CompareData(input.model().config().layers(), input.model().config().heads());
@@ -198,8 +201,9 @@ public final class SiteRenderer {
                         + run.promptId()) + " for prompt " + spec.id());
             }
             PromptData data = new PromptData(run);
-            writeData(out, spec.id(), data);
+            Map<String, String> dataFiles = writeData(out, spec.id(), data);
             compare.add(run);
+            Handout handout = Handout.forPrompt(shared, dataFiles, SiteLayout.mainData(spec.id()));
             PromptSummary summary = PromptSummary.of(run);
             summaries.put(spec.id(), summary);
             EffectivePrompt effective = spec.effective(set.settings());
@@ -215,6 +219,13 @@ public final class SiteRenderer {
                         i > 0 ? neighbour(layout, lang, path, prompts.get(i - 1)) : null,
                         i + 1 < prompts.size() ? neighbour(layout, lang, path, prompts.get(i + 1)) : null);
                 out.write(path, render("prompt.ftlh", model));
+
+                String handoutPath = layout.handoutPage(lang, spec.id());
+                Page handoutPage = page(input, layout, messages, chapters, lang, handoutPath, "prompt", spec.title(lang));
+                PromptPage handoutModel = new PromptPage(handoutPage, card, Handout.withoutSiteLinks(model.notesHtml()), model.tokens(),
+                        model.generations(), model.settings(), handoutPage.root() + SiteLayout.mainData(spec.id()),
+                        handoutPage.root() + "data/" + spec.id() + "/", model.layers(), model.heads(), null, null);
+                out.write(handoutPath, Handout.seal(render("prompt.ftlh", handoutModel, handout)));
             }
         }
 
@@ -285,21 +296,34 @@ public final class SiteRenderer {
                         promptIds, slugs)))).toList();
     }
 
-    private static void writeData(SiteWriter out, String id, PromptData data) {
-        out.write(SiteLayout.mainData(id), DataCodec.script(id + "/main", data.main()));
-        out.write(SiteLayout.modelData(id), DataCodec.script(id + "/model", data.modelLevel()));
-        out.write(SiteLayout.headsData(id), DataCodec.script(id + "/heads", data.heads()));
+    /** Writes a prompt's data files; returns them by path, in load order (main first), for its handouts. */
+    private static Map<String, String> writeData(SiteWriter out, String id, PromptData data) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put(SiteLayout.mainData(id), DataCodec.script(id + "/main", data.main()));
+        files.put(SiteLayout.modelData(id), DataCodec.script(id + "/model", data.modelLevel()));
+        files.put(SiteLayout.headsData(id), DataCodec.script(id + "/heads", data.heads()));
         for (int l = 0; l < data.layers(); l++) {
-            out.write(SiteLayout.attentionData(id, l), DataCodec.script(id + "/attn-" + l, data.attention(l)));
-            out.write(SiteLayout.layerData(id, l), DataCodec.script(id + "/layer-" + l, data.layer(l)));
+            files.put(SiteLayout.attentionData(id, l), DataCodec.script(id + "/attn-" + l, data.attention(l)));
+            files.put(SiteLayout.layerData(id, l), DataCodec.script(id + "/layer-" + l, data.layer(l)));
         }
+        files.forEach(out::write);
+        return files;
     }
 
     private String render(String template, Object model) {
+        return render(template, model, null);
+    }
+
+    /** Renders a page; with a handout, the layout inlines what it would link (global variable {@code handout}). */
+    private String render(String template, Object model, Handout handout) {
         try {
             Template t = freemarker.getTemplate(template);
             StringWriter w = new StringWriter();
-            t.process(model, w);
+            freemarker.core.Environment env = t.createProcessingEnvironment(model, w);
+            if (handout != null) {
+                env.setGlobalVariable("handout", freemarker.getObjectWrapper().wrap(handout));
+            }
+            env.process();
             return w.toString();
         } catch (IOException | TemplateException e) {
             throw new SiteRenderException("template " + templates.pages().resolve(template) + ": " + e.getMessage(), e);

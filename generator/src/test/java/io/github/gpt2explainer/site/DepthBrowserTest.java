@@ -289,9 +289,19 @@ class DepthBrowserTest {
                 boolean labelled = (label != null && !label.isBlank()) || !control.getText().isBlank()
                         || (id != null && !s.findElements(By.cssSelector("label[for='" + id + "']")).isEmpty());
                 assertThat(labelled).as(section + " control " + control.getAttribute("outerHTML")).isTrue();
-                assertThat(control.getAttribute("tabindex")).as("in the tab order").isNotEqualTo("-1");
+                if (!control.getAttribute("class").contains("head-map")) {  // the gallery is one roving tab stop
+                    assertThat(control.getAttribute("tabindex")).as("in the tab order").isNotEqualTo("-1");
+                }
             }
         }
+        // the head gallery: one map in the tab order, the arrow keys move to the others
+        List<WebElement> stops = all("#heads-grid .head-map[tabindex='0']");
+        assertThat(stops).as("head maps in the tab order").hasSize(1);
+        browser.driver.executeScript("arguments[0].focus();", stops.get(0));
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
+        assertThat((String) browser.driver.executeScript("return document.activeElement.getAttribute('data-head');"))
+                .isEqualTo("1");
+        assertThat(all("#heads-grid .head-map[tabindex='0']")).hasSize(1);
         browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 375, "height", 800, "deviceScaleFactor", 1, "mobile", true));
         try {

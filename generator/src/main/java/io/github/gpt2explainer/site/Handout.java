@@ -1,0 +1,163 @@
+package io.github.gpt2explainer.site;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A prompt page as one self-contained HTML file ({@code handouts/<id>.html}): the layout, in handout mode,
+ * asks this object for the text of every stylesheet and script instead of linking them, and lists the
+ * prompt's data files to inline (each a {@code GPT2X.receive(...)} call, so {@code GPT2X.require} finds the
+ * data already there). {@link #seal} then replaces {@link #CSP_PLACEHOLDER} with a policy that allows
+ * exactly the inline blocks of the file by their SHA-256 hashes, and nothing from anywhere else.
+ *
+ * <p>Public because Freemarker calls it: {@code handout.script(src)}, {@code handout.css(href)},
+ * {@code handout.data}, {@code handout.omitted}.
+ */
+public final class Handout {
+
+    /** Above this many bytes of data the per-layer detail files (layer-l.js) are left out. */
+    static final long BUDGET_BYTES = 20_000_000L;
+
+    static final String CSP_PLACEHOLDER = "@@GPT2X-HANDOUT-CSP@@";
+
+    private static final Pattern INLINE_BLOCK = Pattern.compile("<(script|style)(\\s+media=\"print\")?>(.*?)</\\1>",
+            Pattern.DOTALL);
+
+    private final Map<String, byte[]> files;
+    private final List<String> data;
+    private final boolean omitted;
+
+    /**
+     * @param files   every file the handout may inline, by site path (assets, vendor, i18n, the prompt's data)
+     * @param data    site paths of the data files to inline after the main data, in order
+     * @param omitted true when per-layer detail was left out to respect {@link #BUDGET_BYTES}
+     */
+    Handout(Map<String, byte[]> files, List<String> data, boolean omitted) {
+        this.files = files;
+        this.data = List.copyOf(data);
+        this.omitted = omitted;
+    }
+
+    /**
+     * Which of a prompt's lazily loaded data files go into its handout: all of them when they fit the
+     * budget, otherwise everything but the per-layer detail ({@code layer-<l>.js}).
+     */
+    static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData) {
+        return forPrompt(shared, promptData, mainData, BUDGET_BYTES);
+    }
+
+    static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData, long budget) {
+        Map<String, byte[]> files = new java.util.HashMap<>(shared);
+        long total = shared.values().stream().mapToLong(b -> b.length).sum();
+        for (Map.Entry<String, String> d : promptData.entrySet()) {
+            byte[] bytes = d.getValue().getBytes(StandardCharsets.UTF_8);
+            files.put(d.getKey(), bytes);
+            total += bytes.length;
+        }
+        List<String> lazy = new ArrayList<>();
+        for (String path : promptData.keySet()) {
+            if (!path.equals(mainData)) {
+                lazy.add(path);
+            }
+        }
+        boolean omit = total > budget;
+        if (omit) {
+            lazy.removeIf(p -> p.matches(".*/layer-\\d+\\.js"));
+        }
+        return new Handout(files, lazy, omit);
+    }
+
+    public List<String> getData() {
+        return data;
+    }
+
+    public boolean isOmitted() {
+        return omitted;
+    }
+
+    /** The text of a script, ready to sit between {@code <script>} and {@code </script>}. */
+    public String script(String src) {
+        return safeInScript(text(src), src);
+    }
+
+    /** The text of a stylesheet, ready to sit between {@code <style>} and {@code </style>}. */
+    public String css(String href) {
+        String css = text(href);
+        if (css.toLowerCase(java.util.Locale.ROOT).contains("</style")) {
+            throw new SiteRenderException("stylesheet " + href + " contains '</style' and cannot be inlined in a handout");
+        }
+        return css;
+    }
+
+    private String text(String ref) {
+        String path = ref.replaceFirst("^(\\.\\./)+", "");
+        byte[] bytes = files.get(path);
+        if (bytes == null) {
+            throw new SiteRenderException("the handout needs " + path + " (from " + ref + "), which the site does not have");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Script text cannot contain {@code </script} or {@code <!--} (the HTML parser would end the element or
+     * enter an escaped state). Both only occur inside string or regular-expression literals, where {@code <\/}
+     * and {@code <\!--} mean the same characters.
+     */
+    static String safeInScript(String js, String what) {
+        String out = Pattern.compile("</(script)", Pattern.CASE_INSENSITIVE).matcher(js).replaceAll("<\\\\/$1")
+                .replace("<!--", "<\\!--");
+        if (out.toLowerCase(java.util.Locale.ROOT).contains("</script")) {
+            throw new SiteRenderException("cannot inline " + what + " into a handout");
+        }
+        return out;
+    }
+
+    /**
+     * Replaces the policy placeholder with one that allows exactly this file's inline scripts and styles
+     * (by hash), data: images, and nothing else: no network, no other file.
+     */
+    private static final Pattern SITE_LINK = Pattern.compile("<a href=\"(?!https://|#)[^\"]*\">(.*?)</a>", Pattern.DOTALL);
+
+    /**
+     * Markdown rendered for the site (prompt notes) with its links to other site pages (prompt:, chapter:,
+     * compare:) reduced to their text: a handout is one file and may not point at files beside it.
+     */
+    static String withoutSiteLinks(String html) {
+        return html == null ? null : SITE_LINK.matcher(html).replaceAll("$1");
+    }
+
+    static String seal(String html) {
+        if (!html.contains(CSP_PLACEHOLDER)) {
+            throw new SiteRenderException("the handout page has no " + CSP_PLACEHOLDER + " in its policy (layout.ftlh)");
+        }
+        Set<String> scripts = new LinkedHashSet<>();
+        Set<String> styles = new LinkedHashSet<>();
+        Matcher m = INLINE_BLOCK.matcher(html);
+        while (m.find()) {
+            String hash = "'sha256-" + sha256(m.group(3)) + "'";
+            (m.group(1).equals("script") ? scripts : styles).add(hash);
+        }
+        String policy = "default-src 'none'; script-src " + String.join(" ", scripts) + "; style-src "
+                + String.join(" ", styles) + "; img-src data:; connect-src 'none'; object-src 'none'; base-uri 'none';"
+                + " form-action 'none'";
+        return html.replace(CSP_PLACEHOLDER, policy);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
