@@ -14,7 +14,8 @@ import org.openqa.selenium.JavascriptExecutor;
 /**
  * axe-core (the npm package, from its WebJar on Maven Central) injected into the open page with WebDriver's
  * script evaluation, which the pages' Content-Security-Policy does not govern. {@code -Daxe.js=/path/axe.min.js}
- * runs a different axe build (for example a newer one from {@code npm pack axe-core}).
+ * or the environment variable {@code AXE_JS} runs a different axe build (CI uses the current one from
+ * {@code npm pack axe-core}).
  */
 final class Axe {
 
@@ -42,7 +43,7 @@ final class Axe {
     }
 
     private static String load() {
-        String override = System.getProperty("axe.js");
+        String override = System.getProperty("axe.js", System.getenv("AXE_JS"));
         try {
             if (override != null && !override.isBlank()) {
                 return Files.readString(Path.of(override));
