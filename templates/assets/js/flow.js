@@ -84,6 +84,8 @@
     init: function (main) {
       var L = main.model.layers, T = main.tokens.length;
       var box = document.getElementById('flow-chart');
+      // Wide at 12 layers: scrolls inside itself on narrow screens, reachable by keyboard.
+      GPT2X.a11y.scrollBox(box, GPT2X.t('section.flow'), true);
       var select = document.getElementById('flow-target');
       var table = document.getElementById('flow-table');
       var summary = document.getElementById('flow-summary');

@@ -36,6 +36,7 @@
       var V = logits.length;
       var ids = main.next.topIds.slice(0, N);
       var box = document.getElementById('ps-chart');
+      GPT2X.a11y.scrollBox(box, GPT2X.t('section.probsankey'), true);
       var tInput = document.getElementById('ps-temperature');
       var tOut = document.getElementById('ps-temperature-value');
       var filters = document.getElementById('ps-filters');
