@@ -40,7 +40,8 @@ public final class SiteBuildBench {
 
     /**
      * @param buildArgs the build command's arguments after {@code build}, with {@code {model}} and
-     *                  {@code {out}} replaced by the checkpoint and output directories
+     *                  {@code {out}} replaced by the checkpoint and output directories, {@code {store}} by a
+     *                  fresh trace store beside the output
      */
     public static Outcome run(Path repoRoot, Path jar, Path checkpoint, Path out, List<String> buildArgs) {
         if (!hasBuildCommand(repoRoot, jar)) {
@@ -51,6 +52,8 @@ public final class SiteBuildBench {
             return Outcome.skipped("not measured: /usr/bin/time (GNU time, for the peak RSS) is missing; apt-get install time");
         }
         deleteTree(out);
+        Path store = out.resolveSibling(out.getFileName() + "-store");
+        deleteTree(store); // a fresh trace store: the build does all the model work, as a first build would
         Path timeReport;
         try {
             timeReport = Files.createTempFile("bench-time", ".txt");
@@ -61,7 +64,8 @@ public final class SiteBuildBench {
                 javaBinary(), "-jar", jar.toString(), "build"));
         for (String arg : buildArgs) {
             command.add(arg.replace("{model}", checkpoint.toAbsolutePath().toString())
-                    .replace("{out}", out.toAbsolutePath().toString()));
+                    .replace("{out}", out.toAbsolutePath().toString())
+                    .replace("{store}", store.toAbsolutePath().toString()));
         }
         ChildProcess.Result build = ChildProcess.run(command, repoRoot, 3600);
         String stats = readAndDelete(timeReport);
