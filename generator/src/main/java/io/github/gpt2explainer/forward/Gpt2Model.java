@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>Native memory: parameters live in this model's scope for its whole life; every step's
  * intermediates live in a scope closed when the step ends (each block's in a narrower one closed when
- * the block ends); only the KV cache arrays survive a step, in their cache's scope. Captured tensors
+ * the block ends); only the KV cache's buffers outlive a step, in their cache's scope. Captured tensors
  * are copied into Java arrays before their scope closes.
  *
  * <p>Attention masking: a query may not see later keys; the masked scores hold {@code -Infinity}
@@ -51,7 +51,8 @@ public final class Gpt2Model implements AutoCloseable {
     private final NDArray lnFBias;    // [E]
     private final NDArray lmHeadT;    // [E, V]: lm_head.weight transposed once at load
     private final NDArray causalBias; // [C, C]: 0 where key <= query, -inf where the key is in the future
-    private final float attentionScale;
+    private final NDArray attentionScale; // sqrt(D), a 0-d array made once: DJL makes a native array per scalar operand
+    private final GeluConstants geluConstants;
     private final Shape normalizedShape;
 
     /**
@@ -92,7 +93,8 @@ public final class Gpt2Model implements AutoCloseable {
             lnFBias = upload(checkpoint, "ln_f.bias", e);
             lmHeadT = uploadTransposed(checkpoint, "lm_head.weight", v, e);
             causalBias = manager.create(causalBiasTable(c), new Shape(c, c));
-            attentionScale = (float) Math.sqrt(config.headDim());
+            attentionScale = manager.create((float) Math.sqrt(config.headDim()));
+            geluConstants = GeluConstants.in(manager);
             normalizedShape = new Shape(e);
         } catch (RuntimeException ex) {
             manager.close();
@@ -170,32 +172,41 @@ public final class Gpt2Model implements AutoCloseable {
                     + config.contextLength());
         }
         Recorder rec = new Recorder(capture, ids, past);
-        NDArray[] newKeys = new NDArray[blocks.length];
-        NDArray[] newValues = new NDArray[blocks.length];
+        cache.reserve(total, config.heads(), config.headDim(), config.contextLength());
+        int e = config.width();
         try (NDManager step = manager.newSubManager()) {
             NDArray idArray = step.create(flatten(ids), new Shape(n, t));              // [N, T] int64
             NDArray tokenEmb = wte.get(step, new NDIndex("{}", idArray));             // [N, T, E]
-            NDArray positionEmb = wpe.get(step, new NDIndex("{}:{}", past, total));    // [T, E]
-            NDArray x = tokenEmb.add(positionEmb);                                    // [N, T, E]
+            NDArray positionEmb = wpe.get(step, new NDIndex().addSliceDim(past, total)); // [T, E]
+            NDArray embedded = tokenEmb.add(positionEmb);                             // [N, T, E]
             rec.batched(TraceKind.EMBED_TOKEN, -1, tokenEmb);
             rec.shared(TraceKind.EMBED_POSITION, positionEmb);
-            rec.batched(TraceKind.EMBED_SUM, -1, x);
+            rec.batched(TraceKind.EMBED_SUM, -1, embedded);
 
+            // The residual stream is kept as rows [N*T, E] so every linear layer is one fused addmm.
+            NDArray x = embedded.reshape(n * t, e);                                   // [N*T, E]
             for (int l = 0; l < blocks.length; l++) {
-                x = block(l, x, cache, step, rec, newKeys, newValues);               // [N, T, E]
+                x = block(l, x, n, t, cache, step, rec);                              // [N*T, E]
             }
 
-            // Only the last position's logits are needed unless the caller records them all.
-            boolean allPositions = capture.captures(TraceKind.LN_F_OUT) || capture.captures(TraceKind.LOGITS);
-            NDArray finalInput = allPositions ? x : x.get(new NDIndex(":, {}:", t - 1)); // [N, T or 1, E]
-            NDArray lnF = layerNorm(finalInput, lnFWeight, lnFBias);                  // [N, T or 1, E]
-            NDArray logits = lnF.matMul(lmHeadT);                                     // [N, T or 1, V]
-            rec.batched(TraceKind.LN_F_OUT, -1, lnF);
-            rec.batched(TraceKind.LOGITS, -1, logits);
-            NDArray last = logits.get(new NDIndex(":, -1, :"));                       // [N, V]
-            float[] lastLogits = last.toFloatArray();
+            // Only the last position's logits are computed: they are the step's prediction. Logits at
+            // earlier positions would cost a [T, E] x [E, V] product; headLogits gives them on request.
+            NDIndex lastPosition = new NDIndex().addAllDim().addIndices(t - 1);
+            NDArray lastLn;                                                           // [N, E]
+            if (capture.captures(TraceKind.LN_F_OUT)) {
+                NDArray lnF = layerNorm(x, lnFWeight, lnFBias);                       // [N*T, E]
+                rec.rows(TraceKind.LN_F_OUT, -1, lnF);
+                lastLn = lnF.reshape(n, t, e).get(lastPosition);
+            } else {
+                lastLn = layerNorm(x.reshape(n, t, e).get(lastPosition), lnFWeight, lnFBias);
+            }
+            NDArray logits = lastLn.matMul(lmHeadT);                                  // [N, V]
+            if (capture.captures(TraceKind.LOGITS)) {
+                rec.batched(TraceKind.LOGITS, -1, logits.reshape(n, 1, -1));         // [N, 1, V]
+            }
+            float[] lastLogits = copyOut(logits);
 
-            cache.commit(newKeys, newValues, t);
+            cache.advance(t);
             return rec.results(lastLogits, config.vocabSize());
         }
     }
@@ -214,45 +225,48 @@ public final class Gpt2Model implements AutoCloseable {
         }
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(residuals, new Shape(rows, e));                  // [rows, E]
-            return layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT).toFloatArray();  // [rows, V]
+            return copyOut(layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT));       // [rows, V]
         }
     }
 
-    /** One transformer block; its intermediates are freed when it returns, except its output and the new K/V. */
-    private NDArray block(int l, NDArray x, KvCache cache, NDManager step, Recorder rec,
-                          NDArray[] newKeys, NDArray[] newValues) {
+    /**
+     * One transformer block over the residual rows {@code x} [N*T, E]; writes this step's keys and values
+     * into the cache and frees its intermediates when it returns, except its output.
+     */
+    private NDArray block(int l, NDArray x, int n, int t, KvCache cache, NDManager step, Recorder rec) {
         Block b = blocks[l];
-        long n = x.getShape().get(0);
-        long t = x.getShape().get(1);
+        int past = cache.length();
+        int total = past + t;
         try (NDManager scope = step.newSubManager()) {
             x.attach(scope); // the block input dies with the block; results of ops on it land in this scope
-            NDArray ln1 = layerNorm(x, b.ln1Weight, b.ln1Bias);                       // [N, T, E]
-            NDArray qkv = linear(ln1, b.cAttnWeight, b.cAttnBias);                    // [N, T, 3E]
+            NDArray ln1 = layerNorm(x, b.ln1Weight, b.ln1Bias);                       // [N*T, E]
+            NDArray qkv = linear(ln1, b.cAttnWeight, b.cAttnBias);                    // [N*T, 3E]
             // One reshape and one permute give q, k and v as views (fewer native calls than split + 3 x reshape/transpose).
             NDArray qkvHeads = qkv.reshape(n, t, 3, config.heads(), config.headDim())
                     .transpose(2, 0, 3, 1, 4);                                        // [3, N, H, T, D]
             NDArray q = qkvHeads.get(0);                                              // [N, H, T, D]
             NDArray k = qkvHeads.get(1);                                              // [N, H, T, D]
             NDArray v = qkvHeads.get(2);                                              // [N, H, T, D]
-            NDArray keys = cache.length() == 0 ? k : concatInto(scope, cache.keys(l), k);   // [N, H, S, D]
-            NDArray values = cache.length() == 0 ? v : concatInto(scope, cache.values(l), v); // [N, H, S, D]
+            cache.write(l, k, v);
+            NDArray keys = cache.keys(scope, l, total);                               // [N, H, S, D] view
+            NDArray values = cache.values(scope, l, total);                           // [N, H, S, D] view
             NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                    // [N, H, T, S]
             NDArray scaled = scores.div(attentionScale);                              // [N, H, T, S]
             NDArray masked = t == 1 ? scaled                                          // one new query sees every key
-                    : scaled.add(causalBias.get(scope, new NDIndex("{}:{}, :{}",
-                            cache.length(), cache.length() + t, cache.length() + t))); // [N, H, T, S]
+                    : scaled.add(causalBias.get(scope, new NDIndex()
+                            .addSliceDim(past, total).addSliceDim(0, total)));        // [N, H, T, S]
             NDArray softmax = masked.softmax(3);                                      // [N, H, T, S]
             NDArray heads = softmax.matMul(values);                                   // [N, H, T, D]
-            NDArray merged = heads.transpose(0, 2, 1, 3).reshape(n, t, config.width()); // [N, T, E]
-            NDArray attnProj = linear(merged, b.cProjWeight, b.cProjBias);            // [N, T, E]
-            NDArray residMid = x.add(attnProj);                                       // [N, T, E]
-            NDArray ln2 = layerNorm(residMid, b.ln2Weight, b.ln2Bias);                // [N, T, E]
-            NDArray fc = linear(ln2, b.cFcWeight, b.cFcBias);                         // [N, T, 4E]
-            NDArray gelu = geluNew(fc);                                               // [N, T, 4E]
-            NDArray mlpProj = linear(gelu, b.mlpProjWeight, b.mlpProjBias);           // [N, T, E]
-            NDArray residPost = residMid.add(mlpProj);                                // [N, T, E]
+            NDArray merged = heads.transpose(0, 2, 1, 3).reshape(n * t, config.width()); // [N*T, E]
+            NDArray attnProj = linear(merged, b.cProjWeight, b.cProjBias);            // [N*T, E]
+            NDArray residMid = x.add(attnProj);                                       // [N*T, E]
+            NDArray ln2 = layerNorm(residMid, b.ln2Weight, b.ln2Bias);                // [N*T, E]
+            NDArray fc = linear(ln2, b.cFcWeight, b.cFcBias);                         // [N*T, 4E]
+            NDArray gelu = geluNew(fc, geluConstants);                                // [N*T, 4E]
+            NDArray mlpProj = linear(gelu, b.mlpProjWeight, b.mlpProjBias);           // [N*T, E]
+            NDArray residPost = residMid.add(mlpProj);                                // [N*T, E]
 
-            rec.batched(TraceKind.LN_1_OUT, l, ln1);
+            rec.rows(TraceKind.LN_1_OUT, l, ln1);
             rec.batched(TraceKind.ATTN_Q, l, q);
             rec.batched(TraceKind.ATTN_K, l, k);
             rec.batched(TraceKind.ATTN_V, l, v);
@@ -261,19 +275,15 @@ public final class Gpt2Model implements AutoCloseable {
             rec.batched(TraceKind.ATTN_MASKED, l, masked);
             rec.batched(TraceKind.ATTN_SOFTMAX, l, softmax);
             rec.batched(TraceKind.ATTN_HEADS, l, heads);
-            rec.batched(TraceKind.ATTN_PROJ, l, attnProj);
-            rec.batched(TraceKind.RESID_MID, l, residMid);
-            rec.batched(TraceKind.LN_2_OUT, l, ln2);
-            rec.batched(TraceKind.MLP_FC, l, fc);
-            rec.batched(TraceKind.MLP_GELU, l, gelu);
-            rec.batched(TraceKind.MLP_PROJ, l, mlpProj);
-            rec.batched(TraceKind.RESID_POST, l, residPost);
+            rec.rows(TraceKind.ATTN_PROJ, l, attnProj);
+            rec.rows(TraceKind.RESID_MID, l, residMid);
+            rec.rows(TraceKind.LN_2_OUT, l, ln2);
+            rec.rows(TraceKind.MLP_FC, l, fc);
+            rec.rows(TraceKind.MLP_GELU, l, gelu);
+            rec.rows(TraceKind.MLP_PROJ, l, mlpProj);
+            rec.rows(TraceKind.RESID_POST, l, residPost);
 
-            newKeys[l] = keys;
-            newValues[l] = values;
-            keys.attach(step);   // survive the block; the cache adopts them when the step succeeds
-            values.attach(step);
-            residPost.attach(step);
+            residPost.attach(step); // survives the block
             return residPost;
         }
     }
@@ -281,13 +291,6 @@ public final class Gpt2Model implements AutoCloseable {
     /** x W^T + b in one native call (PyTorch's addmm); {@code weightOutIn} is [out, in], here a transposed view. */
     private static NDArray linear(NDArray x, NDArray weightOutIn, NDArray bias) {
         return Linear.linear(x, weightOutIn, bias).singletonOrThrow();
-    }
-
-    /** Concatenates along the position axis; the result belongs to {@code scope}, not to the cache. */
-    private static NDArray concatInto(NDManager scope, NDArray cached, NDArray fresh) {
-        NDArray joined = cached.concat(fresh, 2); // [N, H, P + T, D]
-        joined.attach(scope);
-        return joined;
     }
 
     /** Layer norm over the last axis: biased variance, eps from the config, then * weight + bias. */
@@ -300,12 +303,25 @@ public final class Gpt2Model implements AutoCloseable {
      * Not DJL's {@code Activation.gelu}, which is the exact erf form and differs in the 4th decimal.
      */
     public static NDArray geluNew(NDArray x) {
-        // The same function with fewer native calls (6 instead of 8): 0.5 (1 + tanh(y)) = sigmoid(2 y), so
-        // gelu_new(x) = x * sigmoid(x * (a + b x^2)) with a = 2 sqrt(2/pi) and b = 0.044715 a.
-        float a = (float) (2 * Math.sqrt(2.0 / Math.PI));
-        float b = (float) (0.044715 * 2 * Math.sqrt(2.0 / Math.PI));
-        NDArray gate = x.square().mul(b).add(a).mul(x);
-        return Activation.sigmoid(gate).mul(x);
+        return geluNew(x, GeluConstants.in(x.getManager()));
+    }
+
+    /**
+     * The same function with fewer native calls: 0.5 (1 + tanh(y)) = sigmoid(2 y), so
+     * gelu_new(x) = x * sigmoid(x * (a + b x^2)) with a = 2 sqrt(2/pi) and b = 0.044715 a; the gate is
+     * built in place (one array instead of four).
+     */
+    private static NDArray geluNew(NDArray x, GeluConstants c) {
+        NDArray gate = x.square().muli(c.b()).addi(c.a()).muli(x);
+        return Activation.sigmoid(gate).muli(x);
+    }
+
+    /** The constants of {@link #geluNew} as 0-d arrays, made once per model rather than once per call. */
+    private record GeluConstants(NDArray a, NDArray b) {
+        static GeluConstants in(NDManager manager) {
+            double a = 2 * Math.sqrt(2.0 / Math.PI);
+            return new GeluConstants(manager.create((float) a), manager.create((float) (0.044715 * a)));
+        }
     }
 
     @Override
@@ -400,6 +416,17 @@ public final class Gpt2Model implements AutoCloseable {
         return tensor;
     }
 
+    /**
+     * A float32 array's values in row-major order, in one bulk copy from a direct view of its native memory
+     * (DJL makes a contiguous copy first when the array is a strided view). {@code toFloatArray} would copy
+     * twice and allocate an intermediate byte[] of the same size.
+     */
+    private static float[] copyOut(NDArray array) {
+        float[] data = new float[Math.toIntExact(array.size())];
+        array.toByteBuffer(true).asFloatBuffer().get(data);
+        return data;
+    }
+
     /** Copies the recorded tensors of a step into per-sequence Java arrays, keyed by trace name. */
     private final class Recorder {
         private final CaptureSpec spec;
@@ -416,6 +443,13 @@ public final class Gpt2Model implements AutoCloseable {
             }
         }
 
+        /** Residual-stream rows [N*T, W]: recorded as [N, T, W], so row i gets [T, W]. */
+        void rows(TraceKind kind, int layer, NDArray array) {
+            if (spec.captures(kind, layer)) {
+                batched(kind, layer, array.reshape(ids.length, ids[0].length, -1));
+            }
+        }
+
         /** An array with a leading batch axis [N, ...]: row i gets the slice [...]. */
         void batched(TraceKind kind, int layer, NDArray array) {
             if (!spec.captures(kind, layer)) {
@@ -424,7 +458,7 @@ public final class Gpt2Model implements AutoCloseable {
             String name = TraceNames.name(kind, layer);
             long[] shape = array.getShape().getShape();
             long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
-            float[] all = array.toFloatArray();
+            float[] all = copyOut(array);
             int rowSize = all.length / ids.length;
             for (int i = 0; i < ids.length; i++) {
                 float[] data = ids.length == 1 ? all : Arrays.copyOfRange(all, i * rowSize, (i + 1) * rowSize);
@@ -439,7 +473,7 @@ public final class Gpt2Model implements AutoCloseable {
             }
             String name = TraceNames.of(kind);
             long[] shape = array.getShape().getShape();
-            float[] data = array.toFloatArray();
+            float[] data = copyOut(array);
             for (int i = 0; i < ids.length; i++) {
                 rows.get(i).put(name, new CapturedTensor(name, shape, i == 0 ? data : data.clone()));
             }

@@ -3,22 +3,32 @@ package io.github.gpt2explainer.forward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * The attention keys and values of every position seen so far, per layer, for a batch of N
- * sequences of equal length: [N, H, length, D] each. The arrays live in the cache's own native
- * scope (a sub-manager of the model's), which {@link #close()} frees; each step replaces them with
- * the concatenation of old and new rows and frees the old ones.
+ * The attention keys and values of every position seen so far, per layer, for a batch of N sequences
+ * of equal length. Each layer holds two preallocated buffers [N, H, capacity, D] in the cache's own
+ * native scope (a sub-manager of the model's, freed by {@link #close()}); a step writes its new rows in
+ * place at positions {@code length .. length + T - 1} and attends over the view {@code [:, :, :S, :]}.
+ * Nothing already cached is copied per step (a concat would copy the whole cache every step, 74 MB at
+ * 1000 positions of GPT-2 small). The capacity doubles when a step needs more (from 64 positions up
+ * to the model's context length), so memory follows use.
+ *
+ * <p>Rows at or past {@link #length()} are scratch: a step that fails after writing some of them
+ * leaves the cache's visible state unchanged, because the length advances only when a step succeeds.
  *
  * <p>Not thread-safe: one cache is advanced by one thread at a time.
  */
 public final class KvCache implements AutoCloseable {
 
+    private static final int MIN_CAPACITY = 64;
+
     private final Gpt2Model owner;
     private final NDManager manager;
     private final int batchSize;
-    private final NDArray[] keys;    // per layer [N, H, length, D]; null while empty
-    private final NDArray[] values;  // per layer [N, H, length, D]; null while empty
+    private final NDArray[] keys;    // per layer [N, H, capacity, D]; null until the first reserve
+    private final NDArray[] values;  // per layer [N, H, capacity, D]
+    private int capacity;
     private int length;
     private boolean open = true;
 
@@ -47,13 +57,7 @@ public final class KvCache implements AutoCloseable {
     /** An independent copy: advancing one never changes the other. */
     public KvCache fork() {
         requireOpen();
-        KvCache copy = new KvCache(owner, owner.manager(), batchSize, keys.length);
-        for (int l = 0; l < keys.length && length > 0; l++) {
-            copy.keys[l] = adopt(copy.manager, keys[l].duplicate());
-            copy.values[l] = adopt(copy.manager, values[l].duplicate());
-        }
-        copy.length = length;
-        return copy;
+        return copyOf(batchSize, buffer -> buffer.duplicate());
     }
 
     /**
@@ -68,13 +72,7 @@ public final class KvCache implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + n);
         }
-        KvCache batch = new KvCache(owner, owner.manager(), n, keys.length);
-        for (int l = 0; l < keys.length && length > 0; l++) {
-            batch.keys[l] = adopt(batch.manager, keys[l].repeat(0, n));     // [n, H, length, D]
-            batch.values[l] = adopt(batch.manager, values[l].repeat(0, n)); // [n, H, length, D]
-        }
-        batch.length = length;
-        return batch;
+        return copyOf(n, buffer -> buffer.repeat(0, n)); // [n, H, capacity, D]
     }
 
     /** A single-sequence copy of row {@code row} of this batch. */
@@ -83,16 +81,12 @@ public final class KvCache implements AutoCloseable {
         if (row < 0 || row >= batchSize) {
             throw new IndexOutOfBoundsException("row " + row + " outside a batch of " + batchSize);
         }
-        KvCache single = new KvCache(owner, owner.manager(), 1, keys.length);
-        NDIndex pick = new NDIndex("{}:{}", row, row + 1);
-        for (int l = 0; l < keys.length && length > 0; l++) {
-            try (NDArray k = keys[l].get(pick); NDArray v = values[l].get(pick)) { // views, freed here
-                single.keys[l] = adopt(single.manager, k.duplicate());   // [1, H, length, D]
-                single.values[l] = adopt(single.manager, v.duplicate()); // [1, H, length, D]
+        NDIndex pick = new NDIndex().addSliceDim(row, row + 1);
+        return copyOf(1, buffer -> {
+            try (NDArray view = buffer.get(pick)) { // [1, H, capacity, D] view, freed here
+                return view.duplicate();
             }
-        }
-        single.length = length;
-        return single;
+        });
     }
 
     @Override
@@ -107,26 +101,48 @@ public final class KvCache implements AutoCloseable {
         return owner;
     }
 
-    NDArray keys(int layer) {
-        return keys[layer];
-    }
-
-    NDArray values(int layer) {
-        return values[layer];
-    }
-
-    /** Takes ownership of a step's full key/value arrays and frees the previous ones. */
-    void commit(NDArray[] newKeys, NDArray[] newValues, int added) {
-        for (int l = 0; l < keys.length; l++) {
-            NDArray oldK = keys[l];
-            NDArray oldV = values[l];
-            keys[l] = adopt(manager, newKeys[l]);
-            values[l] = adopt(manager, newValues[l]);
-            if (oldK != null) {
-                oldK.close();
-                oldV.close();
-            }
+    /**
+     * Makes room for {@code positions} cached positions of {@code heads} x {@code headDim}; growing copies
+     * the cached rows once into buffers of twice the capacity (capped at {@code contextLength}).
+     */
+    void reserve(int positions, int heads, int headDim, int contextLength) {
+        if (positions <= capacity) {
+            return;
         }
+        int grown = Math.max(MIN_CAPACITY, capacity);
+        while (grown < positions) {
+            grown *= 2;
+        }
+        grown = Math.min(grown, contextLength);
+        Shape shape = new Shape(batchSize, heads, grown, headDim);
+        NDIndex cached = cachedRows(length);
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = regrow(keys[l], shape, cached);
+            values[l] = regrow(values[l], shape, cached);
+        }
+        capacity = grown;
+    }
+
+    /** Writes a step's new keys and values, [N, H, T, D] each, at positions {@code length .. length + T - 1}. */
+    void write(int layer, NDArray newKeys, NDArray newValues) {
+        long t = newKeys.getShape().get(2);
+        NDIndex slots = new NDIndex().addAllDim(2).addSliceDim(length, length + t);
+        keys[layer].set(slots, newKeys);
+        values[layer].set(slots, newValues);
+    }
+
+    /** The keys of positions 0 .. positions-1 as a view [N, H, positions, D], owned by {@code scope}. */
+    NDArray keys(NDManager scope, int layer, int positions) {
+        return keys[layer].get(scope, cachedRows(positions));
+    }
+
+    /** The values of positions 0 .. positions-1 as a view [N, H, positions, D], owned by {@code scope}. */
+    NDArray values(NDManager scope, int layer, int positions) {
+        return values[layer].get(scope, cachedRows(positions));
+    }
+
+    /** Counts a successful step's positions as cached. */
+    void advance(int added) {
         length += added;
     }
 
@@ -134,6 +150,34 @@ public final class KvCache implements AutoCloseable {
         if (!isOpen()) {
             throw new IllegalStateException("this KV cache is closed (or its model is)");
         }
+    }
+
+    private NDArray regrow(NDArray old, Shape shape, NDIndex cached) {
+        NDArray grown = manager.zeros(shape);
+        if (old != null) {
+            if (length > 0) {
+                try (NDArray rows = old.get(cached)) {
+                    grown.set(cached, rows);
+                }
+            }
+            old.close();
+        }
+        return grown;
+    }
+
+    private static NDIndex cachedRows(long positions) {
+        return new NDIndex().addAllDim(2).addSliceDim(0, positions);
+    }
+
+    private KvCache copyOf(int rows, java.util.function.UnaryOperator<NDArray> copyBuffer) {
+        KvCache copy = new KvCache(owner, owner.manager(), rows, keys.length);
+        for (int l = 0; l < keys.length && keys[l] != null; l++) {
+            copy.keys[l] = adopt(copy.manager, copyBuffer.apply(keys[l]));
+            copy.values[l] = adopt(copy.manager, copyBuffer.apply(values[l]));
+        }
+        copy.capacity = capacity;
+        copy.length = length;
+        return copy;
     }
 
     private static NDArray adopt(NDManager target, NDArray array) {

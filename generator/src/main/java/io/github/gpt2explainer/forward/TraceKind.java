@@ -4,6 +4,11 @@ package io.github.gpt2explainer.forward;
  * Every kind of intermediate tensor the forward pass can record. Model-level kinds occur once per
  * step ({@code embed.sum}); layer kinds occur once per block ({@code h.3.attn.softmax}). Shapes are
  * given for a step of T new tokens attending over S = (cached + T) keys.
+ *
+ * <p>{@code logits} are the last position's only, the one a step predicts from: logits at every position
+ * would cost a [T, E] x [E, V] product (as much as 40% more work than the rest of a short prompt's pass),
+ * and the site's logit lens already computes them, with {@link Gpt2Model#headLogits}, from each block's
+ * {@code resid_post}; {@code ln_f.out} is recorded at every position.
  */
 public enum TraceKind {
     EMBED_TOKEN("embed.token", false),        // [T, E]
@@ -26,7 +31,7 @@ public enum TraceKind {
     MLP_PROJ("mlp.proj", true),               // [T, E]
     RESID_POST("resid_post", true),           // [T, E]
     LN_F_OUT("ln_f.out", false),              // [T, E]
-    LOGITS("logits", false);                  // [T, V]
+    LOGITS("logits", false);                  // [1, V]  the last position only: the step's prediction
 
     private final String suffix;
     private final boolean perLayer;

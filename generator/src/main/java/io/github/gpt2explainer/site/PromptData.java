@@ -371,7 +371,7 @@ public final class PromptData {
         return norms;
     }
 
-    /** [T, V] -> the last row [V]. */
+    /** [rows, W] -> the last row [W]. */
     private static float[] lastRow(CapturedTensor t) {
         int rows = (int) t.dim(0);
         int width = (int) (t.data().length / rows);

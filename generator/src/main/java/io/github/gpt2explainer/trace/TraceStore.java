@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <p>Layout (every file deterministic: same inputs, same bytes):
  * <pre>
- * &lt;store&gt;/store.json                          {"format": "gpt2-explainer trace store", "schema": 1}
+ * &lt;store&gt;/store.json                          {"format": "gpt2-explainer trace store", "schema": 2}
  * &lt;store&gt;/runs/&lt;prompt-id&gt;-&lt;16 hex&gt;/prefill.safetensors   the captured forward pass (TraceFile layout)
  *                                       /lens.safetensors      "ids" I64 [L, T, k], "probs" F32 [L, T, k]
  *                                       /manifest.json         {@link Manifest}: key, model, generations, vocabulary,
@@ -72,8 +72,11 @@ import java.util.stream.Stream;
  */
 public final class TraceStore {
 
-    /** The current schema version. */
-    public static final int SCHEMA = 1;
+    /**
+     * The current schema version. 1: the first; 2: a prefill's {@code logits} hold the last position only
+     * ([1, V]; the logit lens has every position's prediction).
+     */
+    public static final int SCHEMA = 2;
     public static final String FORMAT = "gpt2-explainer trace store";
     public static final Path DEFAULT_DIRECTORY = Path.of(".trace-store");
 

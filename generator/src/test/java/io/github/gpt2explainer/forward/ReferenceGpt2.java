@@ -147,15 +147,13 @@ final class ReferenceGpt2 {
 
         double[][] lnF = layerNorm(x, vector("ln_f.weight"), vector("ln_f.bias"));
         double[][] head = matrix("lm_head.weight"); // [V, E]
-        double[][] logits = new double[t][v];
-        for (int i = 0; i < t; i++) {
-            for (int w = 0; w < v; w++) {
-                double acc = 0;
-                for (int j = 0; j < e; j++) {
-                    acc += lnF[i][j] * head[w][j];
-                }
-                logits[i][w] = acc;
+        double[][] logits = new double[1][v];        // the trace's logits: the last position's, the step's prediction
+        for (int w = 0; w < v; w++) {
+            double acc = 0;
+            for (int j = 0; j < e; j++) {
+                acc += lnF[t - 1][j] * head[w][j];
             }
+            logits[0][w] = acc;
         }
         put(out, "ln_f.out", lnF);
         put(out, "logits", logits);

@@ -61,7 +61,7 @@ class GeneratorTest {
         Generator.Result result = Generator.run(model, PROMPT, List.of(run(0, 1), run(1, 2)), 3, EOT, s -> { });
         assertThat(result.prefill().tokens()).containsExactly(PROMPT);
         assertThat(result.prefill().names()).containsExactlyElementsOf(TraceNames.all(2));
-        assertThat(result.prefill().get("logits").shape()).containsExactly(PROMPT.length, 50257);
+        assertThat(result.prefill().get("logits").shape()).containsExactly(1, 50257); // the prediction: last position
     }
 
     @Test

@@ -34,12 +34,13 @@ class LogitLensComputerTest {
             assertThat(lens.layers()).isEqualTo(layers);
             assertThat(lens.positions()).isEqualTo(PROMPT.length);
 
-            // Last block: the same numbers as the model's own final logits.
-            CapturedTensor logits = trace.get("logits"); // [T, V]
-            for (int t = 0; t < PROMPT.length; t++) {
+            // Last block, last position: the same numbers as the model's own final logits.
+            CapturedTensor logits = trace.get("logits"); // [1, V]
+            {
+                int t = PROMPT.length - 1;
                 double[] row = new double[vocab];
                 for (int v = 0; v < vocab; v++) {
-                    row[v] = logits.at(t, v);
+                    row[v] = logits.at(0, v);
                 }
                 assertThat(lens.ids()[layers - 1][t]).as("position %d", t).containsExactly(topIds(row, 5));
                 double[] p = softmax(row);

@@ -50,7 +50,7 @@ class PromptDataTest {
         float[] stored = decode(main.get("next").get("logits"));
         assertThat(stored).hasSize(v);
         for (int id = 0; id < v; id++) {
-            float real = logits.at(ids.length - 1, id);
+            float real = logits.at(0, id); // [1, V]: the last position
             assertThat(Math.abs(stored[id] - real)).as("token " + id).isLessThanOrEqualTo(Math.abs(real) / 2048 + 1e-7f);
         }
         // the 50 stored candidates are the 50 highest logits, highest first
@@ -58,7 +58,7 @@ class PromptDataTest {
         assertThat(top).hasSize(PromptData.TOP_NEXT);
         float[] last = new float[v];
         for (int id = 0; id < v; id++) {
-            last[id] = logits.at(ids.length - 1, id);
+            last[id] = logits.at(0, id);
         }
         float[] sorted = last.clone();
         java.util.Arrays.sort(sorted);
