@@ -11,14 +11,14 @@ import io.github.gpt2explainer.sampling.Sampler;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Our engine's measurements on one loaded model: forward pass with and without capture, generation with
- * the KV cache and by recomputation, per-token time as the context grows, and batched temperatures.
- * Every timing is wall-clock of the public API the site build uses.
+ * Our engine's measurements on one loaded model: forward pass with and without capture (capture runs
+ * paired with the fast path, see {@link Stopwatch#timePaired}), generation with the KV cache and by
+ * recomputation, per-token time as the context grows, and batched temperatures. Every timing is
+ * wall-clock of the public API the site build uses. The other target ratios are in {@link TargetPairs}.
  */
 public final class EngineBench {
 
@@ -33,24 +33,17 @@ public final class EngineBench {
     public static final int GENERATED = 32;
     public static final double[] TEMPERATURES = {0.0, 0.7, 1.0, 1.3};
 
-    /** Everything but {@code ln_f} output and logits at every position, which cost a [T, E] x [E, V] matMul. */
-    static final CaptureSpec EVERY_LAYER_KIND = CaptureSpec.of(
-            EnumSet.complementOf(EnumSet.of(TraceKind.LOGITS, TraceKind.LN_F_OUT)));
-
-    /** The medians the targets are computed from. */
     /**
-     * The samples the targets are computed from (null for a section that was not run).
+     * The forward section's samples the targets and Jlama's comparison use (null for a section that was
+     * not run).
      *
-     * @param fast    per forward length, the fast path's samples
-     * @param capture per forward length, full capture's samples
+     * @param fast            per forward length, the fast path's samples (from its pairs with full capture)
+     * @param capture         per forward length, full capture (A) paired with the fast path (B)
+     * @param prefill16Logits the fast path's last-position logits for the 16-token prompt
      */
-    public record Key(Samples[] fast, Samples[] capture, Samples decode16, Samples decode128, float[] prefill16Logits) {
+    public record Key(Samples[] fast, Paired[] capture, float[] prefill16Logits) {
         public Samples prefill16() {
             return fast[indexOf(FORWARD_LENGTHS, 16)];
-        }
-
-        public Samples prefill128() {
-            return fast[indexOf(FORWARD_LENGTHS, 128)];
         }
     }
 
@@ -60,7 +53,7 @@ public final class EngineBench {
     private final boolean quick;
     private final List<String> sections;
 
-    /** @param sections which of "forward", "generation", "context", "batch" to run (targets need all four) */
+    /** @param sections which of "forward", "generation", "context", "batch" to run (the targets need "forward") */
     public EngineBench(Gpt2Model model, Report report, boolean quick, List<String> sections) {
         this.model = model;
         this.config = model.config();
@@ -81,43 +74,46 @@ public final class EngineBench {
 
     public Key run() {
         Samples[] fast = new Samples[FORWARD_LENGTHS.length];
-        Samples[] capture = new Samples[FORWARD_LENGTHS.length];
+        Paired[] capture = new Paired[FORWARD_LENGTHS.length];
         for (int i = 0; i < FORWARD_LENGTHS.length && sections.contains("forward"); i++) {
             int t = FORWARD_LENGTHS[i];
             long[] ids = promptIds(config, t);
-            Stopwatch watch = t >= 128 ? watch(2, 7) : watch(3, 15);
-            Samples none = watch.time(() -> model.forward(ids, CaptureSpec.none()));
-            Samples all = watch.time(() -> model.forward(ids, CaptureSpec.all()));
-            Samples perLayer = watch.time(() -> model.forward(ids, EVERY_LAYER_KIND));
-            fast[i] = none;
+            Stopwatch watch = t >= 128 ? watch(2, 9) : watch(3, 15);
+            Runnable fastPath = () -> model.forward(ids, CaptureSpec.none());
+            Paired all = watch.timePaired(() -> model.forward(ids, CaptureSpec.all()), fastPath);
+            Paired allLogits = watch.timePaired(() -> captureWithLogitsEverywhere(ids), fastPath);
+            fast[i] = all.b();
             capture[i] = all;
-            double gflops = Gpt2Cost.prefillFlops(config, t) / (none.median() * 1e6);
-            report.time(FORWARD, t + " tokens, fast path (capture none)", none,
-                    Report.fmt(t * 1000 / none.median(), 0) + " tokens/s, " + Report.fmt(gflops, 1) + " GFLOP/s");
-            report.time(FORWARD, t + " tokens, full capture (capture all)", all,
-                    "capture overhead " + Report.ratio(all.median() / none.median()));
-            report.time(FORWARD, t + " tokens, every per-layer intermediate, no all-position logits", perLayer,
-                    "overhead " + Report.ratio(perLayer.median() / none.median())
-                            + ": the rest of full capture is the head at every position");
+            double gflops = Gpt2Cost.prefillFlops(config, t) / (all.b().median() * 1e6);
+            report.time(FORWARD, t + " tokens, fast path (capture none)", all.b(),
+                    Report.fmt(t * 1000 / all.b().median(), 0) + " tokens/s, " + Report.fmt(gflops, 1) + " GFLOP/s");
+            report.time(FORWARD, t + " tokens, full capture (capture all)", all.a(),
+                    "capture overhead, paired with the fast path: " + all.describeRatio());
+            report.time(FORWARD, t + " tokens, full capture + logits at every position (headLogits on the last"
+                    + " block's resid_post)", allLogits.a(), "paired with the fast path: " + allLogits.describeRatio());
         }
         float[] logits16 = model.forward(promptIds(config, 16), CaptureSpec.none()).lastLogits();
 
         if (sections.contains("generation")) {
             generation();
         }
-        Samples[] decode = sections.contains("context") ? contextGrowth() : new Samples[CONTEXTS.length];
+        if (sections.contains("context")) {
+            contextGrowth();
+        }
         if (sections.contains("batch")) {
             batchedTemperatures();
         }
+        return new Key(fast, capture, logits16);
+    }
 
-        Key key = new Key(fast, capture, decode[0], decode[indexOf(CONTEXTS, 128)], logits16);
-        if (key.prefill128() != null && key.decode128() != null) {
-            report.figure(CONTEXT, "one step at 128 tokens of context: recompute / KV cache",
-                    Report.ratio(key.prefill128().median() / key.decode128().median()),
-                    "a 128-token forward (" + Report.fmt(key.prefill128().median(), 1)
-                            + " ms) vs one decode step at context 128 (" + Report.fmt(key.decode128().median(), 1) + " ms)");
-        }
-        return key;
+    /**
+     * Full capture, then the logit lens's head on the last block's output: together the logits of every
+     * position, which full capture itself records only for the last one.
+     */
+    private void captureWithLogitsEverywhere(long[] ids) {
+        StepResult r = model.forward(ids, CaptureSpec.all());
+        float[] residuals = r.trace().get(TraceKind.RESID_POST, config.layers() - 1).data(); // [T, E]
+        model.headLogits(residuals, ids.length);                                             // [T, V]
     }
 
     /** KV-cache generation vs recomputing the prefix, from short and from long prompts. */
@@ -166,19 +162,16 @@ public final class EngineBench {
     }
 
     /** Decode-step time at each context length in {@link #CONTEXTS}; the cache grows by one per repetition. */
-    private Samples[] contextGrowth() {
-        Samples[] steps = new Samples[CONTEXTS.length];
+    private void contextGrowth() {
         for (int i = 0; i < CONTEXTS.length; i++) {
             int context = CONTEXTS[i];
             try (KvCache cache = model.newCache()) {
                 model.prefill(cache, promptIds(config, context), CaptureSpec.none());
                 Samples step = watch(3, 15).time(() -> model.decode(cache, 11, CaptureSpec.none()));
-                steps[i] = step;
                 report.time(CONTEXT, "decode step with " + context + "-" + (context + 18) + " cached positions", step,
                         Report.fmt(1000 / step.median(), 1) + " tokens/s");
             }
         }
-        return steps;
     }
 
     /** One prompt sampled at several temperatures: one batched decode per step vs one sequence after another. */

@@ -44,6 +44,11 @@ public final class Report {
         add(section, new Line(quantity, fmt(values.median(), decimals) + " " + unit, spread(values, decimals), note));
     }
 
+    /** Ratios with their spread, e.g. the per-pair ratios of {@link Stopwatch#timePaired}: "1.23x". */
+    public void ratios(String section, String quantity, Samples ratios, String note) {
+        add(section, new Line(quantity, ratio(ratios.median()), spread(ratios, 2), note));
+    }
+
     /** A single derived figure (a ratio of medians, a size). */
     public void figure(String section, String quantity, String value, String note) {
         add(section, new Line(quantity, value, "", note));

@@ -18,17 +18,22 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The full site build of the curated prompt set, run as the user runs it ({@code gpt2-explainer build})
  * in a child process under {@code /usr/bin/time -v}, which reports the peak resident set size. Then the
- * output's bytes on disk, and for each prompt page its initial transfer: the HTML plus the local files it
- * references with {@code src=} or {@code href=} (scripts, styles, preloaded data), each gzip-compressed
- * at level 6 as a web server would send them. Data fetched later by scripts is not counted.
+ * bytes on disk of the output and of the trace store, and for each prompt page its initial transfer: the
+ * HTML plus the local files it references with {@code src=} or {@code href=} (scripts, styles, preloaded
+ * data), each gzip-compressed at level 6 as a web server would send them. Data fetched later by scripts
+ * is not counted.
  */
 public final class SiteBuildBench {
 
-    /** The measured build, or why it was not measured. */
-    public record Outcome(String notMeasured, double wallMs, long peakRssKiB, long bytesOnDisk,
+    /**
+     * The measured build, or why it was not measured.
+     *
+     * @param storeBytesOnDisk every file of the trace store ({@code {store}}) after the build; -1 when there is none
+     */
+    public record Outcome(String notMeasured, double wallMs, long peakRssKiB, long bytesOnDisk, long storeBytesOnDisk,
                           TreeMap<String, Long> pageGzipBytes) {
         static Outcome skipped(String why) {
-            return new Outcome(why, 0, 0, 0, new TreeMap<>());
+            return new Outcome(why, 0, 0, 0, -1, new TreeMap<>());
         }
     }
 
@@ -75,7 +80,8 @@ public final class SiteBuildBench {
         }
         Matcher rss = PEAK_RSS.matcher(stats);
         long peak = rss.find() ? Long.parseLong(rss.group(1)) : -1;
-        return new Outcome(null, build.wallMs(), peak, bytesOnDisk(out), pageTransfers(out));
+        long storeBytes = Files.isDirectory(store) ? bytesOnDisk(store) : -1;
+        return new Outcome(null, build.wallMs(), peak, bytesOnDisk(out), storeBytes, pageTransfers(out));
     }
 
     /** Whether {@code build --help} prints the build command's own usage (picocli prints the root's otherwise). */
