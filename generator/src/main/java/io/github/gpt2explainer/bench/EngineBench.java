@@ -78,7 +78,7 @@ public final class EngineBench {
         for (int i = 0; i < FORWARD_LENGTHS.length && sections.contains("forward"); i++) {
             int t = FORWARD_LENGTHS[i];
             long[] ids = promptIds(config, t);
-            Stopwatch watch = t >= 128 ? watch(2, 9) : watch(3, 15);
+            Stopwatch watch = t >= 128 ? watch(2, 21) : watch(3, 25); // enough pairs for a stable median on a noisy machine
             Runnable fastPath = () -> model.forward(ids, CaptureSpec.none());
             Paired all = watch.timePaired(() -> model.forward(ids, CaptureSpec.all()), fastPath);
             Paired allLogits = watch.timePaired(() -> captureWithLogitsEverywhere(ids), fastPath);

@@ -112,7 +112,7 @@ public final class TargetPairs {
     }
 
     private Stopwatch watch() {
-        return new Stopwatch(3, quick ? 5 : 15);
+        return new Stopwatch(3, quick ? 5 : 25);
     }
 
     private static void log(String message) {
