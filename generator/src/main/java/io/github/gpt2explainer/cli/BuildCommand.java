@@ -2,7 +2,6 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.output.SiteDiff;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,13 +35,8 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     private InputOptions inputs;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "site-out",
-            description = "The site directory to write (replaced as a whole). Default: ${DEFAULT-VALUE}.")
-    private Path out;
-
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = ".trace-store",
-            description = "The trace store: model runs cached by content hash. Default: ${DEFAULT-VALUE}.")
-    private Path store;
+    @Mixin
+    private OutputOptions output;
 
     @Option(names = "--check",
             description = "Render into a temporary directory and compare with --out, which is not modified. "
@@ -52,25 +46,25 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a file; give a directory such as site-out");
+        if (Files.exists(output.out) && !Files.isDirectory(output.out)) {
+            throw new InvalidInputException("--out " + output.out + " is a file; give a directory such as site-out");
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, store)) {
+        try (SiteSession session = new SiteSession(root, model, inputs, output.store)) {
             if (!check) {
-                session.buildInto(out);
-                console.info("Site written to " + out.toAbsolutePath().normalize());
-                console.result(out.toString());
+                session.buildInto(output.out);
+                console.info("Site written to " + output.out.toAbsolutePath().normalize());
+                console.result(output.out.toString());
                 return ExitCode.OK;
             }
-            SiteDiff diff = session.check(out);
+            SiteDiff diff = session.check(output.out);
             if (diff.identical()) {
-                console.result(out + " is up to date");
+                console.result(output.out + " is up to date");
                 return ExitCode.OK;
             }
-            console.result(out + " differs from what the inputs produce (missing: the build would add it; "
+            console.result(output.out + " differs from what the inputs produce (missing: the build would add it; "
                     + "extra: the build would delete it; changed: different bytes):");
             diff.describe().forEach(console::result);
-            throw new StaleSiteException(out + " is stale: " + diff.size() + (diff.size() == 1 ? " file differs" : " files differ")
+            throw new StaleSiteException(output.out + " is stale: " + diff.size() + (diff.size() == 1 ? " file differs" : " files differ")
                     + " from what the inputs produce; run ./gpt2-explainer build and commit the result");
         }
     }

@@ -15,7 +15,7 @@ public final class ExitCode {
     public static final int FAILURE = 1;
     /** The command line itself is wrong: unknown option, missing argument (picocli's usage error). */
     public static final int USAGE = 2;
-    /** The prompt set, settings, templates or another input file is invalid. */
+    /** The prompt set, settings, templates, another input file or the --store directory is invalid. */
     public static final int INVALID_INPUT = 3;
     /** The model could not be found or fetched: not cached and no network, 401/403, 404. */
     public static final int MODEL_UNAVAILABLE = 4;
@@ -37,7 +37,7 @@ public final class ExitCode {
             new Meaning(OK, "OK", "success"),
             new Meaning(FAILURE, "FAILURE", "failure that is not the input's fault (I/O error, bug); -v shows the cause"),
             new Meaning(USAGE, "USAGE", "the command line is wrong (unknown option, missing value)"),
-            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates or --model value"),
+            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates, --model value or --store directory"),
             new Meaning(MODEL_UNAVAILABLE, "MODEL_UNAVAILABLE", "the model is not cached and cannot be fetched (offline, 401/403, 404, network)"),
             new Meaning(BROKEN_CHECKPOINT, "BROKEN_CHECKPOINT", "the model files are broken or not a GPT-2 checkpoint"),
             new Meaning(STALE_SITE, "STALE_SITE", "build --check: the output differs from what the inputs produce"),

@@ -5,6 +5,7 @@ import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.runs.PromptSetException;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
+import io.github.gpt2explainer.trace.TraceStoreException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
@@ -62,6 +63,9 @@ final class Failures {
         }
         if (ex instanceof InvalidInputException || ex instanceof PromptSetException) {
             return ExitCode.INVALID_INPUT;
+        }
+        if (ex instanceof TraceStoreException store) {
+            return store.inputProblem() ? ExitCode.INVALID_INPUT : ExitCode.FAILURE;
         }
         if (ex instanceof HubException hub) {
             return switch (hub.reason()) {

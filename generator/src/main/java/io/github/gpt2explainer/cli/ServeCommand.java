@@ -45,13 +45,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     private int port;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "site-out",
-            description = "The site directory to build and serve. Default: ${DEFAULT-VALUE}.")
-    private Path out;
-
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = ".trace-store",
-            description = "The trace store. Default: ${DEFAULT-VALUE}.")
-    private Path store;
+    @Mixin
+    private OutputOptions output;
 
     @Option(names = "--no-build", description = "Serve --out as it is: no initial build, no watching.")
     private boolean noBuild;
@@ -62,13 +57,13 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new InvalidInputException("--port " + port + " is not a port number (0 to 65535)");
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, store)) {
+        try (SiteSession session = new SiteSession(root, model, inputs, output.store)) {
             if (!noBuild) {
                 rebuild(session, console, "initial build");
             }
-            try (PreviewServer server = PreviewServer.start(out, port);
+            try (PreviewServer server = PreviewServer.start(output.out, port);
                  TreeWatcher watcher = noBuild ? null : watch(session, console)) {
-                console.result("Serving " + out.toAbsolutePath().normalize() + " at " + server.uri()
+                console.result("Serving " + output.out.toAbsolutePath().normalize() + " at " + server.uri()
                         + " (Ctrl-C to stop)");
                 new CountDownLatch(1).await(); // until interrupted; Ctrl-C ends the JVM through its shutdown hooks
                 return ExitCode.OK;
@@ -96,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
     private void rebuild(SiteSession session, Console console, String what) {
         long started = System.nanoTime();
         try {
-            session.buildInto(out);
+            session.buildInto(output.out);
             console.info("Site updated (" + what + ", " + (System.nanoTime() - started) / 1_000_000 + " ms)");
         } catch (Exception e) {
             Failures.report(e, console);

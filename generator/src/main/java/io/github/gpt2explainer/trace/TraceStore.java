@@ -130,13 +130,13 @@ public final class TraceStore {
         List<String> notices = new ArrayList<>();
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new TraceStoreException("trace store " + dir + " is a file, not a directory: pass --store elsewhere");
+                throw TraceStoreException.unusableDirectory("trace store " + dir + " is a file, not a directory: pass --store elsewhere");
             }
             Files.createDirectories(dir);
             Path storeFile = dir.resolve(STORE_FILE);
             if (!Files.exists(storeFile)) {
                 if (!isEmpty(dir)) {
-                    throw new TraceStoreException("trace store " + dir + " is not empty and has no " + STORE_FILE
+                    throw TraceStoreException.unusableDirectory("trace store " + dir + " is not empty and has no " + STORE_FILE
                             + ": it does not look like a trace store, so nothing in it is touched; "
                             + "pass --store with a new or empty directory");
                 }
@@ -144,7 +144,7 @@ public final class TraceStore {
             } else {
                 int found = readSchema(dir, storeFile);
                 if (found > schema) {
-                    throw new TraceStoreException("trace store " + dir + " was written by a newer gpt2-explainer (schema "
+                    throw TraceStoreException.unusableDirectory("trace store " + dir + " was written by a newer gpt2-explainer (schema "
                             + found + "); this version reads schema " + schema + ": use the newer version, delete the "
                             + "directory, or pass --store elsewhere");
                 }
@@ -412,11 +412,11 @@ public final class TraceStore {
         try {
             node = JSON.readTree(Files.readAllBytes(storeFile));
         } catch (JsonProcessingException e) {
-            throw new TraceStoreException(storeFile + " is not valid JSON (" + e.getOriginalMessage()
+            throw TraceStoreException.unusableDirectory(storeFile + " is not valid JSON (" + e.getOriginalMessage()
                     + "): delete the directory " + dir + " or pass --store elsewhere");
         }
         if (node == null || !FORMAT.equals(node.path("format").asText()) || !node.path("schema").canConvertToInt()) {
-            throw new TraceStoreException(storeFile + " does not describe a trace store (expected {\"format\": \""
+            throw TraceStoreException.unusableDirectory(storeFile + " does not describe a trace store (expected {\"format\": \""
                     + FORMAT + "\", \"schema\": <number>}): delete the directory " + dir + " or pass --store elsewhere");
         }
         return node.get("schema").intValue();

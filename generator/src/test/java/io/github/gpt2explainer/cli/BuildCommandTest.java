@@ -3,6 +3,7 @@ package io.github.gpt2explainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.output.SafeOutput;
+import io.github.gpt2explainer.trace.TraceStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,68 @@ class BuildCommandTest {
 
         assertThat(result.code()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(result.err()).contains("--out " + site.out + " is a file");
+    }
+
+    // ---- --store: a directory the user chose wrongly is invalid input (3); a failing store is a failure (1).
+    // These use the real pipeline, which opens the store before it loads the model.
+
+    @Test
+    void storeThatIsAFileIsInvalidInputNamingThePath() throws IOException {
+        TestSite.write(site.store, "my notes");
+
+        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(result.errLines()).containsExactly(
+                "error: trace store " + site.store + " is a file, not a directory: pass --store elsewhere");
+        assertThat(Files.readString(site.store)).isEqualTo("my notes");
+        assertThat(site.out).doesNotExist();
+    }
+
+    @Test
+    void storeThatIsAForeignNonEmptyDirectoryIsInvalidInputAndUntouched() throws IOException {
+        TestSite.write(site.store.resolve("thesis.txt"), "precious");
+
+        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(result.errLines()).singleElement().asString()
+                .startsWith("error: trace store " + site.store + " is not empty and has no store.json")
+                .endsWith("pass --store with a new or empty directory");
+        try (Stream<Path> files = Files.list(site.store)) {
+            assertThat(files).containsExactly(site.store.resolve("thesis.txt"));
+        }
+        assertThat(Files.readString(site.store.resolve("thesis.txt"))).isEqualTo("precious");
+    }
+
+    @Test
+    void storeFromANewerSchemaIsInvalidInputAndUntouched() throws IOException {
+        String newer = "{\"format\": \"gpt2-explainer trace store\", \"schema\": " + (TraceStore.SCHEMA + 1) + "}\n";
+        TestSite.write(site.store.resolve("store.json"), newer);
+
+        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(result.errLines()).singleElement().asString()
+                .startsWith("error: trace store " + site.store + " was written by a newer gpt2-explainer (schema "
+                        + (TraceStore.SCHEMA + 1) + ")")
+                .contains("pass --store elsewhere");
+        assertThat(Files.readString(site.store.resolve("store.json"))).isEqualTo(newer);
+    }
+
+    @Test
+    void storeThatCannotBeWrittenIsAFailureNotInvalidInput() {
+        // A valid store whose runs/ is a file: creating it fails with an I/O error, not because of the --store choice.
+        TestSite.write(site.store.resolve("store.json"),
+                "{\"format\": \"gpt2-explainer trace store\", \"schema\": " + TraceStore.SCHEMA + "}\n");
+        TestSite.write(site.store.resolve("runs"), "in the way");
+
+        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(result.errLines()).containsExactly("error: cannot use trace store " + site.store
+                + ": java.nio.file.FileAlreadyExistsException: " + site.store.resolve("runs"),
+                "(run again with -v for the cause)");
     }
 
     @Test

@@ -31,6 +31,38 @@ class CliHelpTest {
     }
 
     @Test
+    void buildAndServeDescribeOutAndStoreAlike() {
+        String build = Cli.run(WIRING, "build", "--help").out();
+        String serve = Cli.run(WIRING, "serve", "--help").out();
+
+        for (String option : new String[] {"--out=DIR", "--store=DIR"}) {
+            assertThat(build).contains("[" + option + "]");
+            assertThat(serve).contains("[" + option + "]");
+            assertThat(optionHelp(serve, option)).isEqualTo(optionHelp(build, option));
+        }
+        assertThat(optionHelp(build, "--out=DIR")).endsWith("Default: site-out.");
+        assertThat(optionHelp(build, "--store=DIR")).endsWith("Default: .trace-store.");
+    }
+
+    /** An option's line in the option list with its continuation lines, whitespace collapsed. */
+    private static String optionHelp(String help, String option) {
+        StringBuilder text = new StringBuilder();
+        boolean inside = false;
+        for (String line : help.lines().toList()) {
+            if (inside && line.startsWith("        ")) {
+                text.append(' ').append(line.strip());
+            } else if (inside) {
+                break;
+            } else if (line.strip().startsWith(option + " ")) {
+                inside = true;
+                text.append(line.strip());
+            }
+        }
+        assertThat(text).as(option + " in\n" + help).isNotEmpty();
+        return text.toString().replaceAll("\\s+", " ");
+    }
+
+    @Test
     void rootHelpListsEveryCommand() {
         Cli.Result result = Cli.run(WIRING, "--help");
 

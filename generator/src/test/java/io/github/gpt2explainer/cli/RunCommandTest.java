@@ -66,7 +66,7 @@ class RunCommandTest {
         Files.writeString(foreign.resolve("notes.txt"), "mine");
 
         Outcome outcome = run("run", "--model", "demo", "--prompts", prompts.toString(), "--store", foreign.toString());
-        assertThat(outcome.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(outcome.code()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(outcome.err()).contains("error: trace store " + foreign + " is not empty and has no store.json");
         assertThat(Files.readString(foreign.resolve("notes.txt"))).isEqualTo("mine");
     }

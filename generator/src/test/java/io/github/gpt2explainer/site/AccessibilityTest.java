@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -27,7 +27,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Tag("browser")
 class AccessibilityTest {
 
-    private static Browser browser;
+    @RegisterExtension
+    static final BrowserExtension chromium = BrowserExtension.browserOnly();
+
     private static SitePages site;
 
     @BeforeAll
@@ -35,17 +37,13 @@ class AccessibilityTest {
         // -Da11y.site=DIR checks a site built elsewhere (e.g. site-out/ from ./gpt2-explainer build)
         String dir = System.getProperty("a11y.site");
         site = SitePages.of(dir == null || dir.isBlank() ? SiteFixture.site() : Path.of(dir).toAbsolutePath());
-        browser = new Browser();
         // Transitions finished at once: axe measures contrast on the final colours, not mid-animation.
-        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+        browser().driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
                 List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
+    private static Browser browser() {
+        return chromium.browser();
     }
 
     /** Opens a page from disk and waits until its views have started. */
@@ -85,15 +83,15 @@ class AccessibilityTest {
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (SitePages.SitePage page : site.pages()) {
-            open(browser, page.url());
-            expandEverything(browser);
-            List<Axe.Violation> violations = axe.run(browser.driver);
+            open(browser(), page.url());
+            expandEverything(browser());
+            List<Axe.Violation> violations = axe.run(browser().driver);
             violations.stream().filter(v -> !v.blocking())
                     .forEach(v -> System.out.println("axe (minor) " + page.path() + ": " + v));
             violations.stream().filter(Axe.Violation::blocking).forEach(v -> failures.add(page.path() + ": " + v));
             checked++;
         }
-        System.out.println("axe " + axe.version(browser.driver) + " checked " + checked + " pages");
+        System.out.println("axe " + axe.version(browser().driver) + " checked " + checked + " pages");
         assertThat(failures).as("serious or critical axe violations:\n" + String.join("\n", failures)).isEmpty();
     }
 
@@ -101,14 +99,14 @@ class AccessibilityTest {
     void everyPageFitsA375PxScreenWithoutScrollingSideways() {
         List<String> failures = new ArrayList<>();
         try {
-            browser.driver.manage().window().setSize(new Dimension(375, 812));
-            long viewport = (Long) browser.driver.executeScript("return document.documentElement.clientWidth;");
+            browser().driver.manage().window().setSize(new Dimension(375, 812));
+            long viewport = (Long) browser().driver.executeScript("return document.documentElement.clientWidth;");
             for (SitePages.SitePage page : site.pages()) {
-                open(browser, page.url());
-                long width = (Long) browser.driver.executeScript("return document.documentElement.scrollWidth;");
+                open(browser(), page.url());
+                long width = (Long) browser().driver.executeScript("return document.documentElement.scrollWidth;");
                 if (width > viewport) {
                     failures.add(page.path() + ": " + width + " px wide in a " + viewport + " px viewport; widest: "
-                            + browser.driver.executeScript(
+                            + browser().driver.executeScript(
                             "var w = document.documentElement.clientWidth, out = [];"
                                     + "document.querySelectorAll('body *').forEach(function (e) { var r = e.getBoundingClientRect();"
                                     + " if (r.right > w + 1 && out.length < 5) { out.push(e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(r.right)); } });"
@@ -116,13 +114,13 @@ class AccessibilityTest {
                 }
             }
             // what scrolls sideways on a phone must be reachable by keyboard (axe: scrollable-region-focusable)
-            open(browser, site.pages().stream().filter(p -> p.kind().equals("prompt") && p.lang().equals(htmlLang("zh")) && !p.handout())
+            open(browser(), site.pages().stream().filter(p -> p.kind().equals("prompt") && p.lang().equals(htmlLang("zh")) && !p.handout())
                     .findFirst().orElseThrow().url());
-            new Axe().run(browser.driver).stream().filter(Axe.Violation::blocking)
+            new Axe().run(browser().driver).stream().filter(Axe.Violation::blocking)
                     .forEach(v -> failures.add("at 375 px: " + v));
-            browser.fullScreenshot("prompt-375px-zh", 375);
+            browser().fullScreenshot("prompt-375px-zh", 375);
         } finally {
-            browser.driver.manage().window().setSize(new Dimension(1280, 900));
+            browser().driver.manage().window().setSize(new Dimension(1280, 900));
         }
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
     }
@@ -134,10 +132,10 @@ class AccessibilityTest {
     @Test
     void everyChartHasANameAndADataTable() throws Exception {
         for (SitePages.SitePage page : site.oneOfEachKind()) {
-            open(browser, page.url());
-            expandEverything(browser);
+            open(browser(), page.url());
+            expandEverything(browser());
             @SuppressWarnings("unchecked")
-            List<String> problems = (List<String>) browser.driver.executeScript(
+            List<String> problems = (List<String>) browser().driver.executeScript(
                     "var out = [];"
                             + "document.querySelectorAll('svg').forEach(function (svg) {"
                             + "  if (svg.closest('[aria-hidden=true]') || svg.getAttribute('aria-hidden') === 'true') { return; }"
@@ -161,9 +159,9 @@ class AccessibilityTest {
     @Test
     void tabReachesEveryControlAndEachShowsAFocusOutline() {
         for (SitePages.SitePage page : site.oneOfEachKind()) {
-            open(browser, page.url());
+            open(browser(), page.url());
             @SuppressWarnings("unchecked")
-            List<String> expected = (List<String>) browser.driver.executeScript(
+            List<String> expected = (List<String>) browser().driver.executeScript(
                     "var out = [];"
                             + "document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]').forEach(function (e, i) {"
                             + "  if (e.getAttribute('tabindex') === '-1' || e.disabled || e.closest('[hidden], [inert]')) { return; }"
@@ -175,14 +173,14 @@ class AccessibilityTest {
                             + "  e.setAttribute('data-a11y-key', 'k' + i); out.push('k' + i);"
                             + "});"
                             + "return out;");
-            browser.driver.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+            browser().driver.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
             List<String> reached = new ArrayList<>();
             List<String> noOutline = new ArrayList<>();
             List<String> trail = new ArrayList<>();
             for (int i = 0; i < expected.size() + 20 && reached.size() < expected.size(); i++) {
-                new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+                new Actions(browser().driver).sendKeys(Keys.TAB).perform();
                 @SuppressWarnings("unchecked")
-                Map<String, Object> focus = (Map<String, Object>) browser.driver.executeScript(
+                Map<String, Object> focus = (Map<String, Object>) browser().driver.executeScript(
                         "var e = document.activeElement, s = getComputedStyle(e);"
                                 + "return {key: e.getAttribute('data-a11y-key'), what: e.outerHTML.slice(0, 120),"
                                 + " outline: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || svgStroke(e)};"
@@ -202,10 +200,10 @@ class AccessibilityTest {
             // A control that went away during the walk (e.g. "Show the maps", hidden once the maps it loads have
             // arrived because the walk scrolled them into view) is no longer a control: only visible ones count.
             List<String> missed = expected.stream().filter(k -> !reached.contains(k)).filter(k -> Boolean.TRUE.equals(
-                    browser.driver.executeScript("var e = document.querySelector('[data-a11y-key=' + arguments[0] + ']');"
+                    browser().driver.executeScript("var e = document.querySelector('[data-a11y-key=' + arguments[0] + ']');"
                             + "if (!e || e.closest('[hidden], [inert]')) { return false; }"
                             + "var r = e.getBoundingClientRect(); return getComputedStyle(e).visibility !== 'hidden' && (r.width > 0 || r.height > 0);", k)))
-                    .map(k -> (String) browser.driver.executeScript("return document.querySelector('[data-a11y-key=' + arguments[0] + ']').outerHTML.slice(0, 160);", k))
+                    .map(k -> (String) browser().driver.executeScript("return document.querySelector('[data-a11y-key=' + arguments[0] + ']').outerHTML.slice(0, 160);", k))
                     .collect(Collectors.toList());
             assertThat(missed).as(page.path() + ": not reachable with Tab; focus went " + trail).isEmpty();
             assertThat(noOutline).as(page.path() + ": focused without a visible outline").isEmpty();
@@ -217,38 +215,38 @@ class AccessibilityTest {
     void theViewsAreOperableFromTheKeyboard() {
         SitePages.SitePage page = site.pages().stream().filter(p -> p.kind().equals("prompt") && !p.handout())
                 .sorted(java.util.Comparator.comparing(p -> !p.path().contains(SiteFixture.EIFFEL_ID))).findFirst().orElseThrow();
-        open(browser, page.url());
+        open(browser(), page.url());
         // a Sankey node: Enter opens its view
-        WebElement node = browser.driver.findElement(By.cssSelector("#sankey [data-node='attn1']"));
+        WebElement node = browser().driver.findElement(By.cssSelector("#sankey [data-node='attn1']"));
         focus(node);
-        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+        new Actions(browser().driver).sendKeys(Keys.ENTER).perform();
         assertThat(hash()).contains("view=attention").contains("layer=1");
         // a token chip: Space selects it
-        WebElement chip = browser.driver.findElement(By.cssSelector("#tokens .token[data-position='2']"));
+        WebElement chip = browser().driver.findElement(By.cssSelector("#tokens .token[data-position='2']"));
         focus(chip);
-        new Actions(browser.driver).sendKeys(Keys.SPACE).perform();
+        new Actions(browser().driver).sendKeys(Keys.SPACE).perform();
         assertThat(hash()).contains("token=2");
         assertThat(chip.getAttribute("aria-pressed")).isEqualTo("true");
         // the attention grid: one tab stop, arrow keys move between cells, each cell says what it holds
-        new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d ->
-                !browser.driver.findElements(By.cssSelector("#attention .cell[tabindex='0']")).isEmpty());
-        WebElement cell = browser.driver.findElement(By.cssSelector("#attention .cell[tabindex='0']"));
+        new WebDriverWait(browser().driver, Duration.ofSeconds(10)).until(d ->
+                !browser().driver.findElements(By.cssSelector("#attention .cell[tabindex='0']")).isEmpty());
+        WebElement cell = browser().driver.findElement(By.cssSelector("#attention .cell[tabindex='0']"));
         focus(cell);
         String before = active("aria-label");
-        new Actions(browser.driver).sendKeys(Keys.ARROW_DOWN).perform();
+        new Actions(browser().driver).sendKeys(Keys.ARROW_DOWN).perform();
         String after = active("aria-label");
         assertThat(after).isNotEqualTo(before).isNotBlank();
-        assertThat(browser.driver.findElements(By.cssSelector("#attention .cell[tabindex='0']"))).hasSize(1);
+        assertThat(browser().driver.findElements(By.cssSelector("#attention .cell[tabindex='0']"))).hasSize(1);
         shoot("attention", "keyboard-attention-cell");
-        WebElement logits = browser.driver.findElement(By.cssSelector("#sankey [data-node='mlp1']"));
-        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", logits);
-        new Actions(browser.driver).sendKeys(Keys.TAB).perform(); // a keyboard focus (focus-visible) somewhere
-        browser.driver.executeScript("arguments[0].focus();", logits);
+        WebElement logits = browser().driver.findElement(By.cssSelector("#sankey [data-node='mlp1']"));
+        browser().driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", logits);
+        new Actions(browser().driver).sendKeys(Keys.TAB).perform(); // a keyboard focus (focus-visible) somewhere
+        browser().driver.executeScript("arguments[0].focus();", logits);
         shoot("overview", "keyboard-sankey-node");
         // the temperature slider says the temperature, not just a number
-        WebElement slider = browser.driver.findElement(By.id("nt-temperature"));
+        WebElement slider = browser().driver.findElement(By.id("nt-temperature"));
         focus(slider);
-        new Actions(browser.driver).sendKeys(Keys.HOME).sendKeys(Keys.ARROW_RIGHT).perform();
+        new Actions(browser().driver).sendKeys(Keys.HOME).sendKeys(Keys.ARROW_RIGHT).perform();
         assertThat(hash()).contains("t=0.05");
         assertThat(slider.getAttribute("aria-valuetext")).contains("0.05");
     }
@@ -257,22 +255,22 @@ class AccessibilityTest {
         try {
             java.nio.file.Files.createDirectories(screenshotDir());
             java.nio.file.Files.write(screenshotDir().resolve(name + ".png"),
-                    browser.driver.findElement(By.id(id)).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                    browser().driver.findElement(By.id(id)).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     private static void focus(WebElement e) {
-        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", e);
+        browser().driver.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", e);
     }
 
     private static String active(String attribute) {
-        return (String) browser.driver.executeScript("return document.activeElement.getAttribute(arguments[0]);", attribute);
+        return (String) browser().driver.executeScript("return document.activeElement.getAttribute(arguments[0]);", attribute);
     }
 
     private static String hash() {
-        return (String) browser.driver.executeScript("return location.hash;");
+        return (String) browser().driver.executeScript("return location.hash;");
     }
 
     /** The {@code <html lang>} of a site language, from its UI strings (templates/i18n/LANG.properties). */

@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -42,7 +42,9 @@ class DepthViewsBrowserTest {
 
     private static PromptRun run;
     private static Path site;
-    private static Browser browser;
+
+    @RegisterExtension
+    static final BrowserExtension chromium = BrowserExtension.browserOnly();
 
     @BeforeAll
     static void build() throws Exception {
@@ -56,38 +58,34 @@ class DepthViewsBrowserTest {
             run = runs.load(ID);
             new SiteRenderer(t).render(new SiteInput(set, source.info(), id -> run, "v"), site);
         }
-        browser = new Browser();
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
+    private static Browser browser() {
+        return chromium.browser();
     }
 
     private static void open(String hash) {
-        browser.driver.get("about:blank");
-        browser.console();
-        browser.driver.get(site.resolve("p/" + ID + ".html").toUri() + hash);
-        new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
-                browser.driver.executeScript("return document.body.classList.contains('ready');")));
+        browser().driver.get("about:blank");
+        browser().console();
+        browser().driver.get(site.resolve("p/" + ID + ".html").toUri() + hash);
+        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
+                browser().driver.executeScript("return document.body.classList.contains('ready');")));
     }
 
     /** Waits until the pipeline shows `key` (layer/op/ln/head) with its operation panel drawn. */
     private static void waitFor(String key, int strips) {
-        new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d -> key.equals(
-                browser.driver.findElement(By.id("inside")).getAttribute("data-rendered"))
-                && browser.driver.findElements(By.cssSelector(".op-host figure.hs canvas")).size() == strips);
+        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> key.equals(
+                browser().driver.findElement(By.id("inside")).getAttribute("data-rendered"))
+                && browser().driver.findElements(By.cssSelector(".op-host figure.hs canvas")).size() == strips);
     }
 
     private static List<LogEntry> problems() {
-        return browser.console().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        return browser().console().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
     }
 
     /** How many pixels of the canvas are not blank (transparent or white). */
     private static long inked(WebElement canvas) {
-        return ((Number) browser.driver.executeScript(
+        return ((Number) browser().driver.executeScript(
                 "var c = arguments[0], d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
                         + "for (var i = 0; i < d.length; i += 4) { if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) { n++; } }"
                         + "return n;", canvas)).longValue();
@@ -125,7 +123,7 @@ class DepthViewsBrowserTest {
         for (int layer : new int[] {0, 11}) {
             open("#view=block&layer=" + layer);
             waitFor(layer + "///", 0);
-            List<WebElement> minis = browser.driver.findElements(By.cssSelector("#blk-pipeline canvas.hs-mini"));
+            List<WebElement> minis = browser().driver.findElements(By.cssSelector("#blk-pipeline canvas.hs-mini"));
             assertThat(minis).as("pipeline of layer " + layer).hasSize(11);
             for (WebElement mini : minis) {
                 assertThat(inked(mini)).as("a pipeline strip of layer " + layer).isPositive();
@@ -137,16 +135,16 @@ class DepthViewsBrowserTest {
                 String head = view.contains("head=") ? "3" : "";
                 open("#view=" + view + "&layer=" + layer + "&token=2&ch=5");
                 waitFor(layer + "/" + op + "/" + ln + "/" + head, STRIPS.get(op));
-                for (WebElement canvas : browser.driver.findElements(By.cssSelector(".op-host figure.hs canvas"))) {
+                for (WebElement canvas : browser().driver.findElements(By.cssSelector(".op-host figure.hs canvas"))) {
                     assertThat(inked(canvas)).as(view + " layer " + layer + " " + canvas.getAttribute("aria-label")).isPositive();
                     assertThat(canvas.getAttribute("tabindex")).isEqualTo("0");
                     assertThat(canvas.getAttribute("aria-label")).isNotBlank();
                 }
                 // the deep link restored the cursor
-                WebElement readout = browser.driver.findElement(By.cssSelector(".op-host .hs-readout"));
+                WebElement readout = browser().driver.findElement(By.cssSelector(".op-host .hs-readout"));
                 assertThat(readout.getAttribute("data-token")).as(view).isEqualTo("2");
                 assertThat(readout.getAttribute("data-col")).as(view).isEqualTo("5");
-                assertThat(browser.driver.findElement(By.cssSelector("button.blk-open[aria-expanded=true]")).getAttribute("data-op"))
+                assertThat(browser().driver.findElement(By.cssSelector("button.blk-open[aria-expanded=true]")).getAttribute("data-op"))
                         .isEqualTo(op);
                 assertThat(problems()).as(view + " layer " + layer).isEmpty();
             }
@@ -157,55 +155,55 @@ class DepthViewsBrowserTest {
     void theKeyboardCursorReadsTheCapturedValues() {
         open("#view=mlp&layer=11&token=1&ch=4");
         waitFor("11/mlp//", 4);
-        WebElement fc = browser.driver.findElement(By.cssSelector("figure[data-strip='mlp.fc'] canvas"));
-        browser.driver.executeScript("arguments[0].focus();", fc);
+        WebElement fc = browser().driver.findElement(By.cssSelector("figure[data-strip='mlp.fc'] canvas"));
+        browser().driver.executeScript("arguments[0].focus();", fc);
         fc.sendKeys(Keys.ARROW_RIGHT);
         fc.sendKeys(Keys.ARROW_DOWN);
-        WebElement readout = browser.driver.findElement(By.cssSelector(".op-host .hs-readout"));
+        WebElement readout = browser().driver.findElement(By.cssSelector(".op-host .hs-readout"));
         assertThat(readout.getAttribute("data-value")).isEqualTo(num(f16("h.11.mlp.fc", 2, 5)));
         assertThat(readout.getText()).contains("neuron 5").contains(run.vocabulary().get((int) run.prefill().tokens()[2]).visibleText());
-        assertThat((String) browser.driver.executeScript("return location.hash;")).contains("token=2").contains("ch=5");
+        assertThat((String) browser().driver.executeScript("return location.hash;")).contains("token=2").contains("ch=5");
 
         // layer norm: the captured output and the stored statistics in the table
         open("#view=layernorm&ln=2&layer=11&token=3&ch=7");
         waitFor("11/layernorm/2/", 3);
-        WebElement out = browser.driver.findElement(By.cssSelector("figure[data-strip='ln_2.out'] canvas"));
-        browser.driver.executeScript("arguments[0].focus();", out);
+        WebElement out = browser().driver.findElement(By.cssSelector("figure[data-strip='ln_2.out'] canvas"));
+        browser().driver.executeScript("arguments[0].focus();", out);
         out.sendKeys(Keys.END);
-        readout = browser.driver.findElement(By.cssSelector(".op-host .hs-readout"));
+        readout = browser().driver.findElement(By.cssSelector(".op-host .hs-readout"));
         assertThat(readout.getAttribute("data-col")).isEqualTo("47");
         assertThat(readout.getAttribute("data-value")).isEqualTo(num(f16("h.11.ln_2.out", 3, 47)));
-        assertThat(browser.driver.findElement(By.cssSelector(".ln-stats tr.cur")).getAttribute("data-token")).isEqualTo("3");
+        assertThat(browser().driver.findElement(By.cssSelector(".ln-stats tr.cur")).getAttribute("data-token")).isEqualTo("3");
     }
 
     @Test
     void hoveringAStripShowsTheCapturedValueAndTheTableAlternativeListsIt() {
         open("#view=residual&layer=11");
         waitFor("11/residual//", 5);
-        WebElement canvas = browser.driver.findElement(By.cssSelector("figure[data-strip='resid_post'] canvas"));
+        WebElement canvas = browser().driver.findElement(By.cssSelector("figure[data-strip='resid_post'] canvas"));
         int row = 3;
         int col = 20;
         @SuppressWarnings("unchecked")
-        Map<String, Number> box = (Map<String, Number>) browser.driver.executeScript(
+        Map<String, Number> box = (Map<String, Number>) browser().driver.executeScript(
                 "var r = arguments[0].getBoundingClientRect(); return {w: r.width, h: r.height, cw: arguments[0].width, ch: arguments[0].height};", canvas);
         double cellW = box.get("w").doubleValue() / TWELVE.width();
         double cellH = box.get("h").doubleValue() / run.prefill().tokens().length;
         int dx = (int) Math.round((col + 0.5) * cellW - box.get("w").doubleValue() / 2);
         int dy = (int) Math.round((row + 0.5) * cellH - box.get("h").doubleValue() / 2);
-        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", canvas);
-        new Actions(browser.driver).moveToElement(canvas, dx, dy).perform();
-        String tip = browser.driver.findElement(By.cssSelector("#gpt2x-tip strong")).getText();
+        browser().driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", canvas);
+        new Actions(browser().driver).moveToElement(canvas, dx, dy).perform();
+        String tip = browser().driver.findElement(By.cssSelector("#gpt2x-tip strong")).getText();
         assertThat(tip).isEqualTo(num(f16("h.11.resid_post", row, col)));
-        assertThat(browser.driver.findElement(By.cssSelector("#gpt2x-tip")).getText()).contains("channel " + col);
+        assertThat(browser().driver.findElement(By.cssSelector("#gpt2x-tip")).getText()).contains("channel " + col);
 
         // click puts the cursor there; the table shows that page of 16 channels for every token
-        new Actions(browser.driver).click().perform();
-        WebElement toggle = browser.driver.findElement(By.cssSelector("figure[data-strip='resid_post'] .hs-table-toggle"));
+        new Actions(browser().driver).click().perform();
+        WebElement toggle = browser().driver.findElement(By.cssSelector("figure[data-strip='resid_post'] .hs-table-toggle"));
         toggle.click();
         assertThat(toggle.getAttribute("aria-expanded")).isEqualTo("true");
-        List<WebElement> rows = browser.driver.findElements(By.cssSelector("figure[data-strip='resid_post'] table.hs-data tbody tr"));
+        List<WebElement> rows = browser().driver.findElements(By.cssSelector("figure[data-strip='resid_post'] table.hs-data tbody tr"));
         assertThat(rows).hasSize(run.prefill().tokens().length);
-        String cur = browser.driver.findElement(By.cssSelector("figure[data-strip='resid_post'] td.cur")).getText();
+        String cur = browser().driver.findElement(By.cssSelector("figure[data-strip='resid_post'] td.cur")).getText();
         assertThat(cur).isEqualTo(num(f16("h.11.resid_post", row, col)));
         List<WebElement> cells = rows.get(row).findElements(By.tagName("td"));
         assertThat(cells).hasSize(16);
@@ -219,7 +217,7 @@ class DepthViewsBrowserTest {
         waitFor("11/mlp//", 4);
         for (int layer : new int[] {0, 11}) {
             @SuppressWarnings("unchecked")
-            List<Number> js = (List<Number>) browser.driver.executeAsyncScript(
+            List<Number> js = (List<Number>) browser().driver.executeAsyncScript(
                     "var done = arguments[arguments.length - 1];"
                             + "GPT2X.depth.layer(GPT2X.get('" + ID + "/main'), " + layer + ").then(function (d) {"
                             + " done(Array.from(GPT2X.depth.geluAll(d['mlp.fc']))); });");
@@ -245,13 +243,13 @@ class DepthViewsBrowserTest {
         }
         // the table of the most active neurons shows that value
         int lastToken = run.prefill().tokens().length - 1;
-        WebElement top = browser.driver.findElement(By.cssSelector(".mlp-top-table tbody tr"));
+        WebElement top = browser().driver.findElement(By.cssSelector(".mlp-top-table tbody tr"));
         int neuron = Integer.parseInt(top.getAttribute("data-neuron"));
         double x = DataCodec.roundToF16(run.prefill().get("h.11.mlp.fc").at(lastToken, neuron));
         double exact = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
         assertThat(top.findElement(By.cssSelector(".gelu")).getText()).isEqualTo(num(exact));
         // the most active neurons are the largest |GELU| of the cursor's token, largest first
-        String first = browser.driver.findElement(By.cssSelector(".mlp-top-table tbody tr")).getAttribute("data-neuron");
+        String first = browser().driver.findElement(By.cssSelector(".mlp-top-table tbody tr")).getAttribute("data-neuron");
         int t = run.prefill().tokens().length - 1;
         float[] gelu = run.prefill().get("h.11.mlp.gelu").data();
         int n = gelu.length / run.prefill().tokens().length;
@@ -267,44 +265,44 @@ class DepthViewsBrowserTest {
     @Test
     void theSankeyOpensTheBlockAndThePageFitsAPhone() throws Exception {
         open("");
-        browser.driver.findElement(By.cssSelector("#sankey [data-node='mlp11']")).click();
+        browser().driver.findElement(By.cssSelector("#sankey [data-node='mlp11']")).click();
         waitFor("11/mlp//", 4);
-        assertThat(browser.driver.findElement(By.id("blk-layer")).getAttribute("value")).isEqualTo("11");
+        assertThat(browser().driver.findElement(By.id("blk-layer")).getAttribute("value")).isEqualTo("11");
         // the stage toggles are buttons with their state, and close the operation again
-        WebElement open = browser.driver.findElement(By.cssSelector("button.blk-open[aria-expanded=true]"));
+        WebElement open = browser().driver.findElement(By.cssSelector("button.blk-open[aria-expanded=true]"));
         assertThat(open.getAttribute("aria-label")).isNotBlank();
         Thread.sleep(300);
         Files.createDirectories(Path.of("target/screenshots"));
         Files.write(Path.of("target/screenshots/depth-mlp.png"),
-                browser.driver.findElement(By.id("inside")).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                browser().driver.findElement(By.id("inside")).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         open.click();
         waitFor("11///", 0);
-        assertThat((String) browser.driver.executeScript("return location.hash;")).contains("view=block");
+        assertThat((String) browser().driver.executeScript("return location.hash;")).contains("view=block");
 
         open("#view=qkv&layer=0&head=1");
         waitFor("0/qkv//1", 7);
         Files.write(Path.of("target/screenshots/depth-qkv.png"),
-                browser.driver.findElement(By.id("inside")).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                browser().driver.findElement(By.id("inside")).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         open("#view=layernorm&ln=1&layer=11");
         waitFor("11/layernorm/1/", 3);
         Files.write(Path.of("target/screenshots/depth-layernorm.png"),
-                browser.driver.findElement(By.id("inside")).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                browser().driver.findElement(By.id("inside")).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
 
         open("#view=mlp&layer=11&token=2&ch=40");
         waitFor("11/mlp//", 4);
-        browser.fullScreenshot("depth-page", 1280);
+        browser().fullScreenshot("depth-page", 1280);
 
-        browser.driver.manage().window().setSize(new Dimension(375, 800));
+        browser().driver.manage().window().setSize(new Dimension(375, 800));
         try {
             open("#view=mlp&layer=11");
             waitFor("11/mlp//", 4);
-            long pageWidth = ((Number) browser.driver.executeScript("return document.documentElement.scrollWidth;")).longValue();
-            long viewport = ((Number) browser.driver.executeScript("return document.documentElement.clientWidth;")).longValue();
+            long pageWidth = ((Number) browser().driver.executeScript("return document.documentElement.scrollWidth;")).longValue();
+            long viewport = ((Number) browser().driver.executeScript("return document.documentElement.clientWidth;")).longValue();
             assertThat(pageWidth).as("no horizontal scroll of the page at 375 px").isLessThanOrEqualTo(viewport);
-            browser.driver.executeScript("document.getElementById('op-mlp').scrollIntoView();");
-            browser.screenshot("depth-mlp-375px");
+            browser().driver.executeScript("document.getElementById('op-mlp').scrollIntoView();");
+            browser().screenshot("depth-mlp-375px");
         } finally {
-            browser.driver.manage().window().setSize(new Dimension(1280, 900));
+            browser().driver.manage().window().setSize(new Dimension(1280, 900));
         }
     }
 }

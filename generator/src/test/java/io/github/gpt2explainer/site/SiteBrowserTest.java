@@ -16,10 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -36,25 +35,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Tag("browser")
 class SiteBrowserTest {
 
-    private static Browser browser;
-    private static Browser.StaticServer server;
-    private static Path site;
+    @RegisterExtension
+    static final BrowserExtension chromium = BrowserExtension.serving(SiteFixture::site);
 
-    @BeforeAll
-    static void start() {
-        site = SiteFixture.site();
-        browser = new Browser();
-        server = new Browser.StaticServer(site);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    private static Browser browser() {
+        return chromium.browser();
     }
 
     private static List<String> pagePaths() {
@@ -70,35 +55,35 @@ class SiteBrowserTest {
     }
 
     private static String httpUrl(String path) {
-        return server.base() + path;
+        return chromium.server().base() + path;
     }
 
     private static String fileUrl(String path) {
-        return site.resolve(path).toUri().toString();
+        return chromium.site().resolve(path).toUri().toString();
     }
 
     private static void open(String url) {
-        browser.console(); // drop earlier messages
-        browser.driver.get(url);
-        new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
-                browser.driver.executeScript("return document.readyState === 'complete' && "
+        browser().console(); // drop earlier messages
+        browser().driver.get(url);
+        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
+                browser().driver.executeScript("return document.readyState === 'complete' && "
                         + "(document.body.getAttribute('data-page') !== 'prompt' || document.body.classList.contains('ready'));")));
     }
 
     /** Opens the attention steps of layer 1 (a lazily loaded file) and waits for its four panels. */
     private static void openLazyLayer() {
-        browser.driver.executeScript("GPT2X.router.set({layer: 1, head: 1, steps: 1});");
-        new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d ->
-                browser.driver.findElements(By.cssSelector("#attention figure.attn-panel")).size() == 4);
+        browser().driver.executeScript("GPT2X.router.set({layer: 1, head: 1, steps: 1});");
+        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d ->
+                browser().driver.findElements(By.cssSelector("#attention figure.attn-panel")).size() == 4);
     }
 
     private static List<LogEntry> problems() {
-        return browser.console().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        return browser().console().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
     }
 
     @SuppressWarnings("unchecked")
     private static List<String> loadedUrls() {
-        return (List<String>) browser.driver.executeScript(
+        return (List<String>) browser().driver.executeScript(
                 "var urls = [location.href];"
                         + "document.querySelectorAll('script[src]').forEach(function (s) { urls.push(s.src); });"
                         + "document.querySelectorAll('link[href]').forEach(function (l) { urls.push(l.href); });"
@@ -109,13 +94,13 @@ class SiteBrowserTest {
     @Test
     void everyPageRendersWithoutConsoleErrorsOrOutsideRequestsOverHttpAndFile() {
         for (boolean overHttp : List.of(true, false)) {
-            String base = overHttp ? server.base() : site.toUri().toString();
+            String base = overHttp ? chromium.server().base() : chromium.site().toUri().toString();
             for (String path : pagePaths()) {
                 String url = overHttp ? httpUrl(path) : fileUrl(path);
                 open(url);
                 if (path.contains("p/")) {
-                    assertThat(browser.driver.findElements(By.cssSelector("#sankey svg .node"))).as(url).isNotEmpty();
-                    assertThat(browser.driver.findElements(By.cssSelector("#nt-rows tr"))).as(url).hasSize(12);
+                    assertThat(browser().driver.findElements(By.cssSelector("#sankey svg .node"))).as(url).isNotEmpty();
+                    assertThat(browser().driver.findElements(By.cssSelector("#nt-rows tr"))).as(url).hasSize(12);
                     openLazyLayer();
                 }
                 assertThat(problems()).as(url + " console").isEmpty();
@@ -135,13 +120,13 @@ class SiteBrowserTest {
         int layers = run.model().config().layers();
         open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html"));
         int candidates = 6;
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey .node-token"))).hasSize(t);
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey .node-attn"))).hasSize(layers);
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey .node-mlp"))).hasSize(layers);
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey .node-stream"))).hasSize(2 * layers);
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey .node-candidate"))).hasSize(candidates + 1);
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey .node"))).hasSize(t + 4 * layers + 3 + candidates + 1);
-        assertThat(browser.driver.findElements(By.cssSelector("#sankey path.link"))).hasSize(t + 4 * layers + 2 + candidates + 1);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey .node-token"))).hasSize(t);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey .node-attn"))).hasSize(layers);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey .node-mlp"))).hasSize(layers);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey .node-stream"))).hasSize(2 * layers);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey .node-candidate"))).hasSize(candidates + 1);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey .node"))).hasSize(t + 4 * layers + 3 + candidates + 1);
+        assertThat(browser().driver.findElements(By.cssSelector("#sankey path.link"))).hasSize(t + 4 * layers + 2 + candidates + 1);
         // a write link's width is the sum over tokens of the norm of what that sub-layer wrote
         int e = run.model().config().width();
         for (int l = 0; l < layers; l++) {
@@ -154,15 +139,15 @@ class SiteBrowserTest {
                 }
                 expected += Math.sqrt(s);
             }
-            WebElement link = browser.driver.findElement(By.cssSelector("#sankey path[data-source='attn" + l + "']"));
+            WebElement link = browser().driver.findElement(By.cssSelector("#sankey path[data-source='attn" + l + "']"));
             assertThat(Double.parseDouble(link.getAttribute("data-value"))).as("layer " + l)
                     .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(1e-3));
         }
         // clicking the attention node of block 2 opens the attention view on layer 2
-        browser.driver.findElement(By.cssSelector("#sankey [data-node='attn2']")).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d ->
-                "2".equals(browser.driver.findElement(By.id("attn-layer")).getAttribute("value")));
-        assertThat((String) browser.driver.executeScript("return location.hash;")).contains("layer=2").contains("view=attention");
+        browser().driver.findElement(By.cssSelector("#sankey [data-node='attn2']")).click();
+        new WebDriverWait(browser().driver, Duration.ofSeconds(10)).until(d ->
+                "2".equals(browser().driver.findElement(By.id("attn-layer")).getAttribute("value")));
+        assertThat((String) browser().driver.executeScript("return location.hash;")).contains("layer=2").contains("view=attention");
     }
 
     /** The probabilities shown are the ones Java's Sampler computes from the same (f16) logits. */
@@ -171,8 +156,8 @@ class SiteBrowserTest {
         PromptData data = new PromptData(SiteFixture.run(SiteFixture.EIFFEL_ID));
         float[] logits = data.finalLogitsAsStored();
         open(httpUrl("p/" + SiteFixture.EIFFEL_ID + ".html"));
-        browser.driver.executeScript("document.getElementById('next-token').scrollIntoView();");
-        WebElement slider = browser.driver.findElement(By.id("nt-temperature"));
+        browser().driver.executeScript("document.getElementById('next-token').scrollIntoView();");
+        WebElement slider = browser().driver.findElement(By.id("nt-temperature"));
         slider.click(); // focus; the click itself may move the thumb, so set a known start with the keyboard
         slider.sendKeys(Keys.HOME);
         for (int i = 0; i < 6; i++) {
@@ -181,16 +166,16 @@ class SiteBrowserTest {
         assertThat(slider.getAttribute("value")).isEqualTo("0.3");
         compareTable(logits, 0.3, 40, 1.0);
 
-        browser.driver.executeScript("GPT2X.router.set({t: 1.7, k: 0, p: 0.35});");
+        browser().driver.executeScript("GPT2X.router.set({t: 1.7, k: 0, p: 0.35});");
         compareTable(logits, 1.7, 0, 0.35);
-        browser.driver.executeScript("GPT2X.router.set({t: 0, k: 0, p: 1});");
+        browser().driver.executeScript("GPT2X.router.set({t: 0, k: 0, p: 1});");
         compareTable(logits, 0, 0, 1.0);
-        browser.screenshot("next-token-greedy");
+        browser().screenshot("next-token-greedy");
     }
 
     private static void compareTable(float[] logits, double temperature, int topK, double topP) {
         double[] expected = Sampler.probabilities(logits, temperature, topK, topP);
-        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#nt-rows tr"));
+        List<WebElement> rows = browser().driver.findElements(By.cssSelector("#nt-rows tr"));
         assertThat(rows).hasSize(12);
         for (WebElement row : rows) {
             int id = Integer.parseInt(row.getAttribute("data-id"));
@@ -228,21 +213,21 @@ class SiteBrowserTest {
     void hoveringAnAttentionCellShowsItsValueAndHighlightsItsTokens() {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
         open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html") + "#layer=2&head=3");
-        WebElement attention = browser.driver.findElement(By.id("attention"));
-        browser.driver.executeScript("arguments[0].scrollIntoView();", attention);
-        new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d ->
-                !browser.driver.findElements(By.cssSelector("#attention rect.cell")).isEmpty());
+        WebElement attention = browser().driver.findElement(By.id("attention"));
+        browser().driver.executeScript("arguments[0].scrollIntoView();", attention);
+        new WebDriverWait(browser().driver, Duration.ofSeconds(10)).until(d ->
+                !browser().driver.findElements(By.cssSelector("#attention rect.cell")).isEmpty());
         int t = run.prefill().tokens().length;
         int q = t - 1;
         int k = 2;
-        WebElement cell = browser.driver.findElements(By.cssSelector("#attention rect.cell")).get(q * t + k);
-        new Actions(browser.driver).moveToElement(cell).perform();
-        String tip = browser.driver.findElement(By.cssSelector("#gpt2x-tip strong")).getText();
+        WebElement cell = browser().driver.findElements(By.cssSelector("#attention rect.cell")).get(q * t + k);
+        new Actions(browser().driver).moveToElement(cell).perform();
+        String tip = browser().driver.findElement(By.cssSelector("#gpt2x-tip strong")).getText();
         float value = DataCodec.roundToF16(run.prefill().get("h.2.attn.softmax").at(3, q, k));
         assertThat(tip).isEqualTo(fourDigits(value));
-        assertThat(browser.driver.findElement(By.cssSelector("#attention .qlabel.hot")).getAttribute("data-q")).isEqualTo(Integer.toString(q));
-        assertThat(browser.driver.findElement(By.cssSelector("#attention .klabel.hot")).getAttribute("data-k")).isEqualTo(Integer.toString(k));
-        assertThat(browser.driver.findElement(By.cssSelector("#tokens .token.hot-query")).getAttribute("data-position"))
+        assertThat(browser().driver.findElement(By.cssSelector("#attention .qlabel.hot")).getAttribute("data-q")).isEqualTo(Integer.toString(q));
+        assertThat(browser().driver.findElement(By.cssSelector("#attention .klabel.hot")).getAttribute("data-k")).isEqualTo(Integer.toString(k));
+        assertThat(browser().driver.findElement(By.cssSelector("#tokens .token.hot-query")).getAttribute("data-position"))
                 .isEqualTo(Integer.toString(q));
     }
 
@@ -251,14 +236,14 @@ class SiteBrowserTest {
         for (String url : List.of(httpUrl("p/" + SiteFixture.HOSTILE_ID + ".html"), fileUrl("p/" + SiteFixture.HOSTILE_ID + ".html"),
                 httpUrl("index.html"))) {
             open(url);
-            assertThatThrownBy(() -> browser.driver.switchTo().alert()).as(url).isInstanceOf(NoAlertPresentException.class);
-            assertThat(browser.driver.findElements(By.tagName("img"))).as(url).isEmpty();
+            assertThatThrownBy(() -> browser().driver.switchTo().alert()).as(url).isInstanceOf(NoAlertPresentException.class);
+            assertThat(browser().driver.findElements(By.tagName("img"))).as(url).isEmpty();
             assertThat(problems()).as(url).isEmpty();
         }
         open(fileUrl("p/" + SiteFixture.HOSTILE_ID + ".html"));
-        assertThat(browser.driver.findElement(By.cssSelector("q.prompt-text")).getText()).isEqualTo(SiteFixture.HOSTILE_TEXT);
+        assertThat(browser().driver.findElement(By.cssSelector("q.prompt-text")).getText()).isEqualTo(SiteFixture.HOSTILE_TEXT);
         // the tokens reach the diagrams as text too
-        String labels = browser.driver.findElements(By.cssSelector("#sankey .node-token text")).stream()
+        String labels = browser().driver.findElements(By.cssSelector("#sankey .node-token text")).stream()
                 .map(WebElement::getText).collect(Collectors.joining());
         assertThat(labels).contains("script").contains("onerror");
     }
@@ -268,42 +253,42 @@ class SiteBrowserTest {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
         open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html") + "#run=1&step=2");
         var step = run.generations().get(1).steps().get(2);
-        WebElement chosen = browser.driver.findElement(By.cssSelector("#gen-rows tr.chosen"));
+        WebElement chosen = browser().driver.findElement(By.cssSelector("#gen-rows tr.chosen"));
         assertThat(chosen.findElement(By.cssSelector(".id")).getText()).isEqualTo(Integer.toString(step.tokenId()));
         assertThat(chosen.findElement(By.cssSelector(".prob")).getText()).isEqualTo(percent((float) step.probability()));
-        assertThat(browser.driver.findElement(By.cssSelector("#gen-text .gen-tok.current")).getText())
+        assertThat(browser().driver.findElement(By.cssSelector("#gen-text .gen-tok.current")).getText())
                 .isEqualTo(run.vocabulary().get(step.tokenId()).visibleText());
-        browser.driver.findElement(By.id("gen-next")).click();
-        assertThat((String) browser.driver.executeScript("return location.hash;")).contains("step=3");
+        browser().driver.findElement(By.id("gen-next")).click();
+        assertThat((String) browser().driver.executeScript("return location.hash;")).contains("step=3");
     }
 
     @Test
     void screenshotsOfTheIndexAndAPromptPage() throws Exception {
         open(fileUrl("index.html"));
-        assertThat(browser.fullScreenshot("index", 1280)).isRegularFile();
+        assertThat(browser().fullScreenshot("index", 1280)).isRegularFile();
         open(fileUrl("zh/index.html"));
-        browser.fullScreenshot("index-zh", 1280);
+        browser().fullScreenshot("index-zh", 1280);
         open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html"));
-        assertThat(browser.fullScreenshot("prompt", 1280)).isRegularFile();
+        assertThat(browser().fullScreenshot("prompt", 1280)).isRegularFile();
         open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html") + "#steps=1&layer=1&head=2");
         Thread.sleep(900); // let the unfolding animation finish
         Files.createDirectories(Path.of("target/screenshots"));
         Files.write(Path.of("target/screenshots/attention-steps.png"),
-                browser.driver.findElement(By.id("attention")).getScreenshotAs(OutputType.BYTES));
+                browser().driver.findElement(By.id("attention")).getScreenshotAs(OutputType.BYTES));
         // the print stylesheet: a handout without navigation or controls (screenshot under print media, and a PDF)
         open(fileUrl("p/" + SiteFixture.EIFFEL_ID + ".html"));
-        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
-        assertThat(browser.driver.findElement(By.cssSelector(".section-nav")).isDisplayed()).isFalse();
-        assertThat(browser.driver.findElement(By.id("nt-temperature")).isDisplayed()).isFalse();
-        assertThat(browser.driver.findElement(By.cssSelector("#sankey svg")).isDisplayed()).isTrue();
-        browser.fullScreenshot("prompt-print", 900);
-        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", ""));
-        org.openqa.selenium.Pdf pdf = browser.driver.print(new org.openqa.selenium.print.PrintOptions());
+        browser().driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
+        assertThat(browser().driver.findElement(By.cssSelector(".section-nav")).isDisplayed()).isFalse();
+        assertThat(browser().driver.findElement(By.id("nt-temperature")).isDisplayed()).isFalse();
+        assertThat(browser().driver.findElement(By.cssSelector("#sankey svg")).isDisplayed()).isTrue();
+        browser().fullScreenshot("prompt-print", 900);
+        browser().driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", ""));
+        org.openqa.selenium.Pdf pdf = browser().driver.print(new org.openqa.selenium.print.PrintOptions());
         Files.write(Path.of("target/screenshots/prompt.pdf"), java.util.Base64.getDecoder().decode(pdf.getContent()));
 
         open(fileUrl("p/" + SiteFixture.CHINESE_ID + ".html"));
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 800));
-        browser.screenshot("prompt-375px");
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        browser().driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 800));
+        browser().screenshot("prompt-375px");
+        browser().driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
     }
 }

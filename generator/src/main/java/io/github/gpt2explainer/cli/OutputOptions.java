@@ -1,0 +1,16 @@
+package io.github.gpt2explainer.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where a build writes: {@code --out} (the site) and {@code --store} (the trace store); shared by build and serve. */
+final class OutputOptions {
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "site-out",
+            description = "The site directory to write (replaced as a whole). Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = ".trace-store",
+            description = "The trace store: model runs cached by content hash. Default: ${DEFAULT-VALUE}.")
+    Path store;
+}
