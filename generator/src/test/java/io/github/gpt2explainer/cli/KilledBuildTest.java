@@ -27,15 +27,8 @@ class KilledBuildTest {
     void aBuildKilledMidwayLeavesThePreviousSiteAndTheNextBuildSucceeds() throws Exception {
         TestSite site = new TestSite(tmp.resolve("project"));
         Wiring wiring = new Wiring(Cli.emptyHubEnvironment(tmp), new TestSite.RenderingPipeline());
-        assertThat(Cli.run(wiring, site.args("build")).code()).isEqualTo(ExitCode.OK);
-        Path snapshot = tmp.resolve("snapshot");
-        copyTree(site.out, snapshot);
-
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SlowBuildMain.class.getName()));
-        command.addAll(List.of(site.args("build")));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Path snapshot = buildAndSnapshot(site, wiring);
+        Process child = startSlowBuild(site);
         try {
             Path staging = awaitStagingReady(site.out, child);
 
@@ -68,15 +61,8 @@ class KilledBuildTest {
     void ctrlCDeletesTheStagingDirectoryAndExits130() throws Exception {
         TestSite site = new TestSite(tmp.resolve("project"));
         Wiring wiring = new Wiring(Cli.emptyHubEnvironment(tmp), new TestSite.RenderingPipeline());
-        assertThat(Cli.run(wiring, site.args("build")).code()).isEqualTo(ExitCode.OK);
-        Path snapshot = tmp.resolve("snapshot");
-        copyTree(site.out, snapshot);
-
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SlowBuildMain.class.getName()));
-        command.addAll(List.of(site.args("build")));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Path snapshot = buildAndSnapshot(site, wiring);
+        Process child = startSlowBuild(site);
         try {
             Path staging = awaitStagingReady(site.out, child);
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start();
@@ -88,6 +74,23 @@ class KilledBuildTest {
             child.destroyForcibly();
         }
         assertThat(SiteDiff.compare(snapshot, site.out).identical()).isTrue();
+    }
+
+    /** A first build, copied to {@code snapshot}: what the output must still hold after an interrupted build. */
+    private Path buildAndSnapshot(TestSite site, Wiring wiring) throws IOException {
+        assertThat(Cli.run(wiring, site.args("build")).code()).isEqualTo(ExitCode.OK);
+        Path snapshot = tmp.resolve("snapshot");
+        copyTree(site.out, snapshot);
+        return snapshot;
+    }
+
+    /** A second build in a child JVM that writes part of a site, marks its staging directory READY and never finishes. */
+    private Process startSlowBuild(TestSite site) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SlowBuildMain.class.getName()));
+        command.addAll(List.of(site.args("build")));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile()).start();
     }
 
     private Path awaitStagingReady(Path out, Process child) throws Exception {

@@ -1,17 +1,14 @@
 package io.github.gpt2explainer.site;
 
+import static io.github.gpt2explainer.site.StoredArrays.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.gpt2explainer.model.HalfFloat;
 import io.github.gpt2explainer.sampling.Sampler;
 import io.github.gpt2explainer.trace.PromptRun;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,15 +89,6 @@ class DepthBrowserTest {
             v = v.setScale(v.scale() + 3 - v.precision());
         }
         return v.toPlainString() + "%";
-    }
-
-    private static float[] decode(JsonNode array) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(array.get("b64").asText())).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = HalfFloat.halfToFloat(b.getShort());
-        }
-        return out;
     }
 
     @Test

@@ -1,37 +1,17 @@
 package io.github.gpt2explainer.site;
 
+import static io.github.gpt2explainer.site.StoredArrays.decode;
+import static io.github.gpt2explainer.site.StoredArrays.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.model.HalfFloat;
 import io.github.gpt2explainer.trace.PromptRun;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** The data behind the depth views (head gallery, attention flow, logit lens) of a 12-layer model. */
 class DepthDataTest {
-
-    private static float[] decode(JsonNode array) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(array.get("b64").asText())).order(ByteOrder.LITTLE_ENDIAN);
-        boolean half = array.get("dtype").asText().equals("f16");
-        float[] out = new float[b.remaining() / (half ? 2 : 4)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = half ? HalfFloat.halfToFloat(b.getShort()) : b.getFloat();
-        }
-        return out;
-    }
-
-    private static int[] shape(JsonNode array) {
-        int[] s = new int[array.get("shape").size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = array.get("shape").get(i).asInt();
-        }
-        return s;
-    }
 
     /** |stored - real| within binary16's rounding: half a unit in the last place (2^-11 relative), or 2^-25 near 0. */
     private static boolean withinF16(float stored, double real) {

@@ -1,33 +1,20 @@
 package io.github.gpt2explainer.site;
 
+import static io.github.gpt2explainer.site.StoredArrays.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.model.Checkpoint;
-import io.github.gpt2explainer.model.HalfFloat;
 import io.github.gpt2explainer.model.RandomCheckpoint;
 import io.github.gpt2explainer.runs.ModelSource;
 import io.github.gpt2explainer.trace.PromptRun;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** The per-layer data files of the detailed views: every stored value is a captured one, or derived exactly from one. */
 class LayerDataTest {
-
-    private static float[] decode(JsonNode array) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(array.get("b64").asText())).order(ByteOrder.LITTLE_ENDIAN);
-        boolean half = array.get("dtype").asText().equals("f16");
-        float[] out = new float[b.remaining() / (half ? 2 : 4)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = half ? HalfFloat.halfToFloat(b.getShort()) : b.getFloat();
-        }
-        return out;
-    }
 
     @Test
     void everyStoredTensorIsTheCapturedOneRoundedToF16AndGeluIsLeftToTheBrowser() {

@@ -1,32 +1,19 @@
 package io.github.gpt2explainer.site;
 
+import static io.github.gpt2explainer.site.StoredArrays.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.forward.ForwardTrace;
-import io.github.gpt2explainer.model.HalfFloat;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class PromptDataTest {
-
-    private static float[] decode(JsonNode array) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(array.get("b64").asText())).order(ByteOrder.LITTLE_ENDIAN);
-        boolean half = array.get("dtype").asText().equals("f16");
-        float[] out = new float[b.remaining() / (half ? 2 : 4)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = half ? HalfFloat.halfToFloat(b.getShort()) : b.getFloat();
-        }
-        return out;
-    }
 
     private static double norm(float[] data, int row, int width) {
         double s = 0;

@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.model.HalfFloat;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,12 +240,7 @@ class SitePagesTest {
     }
 
     private static float[] decode(JsonNode array) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(array.get("b64").asText())).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(array.get("dtype").asText()).isEqualTo("f16");
-        float[] out = new float[b.remaining() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = HalfFloat.halfToFloat(b.getShort());
-        }
-        return out;
+        return StoredArrays.decode(array);
     }
 }

@@ -31,17 +31,7 @@ class SiteTemplatesTest {
     /** A user's own templates directory is used for pages, assets and strings. */
     @Test
     void ownTemplatesOverrideTheDefaults(@TempDir Path dir) throws Exception {
-        Path src = SiteFixture.repositoryRoot().resolve("templates");
-        try (var walk = Files.walk(src)) {
-            for (Path p : walk.toList()) {
-                Path target = dir.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        SiteFixture.copyTemplates(dir, true);
         Path about = dir.resolve("pages/about.ftlh");
         Files.writeString(about, Files.readString(about).replace("<h1>", "<h1 class=\"custom-marker\">"));
         Files.writeString(dir.resolve("assets/js/extra.js"), "/* mine */\n");
@@ -55,17 +45,7 @@ class SiteTemplatesTest {
 
     @Test
     void aBrokenTemplateIsReportedWithItsFile(@TempDir Path dir) throws Exception {
-        Path src = SiteFixture.repositoryRoot().resolve("templates");
-        try (var walk = Files.walk(src)) {
-            for (Path p : walk.toList()) {
-                Path target = dir.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        SiteFixture.copyTemplates(dir, true);
         Files.writeString(dir.resolve("pages/about.ftlh"), "<#import \"layout.ftlh\" as layout>${noSuchVariable}");
         try (SiteTemplates t = SiteTemplates.directory(dir)) {
             assertThatThrownBy(() -> new SiteRenderer(t).render(SiteFixture.input(), dir.resolve("out")))
