@@ -75,9 +75,9 @@ public final class TargetPairs {
      */
     public Result run(Supplier<MachineFloors.Probe> memoryProbe, Supplier<MachineFloors.Probe> computeProbe) {
         Paired kv;
-        try (HeldCache held = new HeldCache(model, EngineBench.promptIds(config, KV_CONTEXT))) {
-            long[] ids = EngineBench.promptIds(config, KV_CONTEXT);
-            kv = watch().timePaired(Stopwatch.Trial.of(() -> model.forward(ids, CaptureSpec.none())), held.decodeStep());
+        long[] kvPrompt = EngineBench.promptIds(config, KV_CONTEXT);
+        try (HeldCache held = new HeldCache(model, kvPrompt)) {
+            kv = watch().timePaired(Stopwatch.Trial.of(() -> model.forward(kvPrompt, CaptureSpec.none())), held.decodeStep());
         }
         log("KV step at " + KV_CONTEXT + ": recompute / KV " + kv.describeRatio());
 

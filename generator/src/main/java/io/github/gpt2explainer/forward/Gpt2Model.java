@@ -81,11 +81,11 @@ public final class Gpt2Model implements AutoCloseable {
                 String p = "h." + l + ".";
                 blocks[l] = new Block(
                         upload(checkpoint, p + "ln_1.weight", e), upload(checkpoint, p + "ln_1.bias", e),
-                        uploadConv1D(checkpoint, p + "attn.c_attn.weight", e, 3 * e), upload(checkpoint, p + "attn.c_attn.bias", 3 * e),
-                        uploadConv1D(checkpoint, p + "attn.c_proj.weight", e, e), upload(checkpoint, p + "attn.c_proj.bias", e),
+                        upload(checkpoint, p + "attn.c_attn.weight", e, 3 * e), upload(checkpoint, p + "attn.c_attn.bias", 3 * e),
+                        upload(checkpoint, p + "attn.c_proj.weight", e, e), upload(checkpoint, p + "attn.c_proj.bias", e),
                         upload(checkpoint, p + "ln_2.weight", e), upload(checkpoint, p + "ln_2.bias", e),
-                        uploadConv1D(checkpoint, p + "mlp.c_fc.weight", e, m), upload(checkpoint, p + "mlp.c_fc.bias", m),
-                        uploadConv1D(checkpoint, p + "mlp.c_proj.weight", m, e), upload(checkpoint, p + "mlp.c_proj.bias", e));
+                        upload(checkpoint, p + "mlp.c_fc.weight", e, m), upload(checkpoint, p + "mlp.c_fc.bias", m),
+                        upload(checkpoint, p + "mlp.c_proj.weight", m, e), upload(checkpoint, p + "mlp.c_proj.bias", e));
             }
             lnFWeight = upload(checkpoint, "ln_f.weight", e);
             lnFBias = upload(checkpoint, "ln_f.bias", e);
@@ -381,11 +381,6 @@ public final class Gpt2Model implements AutoCloseable {
         return table;
     }
 
-    /** A Conv1D weight [in, out], uploaded as is. */
-    private NDArray uploadConv1D(Checkpoint checkpoint, String name, int in, int out) {
-        return upload(checkpoint, name, in, out);
-    }
-
     private NDArray upload(Checkpoint checkpoint, String name, long... expectedShape) {
         FloatTensor tensor = checked(checkpoint, name, expectedShape);
         // Direct buffers are copied once into native memory; DJL keeps the copy alive with the array.
@@ -484,7 +479,7 @@ public final class Gpt2Model implements AutoCloseable {
         List<StepResult> results(float[] lastLogits, int vocab) {
             List<StepResult> results = new ArrayList<>(ids.length);
             for (int i = 0; i < ids.length; i++) {
-                float[] logits = Arrays.copyOfRange(lastLogits, i * vocab, (i + 1) * vocab);
+                float[] logits = ids.length == 1 ? lastLogits : Arrays.copyOfRange(lastLogits, i * vocab, (i + 1) * vocab);
                 results.add(new StepResult(logits, new ForwardTrace(ids[i], startPosition, rows.get(i))));
             }
             return List.copyOf(results);

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.function.UnaryOperator;
+
 /**
  * The attention keys and values of every position seen so far, per layer, for a batch of N sequences
  * of equal length. Each layer holds two preallocated buffers [N, H, capacity, D] in the cache's own
@@ -57,7 +59,7 @@ public final class KvCache implements AutoCloseable {
     /** An independent copy: advancing one never changes the other. */
     public KvCache fork() {
         requireOpen();
-        return copyOf(batchSize, buffer -> buffer.duplicate());
+        return copyOf(batchSize, NDArray::duplicate);
     }
 
     /**
@@ -169,7 +171,7 @@ public final class KvCache implements AutoCloseable {
         return new NDIndex().addAllDim(2).addSliceDim(0, positions);
     }
 
-    private KvCache copyOf(int rows, java.util.function.UnaryOperator<NDArray> copyBuffer) {
+    private KvCache copyOf(int rows, UnaryOperator<NDArray> copyBuffer) {
         KvCache copy = new KvCache(owner, owner.manager(), rows, keys.length);
         for (int l = 0; l < keys.length && keys[l] != null; l++) {
             copy.keys[l] = adopt(copy.manager, copyBuffer.apply(keys[l]));
