@@ -80,7 +80,8 @@ public final class EngineBench {
             long[] ids = promptIds(config, t);
             Stopwatch watch = t >= 128 ? watch(2, 21) : watch(3, 25); // enough pairs for a stable median on a noisy machine
             Runnable fastPath = () -> model.forward(ids, CaptureSpec.none());
-            Paired all = watch.timePaired(() -> model.forward(ids, CaptureSpec.all()), fastPath);
+            // Closing frees the capture's native memory: part of what capture costs.
+            Paired all = watch.timePaired(() -> model.forward(ids, CaptureSpec.all()).close(), fastPath);
             Paired allLogits = watch.timePaired(() -> captureWithLogitsEverywhere(ids), fastPath);
             fast[i] = all.b();
             capture[i] = all;
@@ -111,9 +112,10 @@ public final class EngineBench {
      * position, which full capture itself records only for the last one.
      */
     private void captureWithLogitsEverywhere(long[] ids) {
-        StepResult r = model.forward(ids, CaptureSpec.all());
-        float[] residuals = r.trace().get(TraceKind.RESID_POST, config.layers() - 1).data(); // [T, E]
-        model.headLogits(residuals, ids.length);                                             // [T, V]
+        try (StepResult r = model.forward(ids, CaptureSpec.all())) {
+            float[] residuals = r.trace().get(TraceKind.RESID_POST, config.layers() - 1).toArray(); // [T, E]
+            model.headLogits(residuals, ids.length);                                                // [T, V]
+        }
     }
 
     /** KV-cache generation vs recomputing the prefix, from short and from long prompts. */

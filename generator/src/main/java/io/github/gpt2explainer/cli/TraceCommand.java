@@ -63,7 +63,6 @@ final class TraceCommand implements Callable<Integer> {
                 throw new InvalidInputException("--prompt is " + ids.length + " tokens long; the model's context is "
                         + context + " tokens");
             }
-            StepResult result = gpt2.forward(ids, CaptureSpec.all());
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("format", "gpt2-explainer trace v1");
             metadata.put("model", loaded.info().spec());
@@ -77,7 +76,9 @@ final class TraceCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            TraceFile.write(result.trace(), loaded.config().layers(), metadata, out);
+            try (StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
+                TraceFile.write(result.trace(), loaded.config().layers(), metadata, out);
+            }
             console.info("Traced " + ids.length + " tokens through " + loaded.config().layers()
                     + " layers" + (loaded.info().demo() ? " of the untrained demo model" : ""));
             console.result(out.toString());

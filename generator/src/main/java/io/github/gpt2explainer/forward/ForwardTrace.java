@@ -6,14 +6,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one forward step recorded, all in Java memory. Tensors cover only the step's new positions
+ * What one forward step recorded. Tensors cover only the step's new positions
  * {@code startPosition .. startPosition + T - 1}; attention rows span every key seen so far.
+ *
+ * <p>Captured tensors are read in place from native memory: {@link #close()} frees it once they are no
+ * longer needed (a trace dropped unclosed is freed by the garbage collector, later). Reading a tensor of a
+ * closed trace throws {@link IllegalStateException}. Closing a trace built from Java arrays does nothing.
  *
  * @param tokens        the step's input ids, [T]
  * @param startPosition the absolute position of the first new token (the KV cache length before the step)
  * @param tensors       trace name to tensor, in pass order
  */
-public record ForwardTrace(long[] tokens, int startPosition, Map<String, CapturedTensor> tensors) {
+public record ForwardTrace(long[] tokens, int startPosition, Map<String, CapturedTensor> tensors)
+        implements AutoCloseable {
 
     public ForwardTrace {
         tokens = tokens.clone();
@@ -49,5 +54,11 @@ public record ForwardTrace(long[] tokens, int startPosition, Map<String, Capture
 
     public boolean isEmpty() {
         return tensors.isEmpty();
+    }
+
+    /** Frees the native memory of this trace's tensors; idempotent. */
+    @Override
+    public void close() {
+        tensors.values().forEach(CapturedTensor::release);
     }
 }

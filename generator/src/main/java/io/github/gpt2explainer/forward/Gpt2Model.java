@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Native memory: parameters live in this model's scope for its whole life; every step's
  * intermediates live in a scope closed when the step ends (each block's in a narrower one closed when
  * the block ends); only the KV cache's buffers outlive a step, in their cache's scope. Captured tensors
- * are copied into Java arrays before their scope closes.
+ * are not copied: the trace keeps a handle on them in memory of its own (see {@link TraceMemory}).
  *
  * <p>Attention masking: a query may not see later keys; the masked scores hold {@code -Infinity}
  * (as PyTorch's {@code masked_fill(mask, float('-inf'))}) so softmax gives exactly 0 there, and the
@@ -171,42 +171,53 @@ public final class Gpt2Model implements AutoCloseable {
         }
         Recorder rec = new Recorder(capture, ids, past);
         cache.reserve(total, config.heads(), config.headDim(), config.contextLength());
-        int e = config.width();
         try (NDManager step = manager.newSubManager()) {
-            NDArray idArray = step.create(flatten(ids), new Shape(n, t));              // [N, T] int64
-            NDArray tokenEmb = wte.get(step, new NDIndex("{}", idArray));             // [N, T, E]
-            NDArray positionEmb = wpe.get(step, new NDIndex().addSliceDim(past, total)); // [T, E]
-            NDArray embedded = tokenEmb.add(positionEmb);                             // [N, T, E]
-            rec.batched(TraceKind.EMBED_TOKEN, -1, tokenEmb);
-            rec.shared(TraceKind.EMBED_POSITION, positionEmb);
-            rec.batched(TraceKind.EMBED_SUM, -1, embedded);
-
-            // The residual stream is kept as rows [N*T, E]: every linear layer is then one 2-D product.
-            NDArray x = embedded.reshape(n * t, e);                                   // [N*T, E]
-            for (int l = 0; l < blocks.length; l++) {
-                x = block(l, x, n, t, cache, step, rec);                              // [N*T, E]
-            }
-
-            // Only the last position's logits are computed: they are the step's prediction. Logits at
-            // earlier positions would cost a [T, E] x [E, V] product; headLogits gives them on request.
-            NDIndex lastPosition = new NDIndex().addAllDim().addIndices(t - 1);
-            NDArray lastLn;                                                           // [N, E]
-            if (capture.captures(TraceKind.LN_F_OUT)) {
-                NDArray lnF = layerNorm(x, lnFWeight, lnFBias);                       // [N*T, E]
-                rec.rows(TraceKind.LN_F_OUT, -1, lnF);
-                lastLn = lnF.reshape(n, t, e).get(lastPosition);
-            } else {
-                lastLn = layerNorm(x.reshape(n, t, e).get(lastPosition), lnFWeight, lnFBias);
-            }
-            NDArray logits = lastLn.matMul(lmHeadT);                                  // [N, V]
-            if (capture.captures(TraceKind.LOGITS)) {
-                rec.batched(TraceKind.LOGITS, -1, logits.reshape(n, 1, -1));         // [N, 1, V]
-            }
-            float[] lastLogits = copyOut(logits);
-
-            cache.advance(t);
-            return rec.results(lastLogits, config.vocabSize());
+            return pass(step, ids, t, past, cache, capture, rec);
+        } catch (RuntimeException | Error e) {
+            rec.discard();
+            throw e;
         }
+    }
+
+    /** The pass itself, its intermediates in {@code step}; the cache advances only at its end. */
+    private List<StepResult> pass(NDManager step, long[][] ids, int t, int past, KvCache cache,
+                                  CaptureSpec capture, Recorder rec) {
+        int n = ids.length;
+        int e = config.width();
+        int total = past + t;
+        NDArray idArray = step.create(flatten(ids), new Shape(n, t));              // [N, T] int64
+        NDArray tokenEmb = wte.get(step, new NDIndex("{}", idArray));             // [N, T, E]
+        NDArray positionEmb = wpe.get(step, new NDIndex().addSliceDim(past, total)); // [T, E]
+        NDArray embedded = tokenEmb.add(positionEmb);                             // [N, T, E]
+        rec.batched(TraceKind.EMBED_TOKEN, -1, tokenEmb);
+        rec.sharedParameterSlice(TraceKind.EMBED_POSITION, positionEmb);
+        rec.batched(TraceKind.EMBED_SUM, -1, embedded);
+
+        // The residual stream is kept as rows [N*T, E]: every linear layer is then one 2-D product.
+        NDArray x = embedded.reshape(n * t, e);                                   // [N*T, E]
+        for (int l = 0; l < blocks.length; l++) {
+            x = block(l, x, n, t, cache, step, rec);                              // [N*T, E]
+        }
+
+        // Only the last position's logits are computed: they are the step's prediction. Logits at
+        // earlier positions would cost a [T, E] x [E, V] product; headLogits gives them on request.
+        NDIndex lastPosition = new NDIndex().addAllDim().addIndices(t - 1);
+        NDArray lastLn;                                                           // [N, E]
+        if (capture.captures(TraceKind.LN_F_OUT)) {
+            NDArray lnF = layerNorm(x, lnFWeight, lnFBias);                       // [N*T, E]
+            rec.rows(TraceKind.LN_F_OUT, -1, lnF);
+            lastLn = lnF.reshape(n, t, e).get(lastPosition);
+        } else {
+            lastLn = layerNorm(x.reshape(n, t, e).get(lastPosition), lnFWeight, lnFBias);
+        }
+        NDArray logits = lastLn.matMul(lmHeadT);                                  // [N, V]
+        if (capture.captures(TraceKind.LOGITS)) {
+            rec.batched(TraceKind.LOGITS, -1, logits.reshape(n, 1, -1));         // [N, 1, V]
+        }
+        float[] lastLogits = copyOut(logits);
+
+        cache.advance(t);
+        return rec.results(lastLogits, config.vocabSize());
     }
 
     /**
@@ -424,26 +435,36 @@ public final class Gpt2Model implements AutoCloseable {
         return data;
     }
 
-    /** Copies the recorded tensors of a step into per-sequence Java arrays, keyed by trace name. */
+    /**
+     * Keeps the recorded tensors of a step, per sequence and keyed by trace name, in native memory of
+     * their own (one {@link TraceMemory} per sequence, made on the first capture): no copy into Java.
+     */
     private final class Recorder {
         private final CaptureSpec spec;
         private final long[][] ids;
         private final int startPosition;
         private final List<Map<String, CapturedTensor>> rows = new ArrayList<>();
+        private final TraceMemory[] memory;
 
         Recorder(CaptureSpec spec, long[][] ids, int startPosition) {
             this.spec = spec;
             this.ids = ids;
             this.startPosition = startPosition;
+            this.memory = new TraceMemory[ids.length];
             for (int i = 0; i < ids.length; i++) {
                 rows.add(new LinkedHashMap<>());
             }
         }
 
-        /** Residual-stream rows [N*T, W]: recorded as [N, T, W], so row i gets [T, W]. */
+        /** Residual-stream rows [N*T, W]: row i gets its [T, W]. */
         void rows(TraceKind kind, int layer, NDArray array) {
-            if (spec.captures(kind, layer)) {
-                batched(kind, layer, array.reshape(ids.length, ids[0].length, -1));
+            if (!spec.captures(kind, layer)) {
+                return;
+            }
+            if (ids.length == 1) {
+                keep(0, TraceNames.name(kind, layer), array.getShape(), array);
+            } else {
+                batched(kind, layer, array.reshape(ids.length, ids[0].length, -1));  // [N, T, W] view
             }
         }
 
@@ -453,27 +474,31 @@ public final class Gpt2Model implements AutoCloseable {
                 return;
             }
             String name = TraceNames.name(kind, layer);
-            long[] shape = array.getShape().getShape();
-            long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
-            float[] all = copyOut(array);
-            int rowSize = all.length / ids.length;
+            Shape rowShape = array.getShape().slice(1);
             for (int i = 0; i < ids.length; i++) {
-                float[] data = ids.length == 1 ? all : Arrays.copyOfRange(all, i * rowSize, (i + 1) * rowSize);
-                rows.get(i).put(name, new CapturedTensor(name, rowShape, data));
+                keep(i, name, rowShape, ids.length == 1 ? array : array.get(i));
             }
         }
 
-        /** An array without a batch axis, the same for every row. */
-        void shared(TraceKind kind, NDArray array) {
-            if (!spec.captures(kind)) {
-                return;
+        /**
+         * A slice of a parameter, the same for every row. It is kept as a copy: parameters are uploaded
+         * from Java direct buffers, whose memory PyTorch does not own, so a view would not keep it alive.
+         */
+        void sharedParameterSlice(TraceKind kind, NDArray parameterView) {
+            if (spec.captures(kind)) {
+                NDArray copy = parameterView.duplicate();
+                for (int i = 0; i < ids.length; i++) {
+                    keep(i, TraceNames.of(kind), copy.getShape(), copy);
+                }
             }
-            String name = TraceNames.of(kind);
-            long[] shape = array.getShape().getShape();
-            float[] data = copyOut(array);
-            for (int i = 0; i < ids.length; i++) {
-                rows.get(i).put(name, new CapturedTensor(name, shape, i == 0 ? data : data.clone()));
+        }
+
+        private void keep(int row, String name, Shape shape, NDArray array) {
+            if (memory[row] == null) {
+                memory[row] = new TraceMemory(manager);
             }
+            FloatBuffer values = memory[row].keep(array, shape);
+            rows.get(row).put(name, CapturedTensor.inMemory(name, shape.getShape(), values, memory[row]));
         }
 
         List<StepResult> results(float[] lastLogits, int vocab) {
@@ -483,6 +508,15 @@ public final class Gpt2Model implements AutoCloseable {
                 results.add(new StepResult(logits, new ForwardTrace(ids[i], startPosition, rows.get(i))));
             }
             return List.copyOf(results);
+        }
+
+        /** Frees what was kept so far, when the step fails before its results exist. */
+        void discard() {
+            for (TraceMemory m : memory) {
+                if (m != null) {
+                    m.close();
+                }
+            }
         }
     }
 }

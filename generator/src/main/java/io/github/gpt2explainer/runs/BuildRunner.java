@@ -80,8 +80,9 @@ public final class BuildRunner {
                     EffectivePrompt prompt = prompts.get(i);
                     progress.promptStarted(prompt.id(), n, toRun.size());
                     long start = System.nanoTime();
-                    PromptRun run = runner.run(prompt, step -> progress.step(prompt.id(), step, prompt.maxNewTokens()));
-                    store.write(keys.get(i), run);
+                    try (PromptRun run = runner.run(prompt, step -> progress.step(prompt.id(), step, prompt.maxNewTokens()))) {
+                        store.write(keys.get(i), run); // the site is rendered from the store
+                    }
                     ran.add(prompt.id());
                     progress.promptDone(prompt.id(), n, toRun.size(), seconds(start));
                 }

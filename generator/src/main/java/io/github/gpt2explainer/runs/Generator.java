@@ -50,6 +50,9 @@ public final class Generator {
                 List<GenerationRun> generations = GenerationLoop.run(prefill.lastLogits(), promptIds.length,
                         contextLength, maxNewTokens, endOfTextId, runs, step, afterStep);
                 return new Result(prefill.trace(), prefill.lastLogits(), generations);
+            } catch (RuntimeException | Error e) {
+                prefill.close(); // nobody else will: free the captured pass now
+                throw e;
             }
         }
     }

@@ -30,7 +30,7 @@ public final class LogitLensComputer {
         float[][][] probs = new float[layers][positions][];
         for (int l = 0; l < layers; l++) {
             CapturedTensor resid = prefill.get(TraceKind.RESID_POST, l); // [T, E]
-            float[] data = resid.data();
+            float[] data = resid.toArray();
             for (int start = 0; start < positions; start += chunkRows) {
                 int rows = Math.min(chunkRows, positions - start);
                 float[] chunk = new float[rows * width];

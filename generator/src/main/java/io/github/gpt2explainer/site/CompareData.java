@@ -52,7 +52,7 @@ final class CompareData {
         float[][] softmax = new float[layers][];
         float[] residNorm = new float[layers * t]; // [L, T]
         for (int l = 0; l < layers; l++) {
-            softmax[l] = tensor(run, TraceKind.ATTN_SOFTMAX, l).data().clone(); // [H, T, T]
+            softmax[l] = tensor(run, TraceKind.ATTN_SOFTMAX, l).toArray(); // [H, T, T]
             System.arraycopy(PromptData.rowNorms(tensor(run, TraceKind.RESID_POST, l)), 0, residNorm, l * t, t);
         }
         float[] embedNorm = PromptData.rowNorms(tensor(run, TraceKind.EMBED_SUM, 0)); // [T]

@@ -21,7 +21,7 @@ public record LayerNormStats(float[] mean, float[] variance) {
         }
         int rows = (int) input.dim(0);
         int width = (int) input.dim(1);
-        float[] data = input.data();
+        float[] data = input.toArray();
         float[] mean = new float[rows];
         float[] variance = new float[rows];
         for (int r = 0; r < rows; r++) {

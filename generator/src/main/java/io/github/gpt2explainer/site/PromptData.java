@@ -213,7 +213,7 @@ public final class PromptData {
             throw new IllegalArgumentException("prompt " + run.promptId() + ": " + t.name() + " has shape "
                     + Arrays.toString(shape) + ", expected [" + config.heads() + ", " + tokens + ", " + tokens + "]");
         }
-        return t.data();
+        return t.toArray();
     }
 
     private ObjectNode modelShape() {
@@ -352,18 +352,19 @@ public final class PromptData {
     }
 
     private static ObjectNode f16(CapturedTensor t) {
-        return DataCodec.f16(t.data(), t.shape());
+        return DataCodec.f16(t.toArray(), t.shape());
     }
 
     /** [T, E] -> [T] Euclidean norms, accumulated in double. */
     static float[] rowNorms(CapturedTensor t) {
         int rows = (int) t.dim(0);
-        int width = (int) (t.data().length / rows);
+        int width = t.size() / rows;
+        float[] values = t.toArray();
         float[] norms = new float[rows];
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int c = 0; c < width; c++) {
-                double v = t.data()[r * width + c];
+                double v = values[r * width + c];
                 sum += v * v;
             }
             norms[r] = (float) Math.sqrt(sum);
@@ -374,8 +375,8 @@ public final class PromptData {
     /** [rows, W] -> the last row [W]. */
     private static float[] lastRow(CapturedTensor t) {
         int rows = (int) t.dim(0);
-        int width = (int) (t.data().length / rows);
-        return Arrays.copyOfRange(t.data(), (rows - 1) * width, rows * width);
+        int width = t.size() / rows;
+        return t.copyRange((rows - 1) * width, width);
     }
 
     /**

@@ -19,8 +19,15 @@ import java.util.SortedMap;
  * @param vocabulary  token id to its display form, for every id referenced
  */
 public record PromptRun(String promptId, String contentHash, ModelInfo model, ForwardTrace prefill,
-                        List<GenerationRun> generations, LogitLens lens, SortedMap<Integer, TokenPiece> vocabulary) {
+                        List<GenerationRun> generations, LogitLens lens, SortedMap<Integer, TokenPiece> vocabulary)
+        implements AutoCloseable {
     public PromptRun {
         generations = List.copyOf(generations);
+    }
+
+    /** Frees the prefill trace's native memory, once the run has been stored or rendered. */
+    @Override
+    public void close() {
+        prefill.close();
     }
 }

@@ -25,7 +25,7 @@ public final class TraceFile {
         for (String name : TraceNames.all(layers)) {
             if (trace.contains(name)) {
                 CapturedTensor t = trace.get(name);
-                writer.add(name, t.shape(), t.data());
+                writer.add(name, t.shape(), t.toArray()); // a copy: the writer reads it later
             }
         }
         return writer.write(target);

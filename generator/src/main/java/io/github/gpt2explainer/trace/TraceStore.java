@@ -267,7 +267,7 @@ public final class TraceStore {
             Map<String, CapturedTensor> tensors = new LinkedHashMap<>();
             for (String name : TraceNames.all(layers)) {
                 if (file.contains(name)) {
-                    tensors.put(name, new CapturedTensor(name, file.entry(name).shape(), toArray(file.floats(name))));
+                    tensors.put(name, CapturedTensor.of(name, file.entry(name).shape(), toArray(file.floats(name))));
                 }
             }
             prefill = new ForwardTrace(tokens, 0, tensors);

@@ -63,7 +63,7 @@ class CaptureSpecTest {
         assertThat(trace.names()).containsExactly("h.1.resid_post", "ln_f.out");
 
         ForwardTrace all = model.forward(TOKENS, CaptureSpec.all()).trace();
-        assertThat(trace.get("h.1.resid_post").data()).containsExactly(all.get("h.1.resid_post").data());
+        assertThat(trace.get("h.1.resid_post").toArray()).containsExactly(all.get("h.1.resid_post").toArray());
     }
 
     @Test

@@ -55,8 +55,8 @@ class GeluNewTest {
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
             ForwardTrace trace = model.forward(new long[] {1, 2, 3, 4}, CaptureSpec.of(TraceKind.MLP_FC, TraceKind.MLP_GELU)).trace();
-            float[] fcOut = trace.get("h.0.mlp.fc").data();
-            float[] geluOut = trace.get("h.0.mlp.gelu").data();
+            float[] fcOut = trace.get("h.0.mlp.fc").toArray();
+            float[] geluOut = trace.get("h.0.mlp.gelu").toArray();
             double largestErfGap = 0;
             for (int i = 0; i < fcOut.length; i++) {
                 assertThat((double) geluOut[i]).isCloseTo(ReferenceGpt2.geluNew(fcOut[i]), offset(2e-6));

@@ -60,12 +60,12 @@ class KvCacheTest {
                     for (TraceKind kind : new TraceKind[] {TraceKind.ATTN_SOFTMAX, TraceKind.ATTN_MASKED, TraceKind.ATTN_SCORES}) {
                         CapturedTensor row = trace.get(kind, l);
                         assertThat(row.shape()).containsExactly(CONFIG.heads(), 1, pos + 1);
-                        TensorComparison.assertClose(row.name() + " at " + pos, row.shape(), row.data(),
+                        TensorComparison.assertClose(row.name() + " at " + pos, row.shape(), row.toArray(),
                                 row.shape(), attentionRow(full.get(kind, l), pos), TOLERANCE);
                     }
                     CapturedTensor residual = trace.get(TraceKind.RESID_POST, l);
                     assertThat(residual.shape()).containsExactly(1, CONFIG.width());
-                    TensorComparison.assertClose(residual.name() + " at " + pos, residual.shape(), residual.data(),
+                    TensorComparison.assertClose(residual.name() + " at " + pos, residual.shape(), residual.toArray(),
                             residual.shape(), row(full.get(TraceKind.RESID_POST, l), pos), TOLERANCE);
                     CapturedTensor key = trace.get(TraceKind.ATTN_K, l);
                     assertThat(key.shape()).containsExactly(CONFIG.heads(), 1, CONFIG.headDim());
@@ -230,13 +230,13 @@ class KvCacheTest {
         int t = (int) full.dim(1);
         float[] out = new float[h * (pos + 1)];
         for (int head = 0; head < h; head++) {
-            System.arraycopy(full.data(), (head * t + pos) * t, out, head * (pos + 1), pos + 1);
+            System.arraycopy(full.toArray(), (head * t + pos) * t, out, head * (pos + 1), pos + 1);
         }
         return out;
     }
 
     private static float[] row(CapturedTensor full, int pos) {
         int width = (int) full.dim(1);
-        return Arrays.copyOfRange(full.data(), pos * width, (pos + 1) * width);
+        return Arrays.copyOfRange(full.toArray(), pos * width, (pos + 1) * width);
     }
 }

@@ -55,7 +55,7 @@ final class TensorComparison {
     }
 
     static void assertClose(String name, CapturedTensor actual, ReferenceGpt2.Tensor expected, double tolerance) {
-        assertClose(name, actual.shape(), actual.data(), expected.shape(), expected.data(), tolerance);
+        assertClose(name, actual.shape(), actual.toArray(), expected.shape(), expected.data(), tolerance);
     }
 
     static void assertClose(String name, long[] actualShape, float[] actual, long[] expectedShape, float[] expected,
@@ -68,7 +68,7 @@ final class TensorComparison {
     }
 
     static void assertClose(String name, CapturedTensor actual, CapturedTensor expected, double tolerance) {
-        assertClose(name, actual.shape(), actual.data(), expected.shape(), expected.data(), tolerance);
+        assertClose(name, actual.shape(), actual.toArray(), expected.shape(), expected.toArray(), tolerance);
     }
 
     private static String indexOf(int flat, long[] shape) {

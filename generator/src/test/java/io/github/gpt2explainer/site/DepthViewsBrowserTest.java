@@ -221,8 +221,8 @@ class DepthViewsBrowserTest {
                     "var done = arguments[arguments.length - 1];"
                             + "GPT2X.depth.layer(GPT2X.get('" + ID + "/main'), " + layer + ").then(function (d) {"
                             + " done(Array.from(GPT2X.depth.geluAll(d['mlp.fc']))); });");
-            float[] real = run.prefill().get("h." + layer + ".mlp.gelu").data();
-            float[] fc = run.prefill().get("h." + layer + ".mlp.fc").data();
+            float[] real = run.prefill().get("h." + layer + ".mlp.gelu").toArray();
+            float[] fc = run.prefill().get("h." + layer + ".mlp.fc").toArray();
             assertThat(js).hasSize(real.length);
             int sameDisplay = 0;
             for (int i = 0; i < real.length; i++) {
@@ -251,7 +251,7 @@ class DepthViewsBrowserTest {
         // the most active neurons are the largest |GELU| of the cursor's token, largest first
         String first = browser().driver.findElement(By.cssSelector(".mlp-top-table tbody tr")).getAttribute("data-neuron");
         int t = run.prefill().tokens().length - 1;
-        float[] gelu = run.prefill().get("h.11.mlp.gelu").data();
+        float[] gelu = run.prefill().get("h.11.mlp.gelu").toArray();
         int n = gelu.length / run.prefill().tokens().length;
         int best = 0;
         for (int j = 1; j < n; j++) {

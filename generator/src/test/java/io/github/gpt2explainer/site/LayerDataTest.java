@@ -30,7 +30,7 @@ class LayerDataTest {
                         .isEqualTo(java.util.Arrays.toString(captured.shape()).replace(" ", ""));
                 float[] values = decode(stored);
                 for (int i = 0; i < values.length; i++) {
-                    float real = captured.data()[i];
+                    float real = captured.get(i);
                     // binary16: relative error at most 2^-11 (plus the subnormal step near zero)
                     assertThat(Math.abs(values[i] - real)).as("layer %d %s[%d]", l, kind.suffix(), i)
                             .isLessThanOrEqualTo(Math.abs(real) / 2048 + 3e-8f);
@@ -68,7 +68,7 @@ class LayerDataTest {
             double m = 0;
             double m2 = 0;
             for (int j = 0; j < e; j++) {
-                double x = input.data()[p * e + j];
+                double x = input.get(p * e + j);
                 double delta = x - m;
                 m += delta / (j + 1);
                 m2 += delta * (x - m);
@@ -117,9 +117,9 @@ class LayerDataTest {
         for (int p = 0; p < t; p++) {
             double inv = 1 / Math.sqrt(var[p] + eps);
             for (int j = 0; j < e; j++) {
-                double normalised = (input.data()[p * e + j] - mean[p]) * inv;
+                double normalised = (input.get(p * e + j) - mean[p]) * inv;
                 double y = normalised * gain.get(j) + bias.get(j);
-                float real = out.data()[p * e + j];
+                float real = out.get(p * e + j);
                 assertThat(y).as("%s token %d channel %d", out.name(), p, j)
                         .isCloseTo(real, org.assertj.core.data.Offset.offset(2e-5 * (1 + Math.abs(real))));
                 n++;
@@ -138,7 +138,7 @@ class LayerDataTest {
 
     @Test
     void aLayerNormInputThatIsNotAMatrixIsRejectedNamingIt() {
-        CapturedTensor flat = new CapturedTensor("h.0.resid_mid", new long[] {6}, new float[6]);
+        CapturedTensor flat = CapturedTensor.of("h.0.resid_mid", new long[] {6}, new float[6]);
         assertThatThrownBy(() -> LayerNormStats.of(flat)).hasMessageContaining("h.0.resid_mid").hasMessageContaining("[6]");
     }
 }

@@ -135,7 +135,7 @@ class SiteBrowserTest {
             for (int p = 0; p < t; p++) {
                 double s = 0;
                 for (int j = 0; j < e; j++) {
-                    s += (double) proj.data()[p * e + j] * proj.data()[p * e + j];
+                    s += (double) proj.get(p * e + j) * proj.get(p * e + j);
                 }
                 expected += Math.sqrt(s);
             }

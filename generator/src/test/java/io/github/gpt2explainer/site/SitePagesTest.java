@@ -216,10 +216,10 @@ class SitePagesTest {
             PromptRun run = SiteFixture.run(ids.get(p));
             CapturedTensor softmax = run.prefill().get("h." + layer + ".attn.softmax");
             float[] stored = decode(attn.get("maps").get(p));
-            assertThat(stored).hasSize(softmax.data().length);
+            assertThat(stored).hasSize(softmax.size());
             for (int i = 0; i < stored.length; i++) {
                 assertThat(stored[i]).as(ids.get(p) + " [" + i + "]")
-                        .isCloseTo(softmax.data()[i], org.assertj.core.data.Offset.offset(Math.abs(softmax.data()[i]) / 1024 + 1e-7f));
+                        .isCloseTo(softmax.get(i), org.assertj.core.data.Offset.offset(Math.abs(softmax.get(i)) / 1024 + 1e-7f));
             }
             // lens top-1 after each block, per position
             JsonNode prompt = index.get("prompts").get(p);
