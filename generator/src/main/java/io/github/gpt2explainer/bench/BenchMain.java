@@ -206,6 +206,11 @@ public final class BenchMain {
         report.ratios(PAIRS, "one step at " + TargetPairs.KV_CONTEXT + " tokens of context: recompute / KV cache",
                 kv.ratio(), "a " + TargetPairs.KV_CONTEXT + "-token forward " + ms(kv.a().median())
                         + " vs one decode step at " + TargetPairs.KV_CONTEXT + " cached positions " + ms(kv.b().median()));
+        Paired growth = pairs.growth128();
+        report.ratios(PAIRS, "the decode step at " + TargetPairs.KV_CONTEXT + " cached positions that grows the cache (to "
+                        + 2 * TargetPairs.KV_CONTEXT + ") / the same step with room reserved", growth.ratio(),
+                "once per doubling of the cache, unless the generation's length is reserved up front (the site build"
+                        + " reserves it): " + ms(growth.a().median()) + " vs " + ms(growth.b().median()));
         report.ratios(PAIRS, "decode step (" + TargetPairs.DECODE_CONTEXT + " cached) / memory floor",
                 pairs.memory().pairs().ratio(), floorNote(pairs.memory(), "decode step"));
         report.ratios(PAIRS, TargetPairs.PREFILL_TOKENS + "-token prefill / compute floor of the full pass",

@@ -139,6 +139,7 @@ public final class EngineBench {
     long[] generateWithCache(long[] prompt) {
         long[] out = new long[GENERATED];
         try (KvCache cache = model.newCache()) {
+            cache.reserve(prompt.length + GENERATED); // as the site build's generator does
             StepResult r = model.prefill(cache, prompt, CaptureSpec.none());
             for (int i = 0; i < GENERATED; i++) {
                 out[i] = argmax(r.lastLogits());

@@ -52,11 +52,13 @@ public final class TargetPairs {
 
     /**
      * @param kvStep128        A: a 128-token forward (fast path); B: one decode step at 128 cached positions
+     * @param growth128        A: the decode step at 128 cached positions that grows a full cache (no room
+     *                         reserved: 128 -> 256 positions); B: the same step with room reserved
      * @param memory           decode step at 16 cached positions / memory floor of its weight bytes
      * @param computeFullPass  16-token prefill / compute floor of the full pass (logits at all 16 positions)
      * @param computeFastPath  16-token prefill / compute floor of what the fast path computes (last logits)
      */
-    public record Result(Paired kvStep128, FloorRatio memory, FloorRatio computeFullPass, FloorRatio computeFastPath) {
+    public record Result(Paired kvStep128, Paired growth128, FloorRatio memory, FloorRatio computeFullPass, FloorRatio computeFastPath) {
     }
 
     private final Gpt2Model model;
@@ -81,6 +83,12 @@ public final class TargetPairs {
         }
         log("KV step at " + KV_CONTEXT + ": recompute / KV " + kv.describeRatio());
 
+        Paired growth;
+        try (HeldCache full = new HeldCache(model, kvPrompt, 0); HeldCache roomy = new HeldCache(model, kvPrompt)) {
+            growth = watch().timePaired(full.decodeStep(), roomy.decodeStep());
+        }
+        log("decode step that grows the cache / one with room " + growth.describeRatio());
+
         FloorRatio memory;
         try (HeldCache held = new HeldCache(model, EngineBench.promptIds(config, DECODE_CONTEXT));
              MachineFloors.Probe probe = memoryProbe.get()) {
@@ -99,7 +107,7 @@ public final class TargetPairs {
         }
         log("prefill / compute floor " + fullPass.pairs().describeRatio() + " (full pass), "
                 + fastPath.pairs().describeRatio() + " (fast path's work)");
-        return new Result(kv, memory, fullPass, fastPath);
+        return new Result(kv, growth, memory, fullPass, fastPath);
     }
 
     /**
@@ -120,8 +128,11 @@ public final class TargetPairs {
     }
 
     /**
-     * A cache prefilled to a fixed length. Each decode step runs on a fresh fork of it, made before the
-     * timed region, so every step sees exactly that many cached positions.
+     * A cache prefilled to a fixed length, with room reserved for a generation of
+     * {@link EngineBench#GENERATED} tokens as the site build's generator reserves it. Each decode step runs
+     * on a fresh fork of it, made before the timed region, so every step sees exactly that many cached
+     * positions and none grows the cache (the growth a step pays once per doubling is timed separately,
+     * in the context section).
      */
     private static final class HeldCache implements AutoCloseable {
         private final Gpt2Model model;
@@ -129,8 +140,14 @@ public final class TargetPairs {
         private KvCache fork;
 
         HeldCache(Gpt2Model model, long[] ids) {
+            this(model, ids, EngineBench.GENERATED);
+        }
+
+        /** With room for {@code extra} positions past the prompt; 0 leaves a cache of exactly the prompt's capacity. */
+        HeldCache(Gpt2Model model, long[] ids, int extra) {
             this.model = model;
             this.base = model.newCache();
+            base.reserve(ids.length + extra);
             model.prefill(base, ids, CaptureSpec.none());
         }
 

@@ -170,7 +170,7 @@ public final class Gpt2Model implements AutoCloseable {
                     + config.contextLength());
         }
         Recorder rec = new Recorder(capture, ids, past);
-        cache.reserve(total, config.heads(), config.headDim(), config.contextLength());
+        cache.reserve(total);
         try (NDManager step = manager.newSubManager()) {
             return pass(step, ids, t, past, cache, capture, rec);
         } catch (RuntimeException | Error e) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.gpt2explainer.model.Gpt2Config;
 
 import java.util.function.UnaryOperator;
 
@@ -99,24 +100,38 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /** How many positions fit before the buffers must grow (0 before the first step or reserve). */
+    int capacity() {
+        return capacity;
+    }
+
     Gpt2Model owner() {
         return owner;
     }
 
     /**
-     * Makes room for {@code positions} cached positions of {@code heads} x {@code headDim}; growing copies
-     * the cached rows once into buffers of twice the capacity (capped at {@code contextLength}).
+     * Makes room for {@code positions} cached positions now (capped at the model's context length), so
+     * that no step up to that length has to grow the buffers: for generation, the prompt's length plus
+     * the tokens to generate. Optional, as a step grows the cache when it needs to; growing copies the
+     * cached rows once into buffers of at least twice the capacity.
      */
-    void reserve(int positions, int heads, int headDim, int contextLength) {
-        if (positions <= capacity) {
+    public void reserve(int positions) {
+        requireOpen();
+        if (positions < 0) {
+            throw new IllegalArgumentException("cannot reserve " + positions + " positions");
+        }
+        Gpt2Config config = owner.config();
+        int contextLength = config.contextLength();
+        int wanted = Math.min(positions, contextLength);
+        if (wanted <= capacity) {
             return;
         }
         int grown = Math.max(MIN_CAPACITY, capacity);
-        while (grown < positions) {
+        while (grown < wanted) {
             grown *= 2;
         }
         grown = Math.min(grown, contextLength);
-        Shape shape = new Shape(batchSize, heads, grown, headDim);
+        Shape shape = new Shape(batchSize, config.heads(), grown, config.headDim());
         NDIndex cached = cachedRows(length);
         for (int l = 0; l < keys.length; l++) {
             keys[l] = regrow(keys[l], shape, cached);

@@ -42,6 +42,8 @@ public final class Generator {
                     + (contextLength - 1) + " so that a new token fits the context of " + contextLength);
         }
         try (KvCache promptCache = model.newCache()) {
+            // Room for the whole generation at once: no step grows the cache (each growth copies it).
+            promptCache.reserve(promptIds.length + maxNewTokens);
             StepResult prefill = model.prefill(promptCache, promptIds, CaptureSpec.all());
             try (KvCache batch = promptCache.repeat(runs.size())) {
                 promptCache.close(); // the batch holds its own copy

@@ -209,6 +209,36 @@ class KvCacheTest {
         }
     }
 
+    @Test
+    void roomReservedUpFrontIsNeverGrownAndGivesTheSameLogits() {
+        Gpt2Config longer = new Gpt2Config(50257, 300, 32, 2, 4, 1e-5);
+        long[] tokens = TestCheckpoints.randomTokens(longer, 150, 28);
+        try (Gpt2Model small = Gpt2Model.load(TestCheckpoints.random(longer, 29), manager);
+             KvCache reserved = small.newCache()) {
+            reserved.reserve(150);
+            int capacity = reserved.capacity();
+            assertThat(capacity).isGreaterThanOrEqualTo(150);
+            small.prefill(reserved, Arrays.copyOf(tokens, 64), CaptureSpec.none()); // a power of two: full without room
+            for (int pos = 64; pos < tokens.length; pos++) {
+                StepResult step = small.decode(reserved, tokens[pos], CaptureSpec.none());
+                assertThat(reserved.capacity()).as("capacity after position %d", pos).isEqualTo(capacity);
+                if (pos == 64 || pos == 128 || pos == tokens.length - 1) {
+                    TensorComparison.assertClose("logits at " + pos, shapeV(), step.lastLogits(), shapeV(),
+                            small.forward(Arrays.copyOf(tokens, pos + 1), CaptureSpec.none()).lastLogits(), TOLERANCE);
+                }
+            }
+            reserved.reserve(10); // already has room: nothing changes
+            assertThat(reserved.capacity()).isEqualTo(capacity);
+            reserved.reserve(10_000); // capped at the context, keeping what is cached
+            assertThat(reserved.capacity()).isEqualTo(longer.contextLength());
+            StepResult next = small.decode(reserved, 7, CaptureSpec.none());
+            TensorComparison.assertClose("decode after growing to the context", shapeV(), next.lastLogits(), shapeV(),
+                    small.forward(append(tokens, 7), CaptureSpec.none()).lastLogits(), TOLERANCE);
+            assertThatThrownBy(() -> reserved.reserve(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-1");
+        }
+    }
+
     /** The last position's logits of a pass over the first {@code n} tokens from an empty cache. */
     private static float[] lastLogitsWithoutCache(long[] tokens, int n) {
         return model.forward(Arrays.copyOf(tokens, n), CaptureSpec.none()).lastLogits();
