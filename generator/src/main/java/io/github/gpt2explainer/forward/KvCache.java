@@ -3,6 +3,7 @@ package io.github.gpt2explainer.forward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.gpt2explainer.model.Gpt2Config;
 
@@ -170,7 +171,9 @@ public final class KvCache implements AutoCloseable {
     }
 
     private NDArray regrow(NDArray old, Shape shape, NDIndex cached) {
-        NDArray grown = manager.zeros(shape);
+        // Uninitialized (torch.empty): rows at or past the length are scratch and never read, and zeroing
+        // 24 buffers cost about 1 ms of every 16-token pass.
+        NDArray grown = manager.create(shape, DataType.FLOAT32);
         if (old != null) {
             if (length > 0) {
                 try (NDArray rows = old.get(cached)) {
