@@ -131,8 +131,8 @@ public final class TargetPairs {
      * A cache prefilled to a fixed length, with room reserved for a generation of
      * {@link EngineBench#GENERATED} tokens as the site build's generator reserves it. Each decode step runs
      * on a fresh fork of it, made before the timed region, so every step sees exactly that many cached
-     * positions and none grows the cache (the growth a step pays once per doubling is timed separately,
-     * in the context section).
+     * positions and none grows the cache (the growth a step pays once per doubling is timed separately:
+     * {@link Result#growth128()}).
      */
     private static final class HeldCache implements AutoCloseable {
         private final Gpt2Model model;
@@ -143,7 +143,7 @@ public final class TargetPairs {
             this(model, ids, EngineBench.GENERATED);
         }
 
-        /** With room for {@code extra} positions past the prompt; 0 leaves a cache of exactly the prompt's capacity. */
+        /** With room for {@code extra} positions past the prompt; 0 reserves the prompt's own (a full cache at 128). */
         HeldCache(Gpt2Model model, long[] ids, int extra) {
             this.model = model;
             this.base = model.newCache();

@@ -37,6 +37,16 @@ public final class PromptRunner {
         long[] ids = tokenizer.encode(prompt.text());
         Generator.Result result = Generator.run(model, ids, Generator.settings(prompt), prompt.maxNewTokens(),
                 tokenizer.endOfTextId(), afterStep);
+        try {
+            return assemble(prompt, ids, result);
+        } catch (RuntimeException | Error e) {
+            result.prefill().close(); // the run never reaches its owner: free the captured pass now
+            throw e;
+        }
+    }
+
+    /** The logit lens and the vocabulary subset, added to the generator's result. */
+    private PromptRun assemble(EffectivePrompt prompt, long[] ids, Generator.Result result) {
         LogitLens lens = LogitLensComputer.compute(model, result.prefill(), LogitLensComputer.DEFAULT_TOP_K);
 
         SortedMap<Integer, TokenPiece> vocabulary = new TreeMap<>();
