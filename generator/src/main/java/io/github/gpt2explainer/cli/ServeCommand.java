@@ -1,6 +1,7 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.output.PreviewServer;
+import io.github.gpt2explainer.output.SiteMarker;
 import io.github.gpt2explainer.output.TreeWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,11 @@ final class ServeCommand implements Callable<Integer> {
         Console console = root.console();
         if (port < 0 || port > 65535) {
             throw new InvalidInputException("--port " + port + " is not a port number (0 to 65535)");
+        }
+        if (!noBuild) {
+            // Refused outright (exit 3), not reported as a failed re-render: every later build would fail the same way.
+            OutputPlacement.check(output.out, inputs.prompts, inputs.templateSource(), output.store);
+            SiteMarker.requireReplaceable(output.out.toAbsolutePath().normalize());
         }
         try (SiteSession session = new SiteSession(root, model, inputs, output.store)) {
             if (!noBuild) {

@@ -2,6 +2,7 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.output.SafeOutput;
 import io.github.gpt2explainer.output.SiteDiff;
+import io.github.gpt2explainer.output.SiteMarker;
 import io.github.gpt2explainer.runs.EffectivePrompt;
 import io.github.gpt2explainer.runs.PromptSet;
 import io.github.gpt2explainer.runs.PromptSetLoader;
@@ -32,12 +33,16 @@ final class SiteSession implements AutoCloseable {
         this.storeDir = storeDir;
     }
 
-    /** Builds into a staging directory beside {@code outDir} and swaps it in; the previous output survives a failure. */
+    /**
+     * Builds into a staging directory beside {@code outDir} and swaps it in; the previous output survives a failure.
+     * The inputs and the placement of {@code outDir} are checked before anything is locked or written.
+     */
     void buildInto(Path outDir) throws IOException {
         Console console = root.console();
+        BuildContext context = prepare();
+        OutputPlacement.check(outDir, context.promptsDir(), context.templates(), context.storeDir());
         try (SafeOutput staging = SafeOutput.begin(outDir)) {
             staging.recovered().forEach(line -> console.info("Recovered: " + line));
-            BuildContext context = prepare();
             console.info("Output: " + staging.outputDir());
             run(context, staging.dir());
             staging.commit();
@@ -50,6 +55,7 @@ final class SiteSession implements AutoCloseable {
         root.console().info("Checking: " + outDir.toAbsolutePath().normalize());
         Path fresh = Files.createTempDirectory("gpt2-explainer-check-");
         try {
+            SiteMarker.write(fresh); // what a build would write too
             run(context, fresh);
             return SiteDiff.compare(outDir.toAbsolutePath().normalize(), fresh);
         } finally {

@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,14 +36,19 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
+ * <p>Only a directory this tool wrote is ever replaced: every staging directory gets the {@link SiteMarker}
+ * file at creation, so every output does too. {@link #begin} refuses an output that exists and is neither empty
+ * nor marked ({@link ForeignOutputException}) before it creates or locks anything, and {@link #commit()} checks
+ * again under the lock.
+ *
  * <p>Names used beside {@code site-out} (same parent, hence the same filesystem, so renames are atomic):
  * <ul>
  *   <li>{@code site-out.lock}: held with an OS file lock for the whole build, so two builds never write one
  *       output. It records the holder's pid and start time for the error message. The OS releases the lock
  *       when the process dies, even by {@code kill -9}, so a stale lock cannot block the next build; the
  *       file itself stays (deleting it would let two builds lock two different inodes).</li>
- *   <li>{@code site-out.tmp-<random>}: the staging directory.</li>
- *   <li>{@code site-out.old-<random>}: the previous output during the swap, deleted right after.</li>
+ *   <li>{@code site-out.tmp-<12 hex>}: the staging directory.</li>
+ *   <li>{@code site-out.old-<12 hex>}: the previous output during the swap, deleted right after.</li>
  * </ul>
  *
  * <p>The swap is two renames: {@code site-out -> site-out.old-X}, then {@code site-out.tmp-Y -> site-out}.
@@ -49,8 +56,10 @@ import java.util.stream.Stream;
  * {@code site-out} does not exist. A process killed in that window leaves {@code site-out.old-X} and no
  * {@code site-out}; the next {@link #begin} restores it (recovery rule: under the lock, if the output is
  * missing and an {@code .old-*} exists, the newest {@code .old-*} becomes the output again; then every
- * {@code .tmp-*} and {@code .old-*} is deleted). A reader (a web server) may briefly see no output during
- * the swap.
+ * {@code .tmp-*} and {@code .old-*} is deleted). Recovery only touches directories whose names match exactly
+ * what {@link #begin} and {@link #commit()} create ({@code .tmp-} or {@code .old-} and 12 lowercase hex digits)
+ * and that carry the marker (or are empty): a sibling such as {@code site-out.notes} or
+ * {@code site-out.old-draft} is never touched. A reader (a web server) may briefly see no output during the swap.
  */
 public final class SafeOutput implements AutoCloseable {
 
@@ -81,6 +90,8 @@ public final class SafeOutput implements AutoCloseable {
      *
      * @throws OutputLockedException if another build holds the lock
      * @throws NotDirectoryException if {@code outputDir} exists and is not a directory
+     * @throws ForeignOutputException if {@code outputDir} is not empty and has no {@link SiteMarker} (checked
+     *                                before the lock file is created)
      */
     public static SafeOutput begin(Path outputDir) throws IOException {
         Path out = outputDir.toAbsolutePath().normalize();
@@ -91,6 +102,7 @@ public final class SafeOutput implements AutoCloseable {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new NotDirectoryException(out.toString());
         }
+        SiteMarker.requireReplaceable(out);
         Files.createDirectories(parent);
         Path lockFile = lockFileOf(out);
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -102,8 +114,10 @@ public final class SafeOutput implements AutoCloseable {
             }
             writeHolder(channel);
             List<String> recovered = recoverLeftovers(out);
+            SiteMarker.requireReplaceable(out); // again under the lock: it may have changed meanwhile
             Path staging = parent.resolve(out.getFileName() + ".tmp-" + randomSuffix());
             Files.createDirectory(staging);
+            SiteMarker.write(staging);
             return new SafeOutput(out, staging, channel, lock, recovered);
         } catch (IOException | RuntimeException | Error e) {
             channel.close(); // also releases a lock taken above
@@ -117,7 +131,7 @@ public final class SafeOutput implements AutoCloseable {
         return out.resolveSibling(out.getFileName() + ".lock");
     }
 
-    /** The empty directory to write the new output into. */
+    /** The directory to write the new output into; it holds only the {@link SiteMarker}. */
     public Path dir() {
         return stagingDir;
     }
@@ -139,7 +153,8 @@ public final class SafeOutput implements AutoCloseable {
             if (state != State.STAGING) {
                 throw new IllegalStateException("the output was already " + state.name().toLowerCase() + ": " + outputDir);
             }
-            if (Files.exists(outputDir)) {
+            if (Files.exists(outputDir, LinkOption.NOFOLLOW_LINKS)) {
+                SiteMarker.requireReplaceable(outputDir); // a user may have put files there during the build
                 old = outputDir.resolveSibling(outputDir.getFileName() + ".old-" + randomSuffix());
                 Files.move(outputDir, old, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -218,19 +233,22 @@ public final class SafeOutput implements AutoCloseable {
         }
     }
 
-    /** Restores an output lost between the two renames of a killed commit, then deletes staging and old trees. */
+    /**
+     * Restores an output lost between the two renames of a killed commit, then deletes staging and old trees.
+     * Only siblings named exactly as this class names them and carrying the marker (or empty) are touched.
+     */
     private static List<String> recoverLeftovers(Path out) throws IOException {
-        String tmpPrefix = out.getFileName() + ".tmp-";
-        String oldPrefix = out.getFileName() + ".old-";
+        Pattern tmpName = leftoverName(out, "tmp");
+        Pattern oldName = leftoverName(out, "old");
         List<Path> temps = new ArrayList<>();
         List<Path> olds = new ArrayList<>();
         try (Stream<Path> siblings = Files.list(out.getParent())) {
             for (Path p : siblings.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(tmpPrefix)) {
-                    temps.add(p);
-                } else if (name.startsWith(oldPrefix)) {
-                    olds.add(p);
+                boolean tmp = tmpName.matcher(name).matches();
+                boolean old = oldName.matcher(name).matches();
+                if ((tmp || old) && (SiteMarker.isMarked(p) || SiteMarker.isEmptyDirectory(p))) {
+                    (tmp ? temps : olds).add(p);
                 }
             }
         }
@@ -253,6 +271,11 @@ public final class SafeOutput implements AutoCloseable {
         return recovered;
     }
 
+    /** {@code <name>.<kind>-} and the 12 hex digits of {@link #randomSuffix()}, nothing else. */
+    private static Pattern leftoverName(Path out, String kind) {
+        return Pattern.compile(Pattern.quote(out.getFileName() + "." + kind + "-") + "[0-9a-f]{12}");
+    }
+
     private static FileTime modified(Path p) {
         try {
             return Files.getLastModifiedTime(p);
@@ -261,6 +284,7 @@ public final class SafeOutput implements AutoCloseable {
         }
     }
 
+    /** 12 lowercase hex digits. */
     private static String randomSuffix() {
         byte[] bytes = new byte[6];
         RANDOM.nextBytes(bytes);

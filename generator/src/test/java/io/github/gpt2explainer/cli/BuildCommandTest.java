@@ -284,7 +284,7 @@ class BuildCommandTest {
         thread.start();
         assertThat(insideFirst.await(30, TimeUnit.SECONDS)).isTrue();
 
-        Cli.Result second = Cli.run(wiring, site.args("build"));
+        Cli.Result second = Cli.run(wiring, site.args("build", "-q")); // inputs are checked (and stated) before the lock
 
         releaseFirst.countDown();
         thread.join(30_000);

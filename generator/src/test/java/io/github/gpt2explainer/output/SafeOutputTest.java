@@ -39,12 +39,14 @@ class SafeOutputTest {
         }
 
         assertThat(Files.readString(out().resolve("index.html"))).isEqualTo("new");
+        assertThat(SiteMarker.isMarked(out())).as("the output carries the marker").isTrue();
         assertThat(names()).containsExactly("site-out", "site-out.lock");
     }
 
     @Test
     void commitReplacesTheWholeOutput() throws IOException {
         Files.createDirectories(out().resolve("old-only"));
+        SiteMarker.write(out()); // written by an earlier build
         Files.writeString(out().resolve("index.html"), "old");
         Files.writeString(out().resolve("old-only/a.txt"), "old");
 
@@ -61,6 +63,7 @@ class SafeOutputTest {
     @Test
     void withoutCommitTheOutputIsUntouchedAndStagingIsDeleted() throws IOException {
         Files.createDirectories(out());
+        SiteMarker.write(out());
         Files.writeString(out().resolve("index.html"), "old");
 
         assertThatThrownBy(() -> {
@@ -113,17 +116,15 @@ class SafeOutputTest {
 
     @Test
     void anOutputLostBetweenTheTwoRenamesIsRestored() throws IOException {
-        Path old = tmp.resolve("site-out.old-1a2b3c");
-        Files.createDirectories(old);
+        Path old = marked(tmp.resolve("site-out.old-1a2b3c4d5e6f"));
         Files.writeString(old.resolve("index.html"), "previous");
-        Path staged = tmp.resolve("site-out.tmp-4d5e6f");
-        Files.createDirectories(staged);
+        Path staged = marked(tmp.resolve("site-out.tmp-4d5e6f7a8b9c"));
         Files.writeString(staged.resolve("index.html"), "complete but never swapped in");
 
         try (SafeOutput staging = SafeOutput.begin(out())) {
             assertThat(staging.recovered()).containsExactly(
-                    "restored site-out from site-out.old-1a2b3c (a build was killed while swapping it in)",
-                    "deleted site-out.tmp-4d5e6f (staging directory of an interrupted build)");
+                    "restored site-out from site-out.old-1a2b3c4d5e6f (a build was killed while swapping it in)",
+                    "deleted site-out.tmp-4d5e6f7a8b9c (staging directory of an interrupted build)");
             assertThat(Files.readString(out().resolve("index.html"))).isEqualTo("previous");
         }
         assertThat(names()).containsExactly("site-out", "site-out.lock");
@@ -131,10 +132,10 @@ class SafeOutputTest {
 
     @Test
     void leftoversBesideAnIntactOutputAreDeleted() throws IOException {
-        Files.createDirectories(out());
+        marked(out());
         Files.writeString(out().resolve("index.html"), "current");
-        Files.createDirectories(tmp.resolve("site-out.old-aaaa/sub"));
-        Files.createDirectories(tmp.resolve("site-out.tmp-bbbb/sub"));
+        Files.createDirectories(marked(tmp.resolve("site-out.old-aaaaaaaaaaaa")).resolve("sub"));
+        Files.createDirectories(marked(tmp.resolve("site-out.tmp-bbbbbbbbbbbb")).resolve("sub"));
         Files.createDirectories(tmp.resolve("site-outside")); // same prefix, not ours
 
         try (SafeOutput staging = SafeOutput.begin(out())) {
@@ -143,6 +144,65 @@ class SafeOutputTest {
 
         assertThat(Files.readString(out().resolve("index.html"))).isEqualTo("current");
         assertThat(names()).containsExactly("site-out", "site-out.lock", "site-outside");
+    }
+
+    @Test
+    void aDirectoryWithAUsersFileIsRefusedBeforeAnythingIsCreatedAndKeepsTheFile() throws IOException {
+        Path userDir = tmp.resolve("userdir");
+        Files.createDirectories(userDir);
+        Files.writeString(userDir.resolve("thesis.txt"), "precious");
+
+        assertThatThrownBy(() -> SafeOutput.begin(userDir)).isInstanceOf(ForeignOutputException.class)
+                .hasMessageContaining("the output directory " + userDir + " is not empty and was not written by "
+                        + "gpt2-explainer")
+                .hasMessageContaining("nothing was deleted")
+                .hasMessageContaining("choose a new or empty directory with --out, or remove " + userDir + " yourself");
+
+        assertThat(userDir.resolve("thesis.txt")).hasContent("precious");
+        assertThat(names()).containsExactly("userdir"); // no lock file, no staging directory
+    }
+
+    @Test
+    void anEmptyDirectoryIsReplaced() throws IOException {
+        Files.createDirectories(out());
+        try (SafeOutput staging = SafeOutput.begin(out())) {
+            Files.writeString(staging.dir().resolve("index.html"), "new");
+            staging.commit();
+        }
+        assertThat(out().resolve("index.html")).hasContent("new");
+    }
+
+    @Test
+    void aFileAddedToTheOutputDuringTheBuildStopsTheSwap() throws IOException {
+        Files.createDirectories(out()); // empty: accepted at begin
+        try (SafeOutput staging = SafeOutput.begin(out())) {
+            Files.writeString(out().resolve("notes.txt"), "written by the user meanwhile");
+            assertThatThrownBy(staging::commit).isInstanceOf(ForeignOutputException.class);
+        }
+        assertThat(out().resolve("notes.txt")).hasContent("written by the user meanwhile");
+        assertThat(names()).containsExactly("site-out", "site-out.lock");
+    }
+
+    @Test
+    void recoveryLeavesSiblingsThatOnlyShareAPrefixOrLackTheMarker() throws IOException {
+        Path report = tmp.resolve("report");
+        Files.writeString(tmp.resolve("report.notes"), "notes");
+        Files.writeString(tmp.resolve("report.tmp-notes"), "more notes");
+        Files.createDirectories(tmp.resolve("report.old-draft"));
+        Files.writeString(tmp.resolve("report.old-draft/chapter1.md"), "draft");
+        Path lookalike = Files.createDirectories(tmp.resolve("report.old-0123456789ab")); // our pattern, no marker
+        Files.writeString(lookalike.resolve("keep.txt"), "not ours");
+
+        try (SafeOutput staging = SafeOutput.begin(report)) {
+            assertThat(staging.recovered()).isEmpty();
+            assertThat(report).doesNotExist(); // a same-pattern directory without the marker is not restored either
+            staging.commit();
+        }
+
+        assertThat(tmp.resolve("report.notes")).hasContent("notes");
+        assertThat(tmp.resolve("report.tmp-notes")).hasContent("more notes");
+        assertThat(tmp.resolve("report.old-draft/chapter1.md")).hasContent("draft");
+        assertThat(lookalike.resolve("keep.txt")).hasContent("not ours");
     }
 
     @Test
@@ -156,6 +216,12 @@ class SafeOutputTest {
         try (SafeOutput staging = SafeOutput.begin(out())) {
             staging.commit();
         }
+    }
+
+    private static Path marked(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SiteMarker.write(dir);
+        return dir;
     }
 
     @Test
