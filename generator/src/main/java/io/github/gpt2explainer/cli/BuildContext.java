@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param storeDir   the trace store ({@code --store})
  * @param progress   generation progress (prompt x temperature x step) for the console
  * @param console    status lines ({@link Console#info}, {@link Console#detail})
+ * @param prune      {@code --prune}: after the run, delete the store entries this prompt set does not need
  */
 public record BuildContext(Path promptsDir, PromptSet prompts, LazyModel model, TemplateSource templates,
-                           Path storeDir, GenerationProgress progress, Console console) {
+                           Path storeDir, GenerationProgress progress, Console console, boolean prune) {
 
     public BuildContext {
         Objects.requireNonNull(promptsDir, "promptsDir");

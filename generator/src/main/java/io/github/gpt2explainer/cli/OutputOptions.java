@@ -13,4 +13,9 @@ final class OutputOptions {
     @Option(names = "--store", paramLabel = "DIR", defaultValue = ".trace-store",
             description = "The trace store: model runs cached by content hash. Default: ${DEFAULT-VALUE}.")
     Path store;
+
+    @Option(names = "--prune",
+            description = "After the run, delete every trace store entry this prompt set does not need, other models' "
+                    + "too. Without it nothing is deleted from the store.")
+    boolean prune;
 }

@@ -38,6 +38,11 @@ final class RunCommand implements Callable<Integer> {
             description = "The trace store directory (created if missing). Default: ${DEFAULT-VALUE}.")
     private Path store;
 
+    @Option(names = "--prune",
+            description = "After the run, delete every trace store entry this prompt set does not need, other models' "
+                    + "too. Without it nothing is deleted from the store.")
+    private boolean prune;
+
     @Override
     public Integer call() {
         Console console = root.console();
@@ -47,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
         try (ModelSource source = model.load(spec, root)) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
-            RunReport report = new BuildRunner(traceStore, progress).run(set, source);
+            RunReport report = new BuildRunner(traceStore, progress, prune).run(set, source);
             if (report.pruned() > 0) {
                 console.detail("Removed " + report.pruned() + " stale entries from " + store);
             }

@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
             OutputPlacement.check(output.out, inputs.prompts, inputs.templateSource(), output.store);
             SiteMarker.requireReplaceable(output.out.toAbsolutePath().normalize());
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, output.store)) {
+        try (SiteSession session = new SiteSession(root, model, inputs, output.store, output.prune)) {
             if (!noBuild) {
                 rebuild(session, console, "initial build");
             }

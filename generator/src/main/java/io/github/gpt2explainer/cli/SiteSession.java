@@ -23,14 +23,16 @@ final class SiteSession implements AutoCloseable {
     private final ModelOptions modelOptions;
     private final InputOptions inputs;
     private final Path storeDir;
+    private final boolean prune;
     private String modelSpec;
     private LazyModel model;
 
-    SiteSession(RootCommand root, ModelOptions modelOptions, InputOptions inputs, Path storeDir) {
+    SiteSession(RootCommand root, ModelOptions modelOptions, InputOptions inputs, Path storeDir, boolean prune) {
         this.root = root;
         this.modelOptions = modelOptions;
         this.inputs = inputs;
         this.storeDir = storeDir;
+        this.prune = prune;
     }
 
     /**
@@ -86,7 +88,7 @@ final class SiteSession implements AutoCloseable {
         Path store = storeDir.toAbsolutePath().normalize();
         console.info("Trace store: " + store);
         return new BuildContext(promptsDir, prompts, model, templates, store, GenerationProgress.forConsole(console),
-                console);
+                console, prune);
     }
 
     private void run(BuildContext context, Path dir) throws IOException {

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * The model stage of a build: checks the prompt set against the tokenizer, works out which prompts the
  * trace store already holds, runs only the others (loading the weights only if there are any), stores each
- * as soon as it is done, and finally removes entries no prompt refers to any more.
+ * as soon as it is done, and, only if asked ({@code --prune}), finally removes the entries no prompt of this set
+ * refers to. Without pruning nothing is ever deleted, so builds of other prompt sets or models that share the
+ * store keep their entries.
  *
  * <p>Memory stays bounded whatever the number of prompts: one model, and one prompt's run in memory at
  * a time (it is written to the store, then dropped). Consumers load runs back one at a time with
@@ -24,10 +26,18 @@ public final class BuildRunner {
 
     private final TraceStore store;
     private final RunProgress progress;
+    private final boolean prune;
 
+    /** A runner that never deletes entries. */
     public BuildRunner(TraceStore store, RunProgress progress) {
+        this(store, progress, false);
+    }
+
+    /** @param prune after a complete run, delete every entry this prompt set does not need (other models' too) */
+    public BuildRunner(TraceStore store, RunProgress progress, boolean prune) {
         this.store = store;
         this.progress = progress;
+        this.prune = prune;
     }
 
     /**
@@ -89,7 +99,7 @@ public final class BuildRunner {
                 runSeconds = seconds(runStart);
             }
         }
-        int pruned = store.prune(keys);
+        int pruned = prune ? store.prune(keys) : 0;
         return new RunReport(keys, cached, ran, !toRun.isEmpty(), loadSeconds, runSeconds, pruned, notices);
     }
 

@@ -55,20 +55,27 @@ import java.util.stream.Stream;
  *                                       /lens.safetensors      "ids" I64 [L, T, k], "probs" F32 [L, T, k]
  *                                       /manifest.json         {@link Manifest}: key, model, generations, vocabulary,
  *                                                              size and SHA-256 of both tensor files
- * &lt;store&gt;/.tmp-*                          an entry being written (removed when the store is next opened)
+ * &lt;store&gt;/store.lock                          the writers' lock ({@link StoreLock})
+ * &lt;store&gt;/.tmp-*                          an entry being written
  * </pre>
  * An entry is written into a temporary directory inside the store and renamed into {@code runs/} when
  * complete, so an interrupted run never leaves a half entry under a real name. An entry counts as present
  * only if its manifest parses, names the expected key and schema, and every file has the recorded size
  * and SHA-256; anything else (truncated file, bad JSON) is reported as damaged and recomputed.
  *
+ * <p>Several builds (processes or threads) may share a store. Every change (opening, {@link #write},
+ * {@link #prune}) happens under the store's lock, so writers take turns; reading needs no lock, because an entry
+ * appears by an atomic rename and an intact entry is never replaced or removed except by {@link #prune}. An
+ * entry's {@code .tmp-*} directory exists only while its writer holds the lock, so the ones {@link #open} finds
+ * under the lock were left by a writer that is gone (killed) and are removed. Nothing else is ever deleted except
+ * by {@link #prune}, which a build calls only when asked ({@code --prune}).
+ *
  * <p>Schema versions: bump {@link #SCHEMA} whenever the format or the computation behind it changes (the
  * schema is part of every key). A store written by an <em>older</em> schema is upgraded: it is kept, a
- * notice says every prompt will be recomputed, and the old entries are pruned after the run. A store from
+ * notice says every prompt will be recomputed, and the old entries stay until a build with {@code --prune}. A store from
  * a <em>newer</em> schema is refused with a {@link TraceStoreException} (so an old program never destroys
  * a newer program's work). A non-empty directory that is not a trace store is refused too.
  *
- * <p>Not safe for two processes writing the same store at once.
  */
 public final class TraceStore {
 
@@ -134,36 +141,44 @@ public final class TraceStore {
             }
             Files.createDirectories(dir);
             Path storeFile = dir.resolve(STORE_FILE);
-            if (!Files.exists(storeFile)) {
-                if (!isEmpty(dir)) {
-                    throw TraceStoreException.unusableDirectory("trace store " + dir + " is not empty and has no " + STORE_FILE
-                            + ": it does not look like a trace store, so nothing in it is touched; "
-                            + "pass --store with a new or empty directory");
-                }
-                writeStoreFile(storeFile, schema);
-            } else {
-                int found = readSchema(dir, storeFile);
-                if (found > schema) {
-                    throw TraceStoreException.unusableDirectory("trace store " + dir + " was written by a newer gpt2-explainer (schema "
-                            + found + "); this version reads schema " + schema + ": use the newer version, delete the "
-                            + "directory, or pass --store elsewhere");
-                }
-                if (found < schema) {
-                    notices.add("trace store " + dir + " was written with schema " + found + "; this version uses schema "
-                            + schema + ": every prompt is recomputed and the old entries are removed");
-                    writeStoreFile(storeFile, schema);
-                }
+            if (!Files.exists(storeFile) && !isEmptyApartFromLock(dir)) {
+                throw TraceStoreException.unusableDirectory("trace store " + dir + " is not empty and has no " + STORE_FILE
+                        + ": it does not look like a trace store, so nothing in it is touched; "
+                        + "pass --store with a new or empty directory");
             }
-            Files.createDirectories(dir.resolve(RUNS));
-            int leftovers = removeTemporaries(dir);
-            if (leftovers > 0) {
-                notices.add("removed " + leftovers + " unfinished entr" + (leftovers == 1 ? "y" : "ies")
-                        + " left by an interrupted run");
+            try (StoreLock.Held held = StoreLock.of(dir).acquire()) {
+                openLocked(dir, schema, notices);
             }
         } catch (IOException e) {
             throw new TraceStoreException("cannot use trace store " + dir + ": " + e, e);
         }
         return new TraceStore(dir, schema, notices);
+    }
+
+    /** The part of {@link #open} that changes the directory: under the lock, so another writer sees all or nothing. */
+    private static void openLocked(Path dir, int schema, List<String> notices) throws IOException {
+        Path storeFile = dir.resolve(STORE_FILE);
+        if (!Files.exists(storeFile)) {
+            writeStoreFile(storeFile, schema);
+        } else {
+            int found = readSchema(dir, storeFile);
+            if (found > schema) {
+                throw TraceStoreException.unusableDirectory("trace store " + dir + " was written by a newer gpt2-explainer (schema "
+                        + found + "); this version reads schema " + schema + ": use the newer version, delete the "
+                        + "directory, or pass --store elsewhere");
+            }
+            if (found < schema) {
+                notices.add("trace store " + dir + " was written with schema " + found + "; this version uses schema "
+                        + schema + ": every prompt is recomputed; the old entries stay until a build with --prune");
+                writeStoreFile(storeFile, schema);
+            }
+        }
+        Files.createDirectories(dir.resolve(RUNS));
+        int leftovers = removeTemporaries(dir);
+        if (leftovers > 0) {
+            notices.add("removed " + leftovers + " unfinished entr" + (leftovers == 1 ? "y" : "ies")
+                    + " left by an interrupted run");
+        }
     }
 
     public Path directory() {
@@ -198,11 +213,27 @@ public final class TraceStore {
         }
     }
 
-    /** Stores {@code run} under {@code key}, replacing whatever was there; atomic (see the class comment). */
+    /**
+     * Stores {@code run} under {@code key}, under the store's lock; atomic (see the class comment). If another build
+     * stored an intact entry for the same key meanwhile, that one is kept (the same key means the same run); a
+     * damaged entry is replaced.
+     */
     public void write(StoreKey key, PromptRun run) {
         if (!run.promptId().equals(key.promptId())) {
             throw new IllegalArgumentException("run of prompt " + run.promptId() + " given key of " + key.promptId());
         }
+        try (StoreLock.Held held = StoreLock.of(root).acquire()) {
+            Path target = entryDirectory(key);
+            if (Files.isDirectory(target) && status(key).state() == State.PRESENT) {
+                return; // a concurrent build stored it first; readers may be using it, so it stays
+            }
+            writeLocked(key, run, target);
+        } catch (IOException e) {
+            throw new TraceStoreException("cannot lock trace store " + root + ": " + e, e);
+        }
+    }
+
+    private void writeLocked(StoreKey key, PromptRun run, Path target) {
         Path temp = null;
         try {
             temp = Files.createTempDirectory(root, TEMP_PREFIX + key.directoryName() + "-");
@@ -224,8 +255,7 @@ public final class TraceStore {
             Files.write(temp.resolve(MANIFEST), (WRITER.writeValueAsString(manifest) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             makeReadable(temp);
-            Path target = entryDirectory(key);
-            deleteRecursively(target);
+            deleteRecursively(target); // a damaged entry
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -283,11 +313,15 @@ public final class TraceStore {
                 manifest.generations(), lens, manifest.vocabulary());
     }
 
-    /** Deletes every entry not in {@code live}; returns how many. */
+    /**
+     * Deletes every entry not in {@code live}, under the store's lock; returns how many. Builds call it only when
+     * asked ({@code --prune}): it also removes other models' entries and those another prompt set still needs.
+     */
     public int prune(Collection<StoreKey> live) {
         Set<String> keep = live.stream().map(StoreKey::directoryName).collect(Collectors.toSet());
         int removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve(RUNS))) {
+        try (StoreLock.Held held = StoreLock.of(root).acquire();
+             DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve(RUNS))) {
             for (Path entry : entries) {
                 if (!keep.contains(entry.getFileName().toString())) {
                     deleteRecursively(entry);
@@ -431,9 +465,11 @@ public final class TraceStore {
         Files.move(temp, storeFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static boolean isEmpty(Path dir) throws IOException {
+    /** Empty, or holding only the lock file (a first open that stopped before writing {@value #STORE_FILE}). */
+    private static boolean isEmptyApartFromLock(Path dir) throws IOException {
         try (Stream<Path> children = Files.list(dir)) {
-            return children.findAny().isEmpty();
+            return children.allMatch(child -> child.getFileName().toString().equals(StoreLock.FILE)
+                    && Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
 

@@ -83,7 +83,7 @@ class BuildRunnerTest {
         RunReport textChanged = run(prompts, store);
         assertThat(textChanged.ran()).containsExactly("bravo");
         assertThat(textChanged.cached()).containsExactly("alpha", "charlie", "delta");
-        assertThat(textChanged.pruned()).as("bravo's old entry").isEqualTo(1);
+        assertThat(textChanged.pruned()).as("nothing is deleted without --prune").isZero();
 
         StoreFixture.prompt(prompts, "charlie", "The story of charlie begins", "A new title", "A new note.");
         assertThat(run(prompts, store).ran()).as("title and note only change the pages").isEmpty();
@@ -95,7 +95,12 @@ class BuildRunnerTest {
         try (ModelSource source = other.source) {
             RunReport modelChanged = run(prompts, TraceStore.open(store), source, RunProgress.none());
             assertThat(modelChanged.ran()).as("another model").containsExactly(StoreFixture.IDS);
-            assertThat(modelChanged.pruned()).isEqualTo(4);
+            assertThat(modelChanged.pruned()).as("the first model's entries stay without --prune").isZero();
+            RunReport pruning = new BuildRunner(TraceStore.open(store), RunProgress.none(), true)
+                    .run(StoreFixture.load(prompts), source);
+            assertThat(pruning.ran()).isEmpty();
+            assertThat(pruning.pruned()).as("bravo's old entry, 4 of the old temperatures, 4 of the first model")
+                    .isEqualTo(9);
         }
         assertThat(StoreFixture.tree(store)).hasSize(1 + 3 * 4);
     }
@@ -110,9 +115,9 @@ class BuildRunnerTest {
         assertThat(upgraded.notices()).singleElement().asString()
                 .contains("written with schema " + (TraceStore.SCHEMA - 1))
                 .contains("every prompt is recomputed");
-        RunReport report = run(prompts, upgraded, model.source, RunProgress.none());
+        RunReport report = new BuildRunner(upgraded, RunProgress.none(), true).run(StoreFixture.load(prompts), model.source);
         assertThat(report.ran()).containsExactly(StoreFixture.IDS);
-        assertThat(report.pruned()).isEqualTo(4);
+        assertThat(report.pruned()).as("the old schema's entries, with --prune").isEqualTo(4);
         assertThat(StoreFixture.tree(store)).isEqualTo(cleanTree(prompts));
     }
 
