@@ -53,8 +53,9 @@ final class RunCommand implements Callable<Integer> {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
             RunReport report = new BuildRunner(traceStore, progress, prune).run(set, source);
-            if (report.pruned() > 0) {
-                console.detail("Removed " + report.pruned() + " stale entries from " + store);
+            if (prune) {
+                console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
+                        + " no prompt of this set needs from " + store);
             }
             console.result(report.summary());
             return ExitCode.OK;
