@@ -57,8 +57,9 @@ public record CaptionFacts(long predicted, double probability, long runnerUp, do
         }
         double p1 = 1 / sum;
         double p2 = Math.exp(lastLogits[second] - max) / sum;
-        return new CaptionFacts(first, p1, second, p2, lensEntry(lens, first), strongestPush(dla),
-                pushValue(dla, strongestPush(dla)), strongestFocus(dla.layers(), heads, positions, attention));
+        Part push = strongestPush(dla);
+        return new CaptionFacts(first, p1, second, p2, lensEntry(lens, first), push, pushValue(dla, push),
+                strongestFocus(dla.layers(), heads, positions, attention));
     }
 
     private static int lensEntry(LogitLens lens, long token) {
