@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             CheckCommand.class,
             RunCommand.class,
+            MergeStoresCommand.class,
             DownloadCommand.class,
             TraceCommand.class,
             CommandLine.HelpCommand.class})
