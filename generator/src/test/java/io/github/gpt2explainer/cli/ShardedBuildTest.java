@@ -191,6 +191,37 @@ class ShardedBuildTest {
         assertThat(temp.resolve("merged")).doesNotExist();
     }
 
+    /** The tensor files are intact, but the manifest does not agree with its entry's name or key. */
+    @Test
+    void anEntryWhoseManifestDisagreesWithItsKeyIsRefused() throws IOException {
+        copyTree(store("shard-2"), temp.resolve("renamed"));
+        Path entry;
+        try (Stream<Path> runs = Files.list(temp.resolve("renamed/runs"))) {
+            entry = runs.findFirst().orElseThrow();
+        }
+        Path moved = entry.resolveSibling("beta-0000000000000000");
+        Files.move(entry, moved);
+
+        Outcome renamed = merge("merged", "renamed");
+
+        assertThat(renamed.code()).as(renamed.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(renamed.err()).contains("error: trace store " + temp.resolve("renamed") + " has a damaged entry: "
+                + moved + " holds the entry " + entry.getFileName() + " under another name");
+
+        Files.move(moved, entry);
+        Path manifest = entry.resolve("manifest.json");
+        String text = Files.readString(manifest, StandardCharsets.UTF_8);
+        String contentHash = text.replaceAll("(?s).*\"contentHash\" : \"([0-9a-f]+)\".*", "$1");
+        assertThat(contentHash).matches("[0-9a-f]{64}");
+        Files.writeString(manifest, text.replace(contentHash, "0".repeat(64)), StandardCharsets.UTF_8);
+
+        Outcome rekeyed = merge("merged", "renamed");
+
+        assertThat(rekeyed.code()).as(rekeyed.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(rekeyed.err()).contains(manifest + " records key ").contains(" but its model and prompt content give ");
+        assertThat(temp.resolve("merged")).doesNotExist();
+    }
+
     @Test
     void aShardRunKeepsTheOtherSharesEntries() throws IOException {
         assertThat(merge("store", "shard-1", "shard-2").code()).isZero();
