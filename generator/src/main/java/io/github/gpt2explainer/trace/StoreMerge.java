@@ -135,7 +135,7 @@ public final class StoreMerge {
     }
 
     /** Checks one entry directory against its own manifest and returns its key (see the class comment). */
-    static StoreKey checkEntry(Path dir) throws IOException {
+    private static StoreKey checkEntry(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new TraceStoreException(dir + " is not an entry directory");
         }
