@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             CheckCommand.class,
             RunCommand.class,
+            MergeStoresCommand.class,
             DownloadCommand.class,
             TraceCommand.class,
             HeadsCommand.class,
