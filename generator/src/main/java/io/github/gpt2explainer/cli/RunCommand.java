@@ -6,6 +6,7 @@ import io.github.gpt2explainer.runs.PromptSet;
 import io.github.gpt2explainer.runs.PromptSetLoader;
 import io.github.gpt2explainer.runs.RunProgress;
 import io.github.gpt2explainer.runs.RunReport;
+import io.github.gpt2explainer.runs.Shard;
 import io.github.gpt2explainer.trace.TraceStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./gpt2-explainer run --model demo",
-            "  ./gpt2-explainer run --model openai-community/gpt2 --prompts prompts --store .trace-store"})
+            "  ./gpt2-explainer run --model openai-community/gpt2 --prompts prompts --store .trace-store",
+            "  ./gpt2-explainer run --shard 2/4 --store shard-2   # machine 2 of 4; then merge-stores"})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -40,25 +42,48 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--prune",
             description = "After the run, delete every trace store entry this prompt set does not need, other models' "
-                    + "too. Without it nothing is deleted from the store.")
+                    + "too. Without it nothing is deleted from the store. Not with --shard.")
     private boolean prune;
+
+    @Option(names = "--shard", paramLabel = "i/n",
+            description = "Run only share i of n (1 <= i <= n) of the prompts, chosen by a hash of each prompt id, "
+                    + "and remove nothing from the store; merge the shards' stores with merge-stores.")
+    private String shard;
 
     @Override
     public Integer call() {
         Console console = root.console();
+        Shard share = shard == null ? null : parseShard(shard);
+        if (share != null && prune) {
+            throw new InvalidInputException("--prune cannot be combined with --shard: a share's store may be merged "
+                    + "with the other shares', whose entries it does not list");
+        }
         PromptSet set = PromptSetLoader.load(prompts);
+        if (share != null) {
+            int total = set.prompts().size();
+            set = share.select(set);
+            console.info("Shard " + share + ": " + set.prompts().size() + " of " + total + " prompts");
+        }
         TraceStore traceStore = TraceStore.open(store);
         String spec = model.specOr(set.settings().model());
         try (ModelSource source = model.load(spec, root)) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
-            RunReport report = new BuildRunner(traceStore, progress, prune).run(set, source);
+            RunReport report = new BuildRunner(traceStore, progress).run(set, source, prune);
             if (prune) {
                 console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
                         + " no prompt of this set needs from " + store);
             }
             console.result(report.summary());
             return ExitCode.OK;
+        }
+    }
+
+    private static Shard parseShard(String spec) {
+        try {
+            return Shard.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
         }
     }
 }

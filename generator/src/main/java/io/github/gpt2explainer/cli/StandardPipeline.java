@@ -29,7 +29,7 @@ final class StandardPipeline {
             Console console = context.console();
             TraceStore store = TraceStore.open(context.storeDir());
             ModelSource model = context.model().get();
-            RunReport report = new BuildRunner(store, progress(context), context.prune()).run(context.prompts(), model);
+            RunReport report = new BuildRunner(store, progress(context)).run(context.prompts(), model, context.prune());
             console.info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
             if (context.prune()) {
                 console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")

@@ -26,24 +26,27 @@ public final class BuildRunner {
 
     private final TraceStore store;
     private final RunProgress progress;
-    private final boolean prune;
 
-    /** A runner that never deletes entries. */
     public BuildRunner(TraceStore store, RunProgress progress) {
-        this(store, progress, false);
-    }
-
-    /** @param prune after a complete run, delete every entry this prompt set does not need (other models' too) */
-    public BuildRunner(TraceStore store, RunProgress progress, boolean prune) {
         this.store = store;
         this.progress = progress;
-        this.prune = prune;
     }
 
     /**
+     * Runs without deleting anything from the store.
+     *
      * @throws PromptSetException if a prompt does not fit the model (before any model work)
      */
     public RunReport run(PromptSet set, ModelSource model) {
+        return run(set, model, false);
+    }
+
+    /**
+     * @param prune whether to remove, after a complete run, every entry {@code set} does not need, other models'
+     *              too ({@code --prune}); false keeps the entries of other prompt sets, models and shards
+     * @throws PromptSetException if a prompt does not fit the model (before any model work)
+     */
+    public RunReport run(PromptSet set, ModelSource model, boolean prune) {
         PromptSetValidator.validate(set, text -> model.tokenizer().encode(text).length, model.config().contextLength());
         List<String> notices = new ArrayList<>(store.notices());
         notices.forEach(progress::notice);

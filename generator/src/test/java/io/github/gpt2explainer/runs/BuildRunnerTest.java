@@ -96,8 +96,8 @@ class BuildRunnerTest {
             RunReport modelChanged = run(prompts, TraceStore.open(store), source, RunProgress.none());
             assertThat(modelChanged.ran()).as("another model").containsExactly(StoreFixture.IDS);
             assertThat(modelChanged.pruned()).as("the first model's entries stay without --prune").isZero();
-            RunReport pruning = new BuildRunner(TraceStore.open(store), RunProgress.none(), true)
-                    .run(StoreFixture.load(prompts), source);
+            RunReport pruning = new BuildRunner(TraceStore.open(store), RunProgress.none())
+                    .run(StoreFixture.load(prompts), source, true);
             assertThat(pruning.ran()).isEmpty();
             assertThat(pruning.pruned()).as("bravo's old entry, 4 of the old temperatures, 4 of the first model")
                     .isEqualTo(9);
@@ -115,7 +115,8 @@ class BuildRunnerTest {
         assertThat(upgraded.notices()).singleElement().asString()
                 .contains("written with schema " + (TraceStore.SCHEMA - 1))
                 .contains("every prompt is recomputed");
-        RunReport report = new BuildRunner(upgraded, RunProgress.none(), true).run(StoreFixture.load(prompts), model.source);
+        RunReport report = new BuildRunner(upgraded, RunProgress.none())
+                .run(StoreFixture.load(prompts), model.source, true);
         assertThat(report.ran()).containsExactly(StoreFixture.IDS);
         assertThat(report.pruned()).as("the old schema's entries, with --prune").isEqualTo(4);
         assertThat(StoreFixture.tree(store)).isEqualTo(cleanTree(prompts));

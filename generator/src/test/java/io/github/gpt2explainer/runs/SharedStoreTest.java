@@ -107,8 +107,8 @@ class SharedStoreTest {
                     .run(StoreFixture.load(prompts), gpt2);
             assertThat(backToFirst.ran()).as("the first model's runs were kept").isEmpty();
 
-            RunReport pruning = new BuildRunner(TraceStore.open(store), RunProgress.none(), true)
-                    .run(StoreFixture.load(prompts), demo);
+            RunReport pruning = new BuildRunner(TraceStore.open(store), RunProgress.none())
+                    .run(StoreFixture.load(prompts), demo, true);
             assertThat(pruning.pruned()).as("with --prune the first model's entries go").isEqualTo(StoreFixture.IDS.length);
             assertThat(new BuildRunner(TraceStore.open(store), RunProgress.none()).run(StoreFixture.load(prompts), gpt2)
                     .ran()).containsExactly(StoreFixture.IDS);
