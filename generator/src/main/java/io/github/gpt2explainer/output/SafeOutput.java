@@ -103,8 +103,11 @@ public final class SafeOutput implements AutoCloseable {
             throw new NotDirectoryException(out.toString());
         }
         SiteMarker.requireReplaceable(out);
-        Files.createDirectories(parent);
         Path lockFile = lockFileOf(out);
+        if (!isOurLockFile(lockFile)) {
+            throw ForeignOutputException.lockFile(out, lockFile);
+        }
+        Files.createDirectories(parent);
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
@@ -222,6 +225,21 @@ public final class SafeOutput implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(false);
+    }
+
+    /** Missing, empty, or holding what {@link #writeHolder} writes: a file the lock may truncate. */
+    private static boolean isOurLockFile(Path lockFile) throws IOException {
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (!Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (Files.size(lockFile) > 200) {
+            return false;
+        }
+        String text = Files.readString(lockFile, StandardCharsets.ISO_8859_1);
+        return text.isEmpty() || text.matches("pid \\d+ since \\S+\\R?");
     }
 
     private static String holder(Path lockFile) {

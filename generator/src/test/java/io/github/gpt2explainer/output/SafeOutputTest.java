@@ -163,6 +163,17 @@ class SafeOutputTest {
     }
 
     @Test
+    void aUsersFileNamedLikeTheLockIsNotOverwritten() throws IOException {
+        Files.writeString(tmp.resolve("site-out.lock"), "my notes about locks");
+
+        assertThatThrownBy(() -> SafeOutput.begin(out())).isInstanceOf(ForeignOutputException.class)
+                .hasMessageStartingWith(tmp.resolve("site-out.lock") + " is not a lock file of gpt2-explainer");
+
+        assertThat(tmp.resolve("site-out.lock")).hasContent("my notes about locks");
+        assertThat(names()).containsExactly("site-out.lock");
+    }
+
+    @Test
     void anEmptyDirectoryIsReplaced() throws IOException {
         Files.createDirectories(out());
         try (SafeOutput staging = SafeOutput.begin(out())) {
