@@ -66,11 +66,11 @@ final class RunCommand implements Callable<Integer> {
         }
         TraceStore traceStore = TraceStore.open(store);
         String spec = model.specOr(set.settings().model());
-        try (ModelSource source = model.load(spec, root)) {
+        try (ModelSource source = model.load(spec, root); TraceStore.Use use = traceStore.use()) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
             RunReport report = new BuildRunner(traceStore, progress).run(set, source, prune);
-            if (prune) {
+            if (report.pruned() > 0) {
                 console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
                         + " no prompt of this set needs from " + store);
             }

@@ -11,6 +11,8 @@ import io.github.gpt2explainer.site.SiteRenderer;
 import io.github.gpt2explainer.site.SiteTemplates;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,30 +28,36 @@ final class StandardPipeline {
 
     static SitePipeline create() {
         return (context, siteDir) -> {
-            Console console = context.console();
             TraceStore store = TraceStore.open(context.storeDir());
-            ModelSource model = context.model().get();
-            RunReport report = new BuildRunner(store, progress(context)).run(context.prompts(), model, context.prune());
-            console.info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
-            if (context.prune()) {
-                console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
-                        + " no prompt of this set needs from " + context.storeDir());
-            }
-            Map<String, StoreKey> keys = report.keys().stream()
-                    .collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
-
-            long start = System.nanoTime();
-            try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
-                    : SiteTemplates.directory(context.templates().directory())) {
-                SiteInput input = new SiteInput(context.prompts(), model.info(), id -> store.load(keys.get(id)),
-                        VersionProvider.version());
-                RenderReport rendered = new SiteRenderer(templates).render(input, siteDir);
-                rendered.notices().forEach(console::info);
-                console.info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
-                        rendered.pageCount(), rendered.files().size(), rendered.totalBytes() / 1e6,
-                        (System.nanoTime() - start) / 1e9));
+            try (TraceStore.Use use = store.use()) { // a concurrent --prune leaves the store alone until the pages are written
+                buildWith(store, context, siteDir);
             }
         };
+    }
+
+    private static void buildWith(TraceStore store, BuildContext context, Path siteDir) throws IOException {
+        Console console = context.console();
+        ModelSource model = context.model().get();
+        RunReport report = new BuildRunner(store, progress(context)).run(context.prompts(), model, context.prune());
+        console.info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
+        if (report.pruned() > 0) {
+            console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
+                    + " no prompt of this set needs from " + context.storeDir());
+        }
+        Map<String, StoreKey> keys = report.keys().stream()
+                .collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
+
+        long start = System.nanoTime();
+        try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
+                : SiteTemplates.directory(context.templates().directory())) {
+            SiteInput input = new SiteInput(context.prompts(), model.info(), id -> store.load(keys.get(id)),
+                    VersionProvider.version());
+            RenderReport rendered = new SiteRenderer(templates).render(input, siteDir);
+            rendered.notices().forEach(console::info);
+            console.info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
+                    rendered.pageCount(), rendered.files().size(), rendered.totalBytes() / 1e6,
+                    (System.nanoTime() - start) / 1e9));
+        }
     }
 
     /** Feeds the console's generation progress (prompt x temperature x step) from the run's callbacks. */

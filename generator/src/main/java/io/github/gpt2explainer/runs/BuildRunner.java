@@ -102,7 +102,18 @@ public final class BuildRunner {
                 runSeconds = seconds(runStart);
             }
         }
-        int pruned = prune ? store.prune(keys) : 0;
+        int pruned = 0;
+        if (prune) {
+            java.util.OptionalInt removed = store.pruneIfAlone(keys);
+            if (removed.isPresent()) {
+                pruned = removed.getAsInt();
+            } else {
+                String notice = "nothing pruned: another build is using trace store " + store.directory()
+                        + "; give --prune again when it has finished";
+                notices.add(notice);
+                progress.notice(notice);
+            }
+        }
         return new RunReport(keys, cached, ran, !toRun.isEmpty(), loadSeconds, runSeconds, pruned, notices);
     }
 

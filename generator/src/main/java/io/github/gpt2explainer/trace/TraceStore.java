@@ -56,6 +56,7 @@ import java.util.stream.Stream;
  *                                       /manifest.json         {@link Manifest}: key, model, generations, vocabulary,
  *                                                              size and SHA-256 of both tensor files
  * &lt;store&gt;/store.lock                          the writers' lock ({@link StoreLock})
+ * &lt;store&gt;/users.lock                          held shared by every build using the store ({@link StoreUsers})
  * &lt;store&gt;/.tmp-*                          an entry being written
  * </pre>
  * An entry is written into a temporary directory inside the store and renamed into {@code runs/} when
@@ -68,7 +69,8 @@ import java.util.stream.Stream;
  * appears by an atomic rename and an intact entry is never replaced or removed except by {@link #prune}. An
  * entry's {@code .tmp-*} directory exists only while its writer holds the lock, so the ones {@link #open} finds
  * under the lock were left by a writer that is gone (killed) and are removed. Nothing else is ever deleted except
- * by {@link #prune}, which a build calls only when asked ({@code --prune}).
+ * by {@link #prune}, which a build calls only when asked ({@code --prune}), through {@link #pruneIfAlone}: not while
+ * another build is {@linkplain #use() using} the store.
  *
  * <p>Schema versions: bump {@link #SCHEMA} whenever the format or the computation behind it changes (the
  * schema is part of every key). A store written by an <em>older</em> schema is upgraded: it is kept, a
@@ -115,6 +117,13 @@ public final class TraceStore {
     private final Path root;
     private final int schema;
     private final List<String> notices;
+    private final java.util.concurrent.atomic.AtomicInteger usesOpen = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A build's use of the store ({@link #use()}); closing it ends the use. */
+    public interface Use extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     private TraceStore(Path root, int schema, List<String> notices) {
         this.root = root;
@@ -311,6 +320,40 @@ public final class TraceStore {
         }
         return new PromptRun(manifest.promptId(), manifest.contentHash(), manifest.model(), prefill,
                 manifest.generations(), lens, manifest.vocabulary());
+    }
+
+    /**
+     * Marks the store as used by one build (a process's shared lock on {@code users.lock}) until the handle is closed:
+     * {@link #pruneIfAlone} then leaves the store alone. A build holds it from before its first read to after its
+     * last.
+     */
+    public Use use() {
+        try (StoreLock.Held held = StoreLock.of(root).acquire()) {
+            StoreUsers.Use use = StoreUsers.of(root).begin();
+            usesOpen.incrementAndGet();
+            return () -> {
+                use.close();
+                usesOpen.decrementAndGet();
+            };
+        } catch (IOException e) {
+            throw new TraceStoreException("cannot use trace store " + root + ": " + e, e);
+        }
+    }
+
+    /**
+     * {@link #prune} if no other build (in this or another process) is {@linkplain #use() using} the store; empty if
+     * one is, in which case nothing is deleted. The check and the deletion happen under the store's lock, and a build
+     * starts using the store under that lock too.
+     */
+    public java.util.OptionalInt pruneIfAlone(Collection<StoreKey> live) {
+        try (StoreLock.Held held = StoreLock.of(root).acquire()) {
+            if (!StoreUsers.of(root).aloneExceptCaller(usesOpen.get() > 0)) {
+                return java.util.OptionalInt.empty();
+            }
+            return java.util.OptionalInt.of(prune(live));
+        } catch (IOException e) {
+            throw new TraceStoreException("cannot lock trace store " + root + ": " + e, e);
+        }
     }
 
     /**
@@ -512,7 +555,7 @@ public final class TraceStore {
     /** Empty, or holding only the lock file (a first open that stopped before writing {@value #STORE_FILE}). */
     private static boolean isEmptyApartFromLock(Path dir) throws IOException {
         try (Stream<Path> children = Files.list(dir)) {
-            return children.allMatch(child -> child.getFileName().toString().equals(StoreLock.FILE)
+            return children.allMatch(child -> Set.of(StoreLock.FILE, StoreUsers.FILE).contains(child.getFileName().toString())
                     && Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }

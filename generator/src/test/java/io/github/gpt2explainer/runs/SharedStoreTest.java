@@ -92,6 +92,30 @@ class SharedStoreTest {
     }
 
     @Test
+    void pruneDeletesNothingWhileAnotherBuildIsUsingTheStore() {
+        Path setA = StoreFixture.promptSet(temp.resolve("a"));
+        Path setB = otherPromptSet(temp.resolve("b"));
+        Path store = temp.resolve("store");
+        try (ModelSource model = new StoreFixture.CountingModel(1).source) {
+            TraceStore storeOfA = TraceStore.open(store);
+            RunReport pruned;
+            try (TraceStore.Use buildA = storeOfA.use()) {
+                new BuildRunner(storeOfA, RunProgress.none()).run(StoreFixture.load(setA), model);
+
+                RunReport skipped = new BuildRunner(TraceStore.open(store), RunProgress.none())
+                        .run(StoreFixture.load(setB), model, true);
+
+                assertThat(skipped.pruned()).isZero();
+                assertThat(skipped.notices()).contains("nothing pruned: another build is using trace store " + store
+                        + "; give --prune again when it has finished");
+                assertThat(buildAndReadBack(setA, store, model, RunProgress.none())).containsExactly(StoreFixture.IDS);
+            }
+            pruned = new BuildRunner(TraceStore.open(store), RunProgress.none()).run(StoreFixture.load(setB), model, true);
+            assertThat(pruned.pruned()).as("A has finished").isEqualTo(StoreFixture.IDS.length);
+        }
+    }
+
+    @Test
     void aBuildWithAnotherModelKeepsTheFirstModelsEntriesUnlessAskedToPrune() {
         Path prompts = StoreFixture.promptSet(temp.resolve("prompts"));
         Path store = temp.resolve("store");

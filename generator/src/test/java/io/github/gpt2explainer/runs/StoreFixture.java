@@ -79,12 +79,12 @@ final class StoreFixture {
 
     /**
      * Every file under {@code root} by relative path, with the SHA-256 of its bytes (equal maps = byte-identical trees);
-     * the writers' lock file {@code store.lock} (always empty) is left out.
+     * the lock files {@code store.lock} and {@code users.lock} (always empty) are left out.
      */
     static Map<String, String> tree(Path root) {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.equals(root.resolve("store.lock"))).toList()) {
+            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.equals(root.resolve("store.lock")) && !p.equals(root.resolve("users.lock"))).toList()) {
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
                 files.put(root.relativize(p).toString(), HexFormat.of().formatHex(digest));
             }

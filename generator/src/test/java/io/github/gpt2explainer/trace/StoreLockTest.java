@@ -49,6 +49,34 @@ class StoreLockTest {
     }
 
     @Test
+    void pruningWaitsForNoOtherProcessToBeUsingTheStore() throws Exception {
+        Path store = tmp.resolve("store");
+        TraceStore traceStore = TraceStore.open(store);
+        Files.createDirectories(store.resolve("runs/alpha-0123456789abcdef"));
+        Process build = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StoreLockHolderMain.class.getName(), store.toString(), "use")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("HOLDING");
+
+            try (TraceStore.Use mine = traceStore.use()) {
+                assertThat(traceStore.pruneIfAlone(List.of())).as("another process uses the store").isEmpty();
+            }
+            assertThat(store.resolve("runs/alpha-0123456789abcdef")).exists();
+
+            build.destroyForcibly();
+            assertThat(build.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            try (TraceStore.Use mine = traceStore.use()) {
+                assertThat(traceStore.pruneIfAlone(List.of())).hasValue(1);
+            }
+            assertThat(store.resolve("runs/alpha-0123456789abcdef")).doesNotExist();
+        } finally {
+            build.destroyForcibly();
+        }
+    }
+
+    @Test
     void threadsTakeTurnsAndTheHolderMayTakeItAgain() throws Exception {
         Path store = Files.createDirectories(tmp.resolve("store"));
         StoreLock lock = StoreLock.of(store);
