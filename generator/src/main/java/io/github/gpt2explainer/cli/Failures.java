@@ -4,6 +4,7 @@ import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.runs.PromptSetException;
+import io.github.gpt2explainer.site.MarkdownTooDeepException;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
 import io.github.gpt2explainer.trace.TraceStoreException;
 import java.io.IOException;
@@ -61,7 +62,8 @@ final class Failures {
         if (ex instanceof CommandLine.ParameterException) {
             return ExitCode.USAGE;
         }
-        if (ex instanceof InvalidInputException || ex instanceof PromptSetException) {
+        if (ex instanceof InvalidInputException || ex instanceof PromptSetException
+                || ex instanceof MarkdownTooDeepException) {
             return ExitCode.INVALID_INPUT;
         }
         if (ex instanceof TraceStoreException store) {

@@ -52,15 +52,24 @@ public final class Markdown {
     /**
      * Safe HTML for {@code markdown}, with its site-internal links resolved by {@code links} (null: none).
      *
-     * @throws SiteRenderException naming the Markdown file when a site-internal link has no target
+     * @throws SiteRenderException        naming the Markdown file when a site-internal link has no target
+     * @throws MarkdownTooDeepException naming the file and line when the Markdown nests too deeply
      */
     public String toHtml(String markdown, SiteLinks links) {
-        Document doc = parser.parse(markdown == null ? "" : markdown);
-        if (links != null) {
-            resolveSiteLinks(doc, links);
+        String source = links != null ? links.source() : "Markdown text";
+        MarkdownTooDeepException.check(source, markdown);
+        try {
+            Document doc = parser.parse(markdown == null ? "" : markdown);
+            if (links != null) {
+                resolveSiteLinks(doc, links);
+            }
+            dropUnsafeLinks(doc);
+            return renderer.render(doc);
+        } catch (StackOverflowError e) {
+            // the parser and renderer recurse per level: a nesting MarkdownDepth does not measure
+            throw new MarkdownTooDeepException(source + ": the Markdown nests too deeply to render;"
+                    + " flatten its quotes, lists, links or emphasis");
         }
-        dropUnsafeLinks(doc);
-        return renderer.render(doc);
     }
 
     /**

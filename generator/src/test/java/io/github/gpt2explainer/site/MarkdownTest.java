@@ -1,6 +1,7 @@
 package io.github.gpt2explainer.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -66,5 +67,29 @@ class MarkdownTest {
                         + " [e](#x) [f](HTTP://example.org/)"));
         assertThat(doc.select("a").eachAttr("href")).containsExactly("https://example.org/", "p/x.html#view=a:b",
                 "mailto:me@example.org", "?q=1:2", "#x", "HTTP://example.org/");
+    }
+
+    /** Issue 13: these overflowed the stack (StackOverflowError, exit 1) instead of giving a clear error. */
+    @Test
+    void deepNestingIsAClearErrorNamingTheSourceAndLine() {
+        SiteLinks links = new SiteLinks("prompts/deep.md", "", "", java.util.Set.of(), java.util.Set.of());
+        assertThatThrownBy(() -> markdown.toHtml("Intro\n\n" + ">".repeat(1000) + " x\n", links))
+                .isInstanceOf(MarkdownTooDeepException.class)
+                .hasMessageStartingWith("prompts/deep.md:3: Markdown nested 1000 levels deep");
+        assertThatThrownBy(() -> markdown.toHtml(io.github.gpt2explainer.text.DeepMarkdown.nestedList(1500)))
+                .isInstanceOf(MarkdownTooDeepException.class);
+    }
+
+    /** Deep nestings the line measure does not see either render or fail with the same clear error. */
+    @ParameterizedTest
+    @ValueSource(strings = {"[", "![", "*", "**", "_", "<", "("})
+    void deeplyNestedInlineMarkupNeverEscapesAsStackOverflow(String open) {
+        String source = open.repeat(20_000) + "x" + new StringBuilder(open).reverse().toString()
+                .replace('[', ']').replace('(', ')').replace('<', '>').repeat(20_000);
+        try {
+            assertThat(markdown.toHtml(source)).isNotEmpty();
+        } catch (MarkdownTooDeepException e) {
+            assertThat(e).hasMessageContaining("nests too deeply");
+        }
     }
 }
