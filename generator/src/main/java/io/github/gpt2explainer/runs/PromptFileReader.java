@@ -141,6 +141,10 @@ final class PromptFileReader {
         for (int i = closing + 1; i < lines.length; i++) {
             int lineNumber = i + 1;
             String line = lines[i];
+            String hidden = Fields.hiddenCharacter(line);
+            if (hidden != null) {
+                problems.add(new Problem(file, lineNumber, "the note " + hidden));
+            }
             int depth = MarkdownDepth.depth(line);
             if (depth > MarkdownDepth.MAX_DEPTH && !reportedDepth) {
                 problems.add(new Problem(file, lineNumber, new MarkdownDepth.TooDeep(lineNumber, depth).message()));
