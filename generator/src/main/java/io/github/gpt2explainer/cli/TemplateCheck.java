@@ -2,7 +2,6 @@ package io.github.gpt2explainer.cli;
 
 import freemarker.core.ParseException;
 import freemarker.template.Configuration;
-import io.github.gpt2explainer.text.MarkdownDepth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * Parses every FreeMarker template ({@code *.ftlh}, {@code *.ftl}) under a directory without rendering it, so
  * syntax errors are found in a second, with file and line, before any model work; and checks that no prose
- * Markdown nests deeper than the renderer allows ({@link MarkdownDepth}).
+ * Markdown nests deeper than the renderer allows ({@link MarkdownCheck}).
  */
 final class TemplateCheck {
 
@@ -54,29 +53,8 @@ final class TemplateCheck {
                 problems.add(template + ": cannot read: " + e.getMessage());
             }
         }
-        problems.addAll(tooDeepProse(dir.resolve("prose")));
+        problems.addAll(MarkdownCheck.proseProblems(dir.resolve("prose")));
         return new Result(templates.size(), problems);
-    }
-
-    /** Prose and chapters ({@code prose/**}{@code /*.md}) nested deeper than the Markdown renderer allows. */
-    private static List<String> tooDeepProse(Path prose) throws IOException {
-        if (!Files.isDirectory(prose)) {
-            return List.of();
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(prose)) {
-            files = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md")).sorted().toList();
-        }
-        List<String> problems = new ArrayList<>();
-        for (Path file : files) {
-            try {
-                MarkdownDepth.check(Files.readString(file))
-                        .ifPresent(deep -> problems.add(file + ":" + deep.line() + ": " + deep.message()));
-            } catch (IOException e) {
-                problems.add(file + ": cannot read: " + e.getMessage());
-            }
-        }
-        return problems;
     }
 
     private static String firstLine(String message) {

@@ -142,4 +142,16 @@ class HostileTextTest {
         assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(result.err()).contains(site.templates.resolve("prose/en/about.md") + ":3: Markdown nested 1000");
     }
+
+    /** Emphasis nested 10000 times passes the line measure; check renders the note and reports it too. */
+    @Test
+    void emphasisNestedTooDeeplyForTheRendererIsReportedByCheck() {
+        writeNote("alpha", "*".repeat(20_000) + "x" + "*".repeat(20_000));
+
+        Cli.Result result = check();
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(result.err()).contains(site.prompts.resolve("alpha.md") + ": the 'en' note: the Markdown nests too"
+                + " deeply to render").doesNotContain("StackOverflowError");
+    }
 }
