@@ -74,9 +74,9 @@ final class Failures {
         if (ex instanceof HubException hub) {
             return switch (hub.reason()) {
                 case INVALID_SPEC -> ExitCode.INVALID_INPUT;
-                case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK -> ExitCode.MODEL_UNAVAILABLE;
-                case UNSUPPORTED -> ExitCode.BROKEN_CHECKPOINT;
-                case CHECKSUM, DISK, PROTOCOL -> ExitCode.FAILURE;
+                case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK, PROTOCOL -> ExitCode.MODEL_UNAVAILABLE;
+                case UNSUPPORTED, BROKEN_CACHE -> ExitCode.BROKEN_CHECKPOINT;
+                case CHECKSUM, DISK -> ExitCode.FAILURE;
             };
         }
         if (ex instanceof CheckpointException || ex instanceof TokenizerException) {

@@ -172,7 +172,7 @@ public final class ModelResolver {
             // a commit never changes: what the cache knows about it needs no request (as huggingface_hub)
             Path pointer = cache.pointer(repoId, context.commit, file);
             if (Files.exists(pointer)) {
-                return Optional.of(pointer);
+                return Optional.of(cache.checkedPointer(repoId, context.commit, file));
             }
             if (cache.isMarkedMissing(repoId, context.commit, file)) {
                 return Optional.empty();
@@ -207,7 +207,7 @@ public final class ModelResolver {
         onCacheWrite(() -> cache.writeRef(repoId, context.requestedRevision, commit));
         Path pointer = cache.pointer(repoId, commit, file);
         if (Files.exists(pointer)) {
-            return Optional.of(pointer);
+            return Optional.of(cache.checkedPointer(repoId, commit, file));
         }
         Path blob = cache.blob(repoId, meta.etag());
         if (!Files.exists(blob)) {
