@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.hub;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -194,7 +195,7 @@ public final class HubCache {
     static String checkName(String what, String name) {
         if (name == null || !SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
             throw new HubException(HubException.Reason.PROTOCOL,
-                    "The server sent an unusable " + what + " '" + name + "': expected letters, digits, '-', '_' or '.'");
+                    "The server sent an unusable " + what + " '" + TerminalText.escape(name) + "': expected letters, digits, '-', '_' or '.'");
         }
         return name;
     }

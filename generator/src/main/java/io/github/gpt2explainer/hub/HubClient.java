@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.hub;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -180,7 +181,8 @@ final class HubClient {
 
     private HubException httpError(int status, HttpHeaders headers, URI url, String repoId, String revision, String file) {
         String code = headers.firstValue("X-Error-Code").orElse("");
-        String serverMessage = headers.firstValue("X-Error-Message").map(m -> " The server said: " + m).orElse("");
+        String serverMessage = headers.firstValue("X-Error-Message")
+                .map(m -> " The server said: " + TerminalText.escape(m)).orElse("");
         String repoPage = options.endpoint() + "/" + repoId;
         if (code.equals("RepoNotFound")) {
             return new ModelUnavailableException(HubException.Reason.NOT_FOUND, "Repository '" + repoId

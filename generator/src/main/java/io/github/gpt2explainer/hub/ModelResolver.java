@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.hub;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -94,7 +95,7 @@ public final class ModelResolver {
                 throw e;
             }
             if (cached != null) {
-                LOG.warn("{}; using the cached snapshot {} instead", e.getMessage(), cached.directory());
+                LOG.warn("{}; using the cached snapshot {} instead", TerminalText.escape(e.getMessage()), cached.directory());
                 return cached.toResolved(spec.text(), spec.revision(), true);
             }
             throw networkUnavailable(spec, lookup, e);
