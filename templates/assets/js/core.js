@@ -121,10 +121,45 @@
       return Number(x).toPrecision(digits || 4).replace(/^-/, '\u2212');
     },
 
-    /** A probability as a percentage with 4 significant digits, e.g. 12.34% or 0.002135%. */
+    /**
+     * The one way a probability prints, in every view: a percentage with two decimals ("12.34%", "0.05%"),
+     * "<0.01%" below 0.005% (a number there would only be rounding noise made visible), "0%" for exactly 0.
+     */
     percent: function (p) {
       if (p === 0) { return '0%'; }
-      return (p * 100).toPrecision(4) + '%';
+      if (!(p >= 0.00005)) { return Number.isNaN(p) ? '\u2013' : '<0.01%'; }
+      return (p * 100).toFixed(2) + '%';
+    },
+
+    /**
+     * Mathematical notation for sums and products of numbers: sum([a, b]) is "a + b", or "a \u2212 |b|" when b
+     * is negative (never "a + \u2212b"); product(a, b) is "a \u00d7 b" with a negative factor in parentheses.
+     */
+    sum: function (terms, digits) {
+      return terms.map(function (x, i) {
+        if (i === 0) { return GPT2X.num(x, digits); }
+        return (x < 0 ? ' \u2212 ' : ' + ') + GPT2X.num(Math.abs(x), digits);
+      }).join('');
+    },
+
+    product: function (a, b, digits) {
+      function factor(x, first) {
+        var s = GPT2X.num(x, digits);
+        return x < 0 && !first ? '(' + s + ')' : s;
+      }
+      return factor(a, true) + ' \u00d7 ' + factor(b, false);
+    },
+
+    /**
+     * A probability bar on the absolute 0-100% scale (the same length means the same probability in every
+     * view): a track standing for 100% holding a bar whose width is p of the track, carrying p in data-p.
+     */
+    bar: function (p) {
+      var track = GPT2X.el('span', { 'class': 'bar-track' });
+      var bar = GPT2X.el('span', { 'class': 'bar', 'data-p': String(p) });
+      bar.style.width = (100 * Math.max(0, Math.min(1, p))) + '%';
+      track.appendChild(bar);
+      return track;
     },
 
     /** The display form of token id (from the prompt's vocabulary subset). */

@@ -45,8 +45,6 @@
         body.textContent = '';
         if (!n) { return; }
         var ids = g.candidateIds[step];
-        var maxP = 0;
-        for (var c = 0; c < ids.length; c++) { maxP = Math.max(maxP, d.probs[step * d.width + c]); }
         ids.forEach(function (id, c) {
           var p = d.probs[step * d.width + c];
           var chosen = id === g.tokenIds[step];
@@ -55,9 +53,7 @@
           tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'num' }, GPT2X.num(d.logits[step * d.width + c], 4)));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (maxP > 0 ? 100 * p / maxP : 0) + '%';
-          barCell.appendChild(bar);
+          barCell.appendChild(GPT2X.bar(p));
           tr.appendChild(barCell);
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(p)));
           tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, chosen ? GPT2X.t('generation.chosen') : ''));
@@ -71,9 +67,7 @@
           tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'num' }, '\u2013'));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (maxP > 0 ? 100 * p / maxP : 0) + '%';
-          barCell.appendChild(bar);
+          barCell.appendChild(GPT2X.bar(p));
           tr.appendChild(barCell);
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(p)));
           tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, GPT2X.t('generation.chosen')));

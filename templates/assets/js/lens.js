@@ -9,10 +9,7 @@
 (function (GPT2X) {
   'use strict';
 
-  /** A probability as a percentage with 3 significant digits (the lens's probabilities come from f32 logits). */
-  function percent(p) {
-    return p === 0 ? '0%' : (p * 100).toPrecision(3) + '%';
-  }
+  var percent = GPT2X.percent;
 
   /** Black or white text, whichever has the higher WCAG contrast on `fill`. */
   function ink(fill) {
@@ -107,13 +104,10 @@
         detail.appendChild(GPT2X.el('h3', null, GPT2X.t('lens.detail', { layer: layer, position: position,
           token: GPT2X.token(main, main.tokens[position]) })));
         var list = GPT2X.el('ol', { 'class': 'norm-bars lens-top' });
-        var top = probs[at(layer, position, 0)] || 1;
         for (var j = 0; j < K; j++) {
           var li = GPT2X.el('li', { 'data-id': String(ids[at(layer, position, j)]) });
           li.appendChild(GPT2X.el('span', { 'class': 'tok' }, GPT2X.token(main, ids[at(layer, position, j)])));
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (100 * probs[at(layer, position, j)] / top) + '%';
-          li.appendChild(bar);
+          li.appendChild(GPT2X.bar(probs[at(layer, position, j)]));
           li.appendChild(GPT2X.el('span', { 'class': 'val' }, percent(probs[at(layer, position, j)])));
           list.appendChild(li);
         }

@@ -82,15 +82,6 @@ class DepthBrowserTest {
         Files.write(dir.resolve(name + ".png"), element.getScreenshotAs(OutputType.BYTES));
     }
 
-    /** JavaScript's (p * 100).toPrecision(3) + '%', as the lens shows probabilities. */
-    static String percent3(double p) {
-        java.math.BigDecimal v = new java.math.BigDecimal(p * 100).round(new java.math.MathContext(3, java.math.RoundingMode.HALF_UP));
-        if (v.precision() < 3) {
-            v = v.setScale(v.scale() + 3 - v.precision());
-        }
-        return v.toPlainString() + "%";
-    }
-
     @Test
     void theGalleryShowsEveryHeadAndOpensOneInTheAttentionView() throws Exception {
         open("#view=heads");
@@ -139,7 +130,7 @@ class DepthBrowserTest {
         assertThat(top.findElement(By.cssSelector(".prob")).getText()).isEqualTo(SiteBrowserTest.percent(shownByNextToken));
         assertThat(Double.parseDouble(cell.getAttribute("data-prob"))).isCloseTo(shownByNextToken,
                 org.assertj.core.data.Percentage.withPercentage(0.1));
-        assertThat(cell.findElement(By.cssSelector(".p")).getText()).isEqualTo(percent3(shownByNextToken));
+        assertThat(cell.findElement(By.cssSelector(".p")).getText()).isEqualTo(SiteBrowserTest.percent(shownByNextToken));
 
         // deep link to a cell: it is selected and its top 5 are listed
         open("#view=lens&layer=3&token=2");

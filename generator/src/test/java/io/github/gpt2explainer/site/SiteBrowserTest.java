@@ -192,12 +192,18 @@ class SiteBrowserTest {
         assertThat(rows.get(0).getAttribute("data-id")).isEqualTo(Integer.toString(best));
     }
 
-    /** JavaScript's (p * 100).toPrecision(4) + '%': round half up on the exact binary value. */
+    /**
+     * The site's one probability format (GPT2X.percent): "0%" for 0, "<0.01%" below 0.005%, else JavaScript's
+     * (p * 100).toFixed(2) + '%' (round half up on the exact binary value).
+     */
     static String percent(double p) {
         if (p == 0) {
             return "0%";
         }
-        return fourDigits(p * 100) + "%";
+        if (!(p >= 0.00005)) {
+            return "<0.01%";
+        }
+        return new BigDecimal(p * 100).setScale(2, RoundingMode.HALF_UP).toPlainString() + "%";
     }
 
     /** JavaScript's x.toPrecision(4) for 1e-6 <= |x| < 1e4: four significant digits, trailing zeros kept. */
