@@ -22,14 +22,13 @@
     });
   }
 
-  function colourFor(stage, lo, hi) {
-    if (stage === 'attn.softmax') {
-      // Sequential cividis (colour-blind safe), pale at 0, dark at 1 (square root so small weights stay visible).
-      return function (v) { return GPT2X.palette.sequential(Math.sqrt(Math.max(0, v))); };
-    }
-    var m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-    // Diverging blue-orange (colour-blind safe): negative blue, positive orange.
-    return function (v) { return GPT2X.palette.diverging(v / m); };
+  /**
+   * The colour of a stage: softmax weights on the sequential map (0..1); scores on the diverging map, each
+   * panel with its own limit (the largest finite |value| of the head), shown in its legend.
+   */
+  function colourFor(stage, limit) {
+    if (stage === 'attn.softmax') { return function (v) { return GPT2X.palette.weight(v); }; }
+    return function (v) { return GPT2X.palette.signed(v, limit); };
   }
 
   function drawPanel(container, main, data, layer, head, stage, compact) {
@@ -37,21 +36,28 @@
     var T = shape[1], S = shape[2];
     var offset = S - T; // keys before the first query (0 for the prompt itself)
     var values = data[stage];
-    var cell = compact ? Math.max(14, Math.min(30, Math.floor(420 / Math.max(T, S)))) : Math.max(10, Math.min(22, Math.floor(300 / Math.max(T, S))));
-    var labelW = 84, labelH = 84;
+    var labelW = compact ? 84 : 64, labelH = compact ? 84 : 64;
+    var cell;
+    if (compact) {
+      cell = Math.max(14, Math.min(30, Math.floor(420 / Math.max(T, S))));
+    } else {
+      // Four panels and three arrows in one row when the section is wide enough (stacked below 700 px).
+      var avail = (container.clientWidth || 1000);
+      var perPanel = avail >= 700 ? (avail - 3 * 56) / 4 : avail;
+      cell = Math.max(8, Math.min(22, Math.floor((perPanel - labelW - 6) / Math.max(T, S))));
+    }
     var w = labelW + S * cell + 4, h = labelH + T * cell + 4;
-    // Scores, scaled and masked share one colour scale (that of the raw scores), so dividing by √d shows
-    // as a fainter panel rather than being normalised away.
-    var ref = stage === 'attn.softmax' ? values : data['attn.scores'];
-    var lo = Infinity, hi = -Infinity;
+    var limit = 0;
     for (var q = 0; q < T; q++) {
       for (var k = 0; k < S; k++) {
-        var v = ref[GPT2X.index(shape, [head, q, k])];
-        if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        var v = values[GPT2X.index(shape, [head, q, k])];
+        if (isFinite(v)) { limit = Math.max(limit, Math.abs(v)); }
       }
     }
-    var colour = colourFor(stage, lo, hi);
+    var colour = colourFor(stage, limit || 1);
+    var isMasked = function (d) { return !isFinite(d.v) || (stage !== 'attn.scores' && stage !== 'attn.scaled' && d.k > d.q + offset); };
     var panel = GPT2X.el('figure', { 'class': 'attn-panel', 'data-stage': stage });
+    panel.style.maxWidth = Math.max(w, 220) + 'px';
     panel.appendChild(GPT2X.el('figcaption', null, GPT2X.t('attention.stage.' + stage)));
     container.appendChild(panel);
     var stageName = GPT2X.t('attention.stage.' + stage);
@@ -82,13 +88,14 @@
       .attr('role', 'gridcell')
       .attr('x', function (d) { return labelW + d.k * cell; }).attr('y', function (d) { return labelH + d.q * cell; })
       .attr('width', cell - 1).attr('height', cell - 1)
-      .attr('class', function (d) { return isFinite(d.v) && !(stage === 'attn.softmax' && d.k > d.q + offset) ? 'cell' : 'cell masked'; })
-      .attr('fill', function (d) { return isFinite(d.v) ? colour(d.v) : null; })
+      .attr('class', function (d) { return isMasked(d) ? 'cell masked' : 'cell'; })
+      .attr('fill', function (d) { return isMasked(d) ? GPT2X.palette.maskedFill() : colour(d.v); })
       .attr('aria-label', function (d) {
         return GPT2X.t('a11y.attention.cellLabel', { value: GPT2X.num(d.v, 4), cell: GPT2X.t('attention.cell', {
           query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k }) });
       })
       .on('mouseenter', function (evt, d) { highlight(d.q, d.k); })
+      .on('click', function (evt, d) { highlight(d.q, d.k); })
       .on('mousemove', function (evt, d) {
         GPT2X.tip(evt, [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', {
           query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })]);
@@ -99,6 +106,10 @@
     svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
       .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
     GPT2X.a11y.grid(cellSel.nodes(), T, S, highlight);
+    panel.appendChild(stage === 'attn.softmax'
+      ? GPT2X.palette.legend({ kind: 'weight', caption: GPT2X.t('legend.weight'), masked: true,
+        format: function (x) { return GPT2X.num(x, 2); } })
+      : GPT2X.palette.legend({ kind: 'signed', limit: limit || 1, masked: stage === 'attn.masked', caption: GPT2X.t('legend.score') }));
     // The same numbers as a table: rows are queries, columns keys.
     var rows = d3.range(T).map(function (qi) {
       return [qi + ' ' + tokenText(qi)].concat(d3.range(S).map(function (ki) { return values[GPT2X.index(shape, [head, qi, ki])]; }));
@@ -130,7 +141,74 @@
     }
   }
 
+  var showProducts = null; // (q, k) -> draws Q, K and their products for that cell (steps shown only)
+
+  /**
+   * The hovered (or focused, or tapped) cell's making: the query's Q vector and the key's K vector of this
+   * head side by side, their elementwise products, and the sum of the products, which is the raw score; then
+   * the scaled, masked and softmax values of the same cell. All captured values (layer file: attn.q, attn.k).
+   */
+  function productsView(box, main, layerFile, data, head) {
+    var D = main.model.headDim;
+    var qShape = layerFile.shapes['attn.q'], kShape = layerFile.shapes['attn.k']; // [H, T, D], [H, S, D]
+    var T = data.shape[1], S = data.shape[2];
+    var tokenText = function (i) { return GPT2X.token(main, main.tokens[i]); };
+    return function (q, k) {
+      if (q < 0 || k < 0 || q >= T || k >= S) { return; }
+      var qv = [], kv = [], pv = [], sum = 0;
+      for (var i = 0; i < D; i++) {
+        var a = layerFile['attn.q'][GPT2X.index(qShape, [head, q, i])];
+        var b = layerFile['attn.k'][GPT2X.index(kShape, [head, k, i])];
+        qv.push(a); kv.push(b); pv.push(a * b); sum += a * b;
+      }
+      var at = GPT2X.index(data.shape, [head, q, k]);
+      box.textContent = '';
+      box.setAttribute('data-q', String(q));
+      box.setAttribute('data-k', String(k));
+      box.appendChild(GPT2X.el('h3', null, GPT2X.t('attention.qk.title', { cell: GPT2X.t('attention.cell', {
+        query: tokenText(q), q: q, key: tokenText(k), k: k }) })));
+      var limit = GPT2X.palette.sharedLimit([qv, kv, pv]);
+      var cw = Math.max(6, Math.min(18, Math.floor(((box.clientWidth || 900) - 90) / D)));
+      var labelW = 84, rowH = 20;
+      var svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      var svg = d3.select(svgNode).attr('viewBox', '0 0 ' + (labelW + D * cw + 2) + ' ' + (3 * rowH + 16))
+        .attr('width', labelW + D * cw + 2).attr('height', 3 * rowH + 16);
+      var rows = [['q', GPT2X.t('attention.qk.q', { token: tokenText(q) }), qv],
+        ['k', GPT2X.t('attention.qk.k', { token: tokenText(k) }), kv],
+        ['p', GPT2X.t('attention.qk.product'), pv]];
+      rows.forEach(function (row, r) {
+        svg.append('text').attr('x', labelW - 4).attr('y', r * rowH + rowH / 2).attr('dy', '0.35em')
+          .attr('text-anchor', 'end').text(row[1]);
+        svg.append('g').attr('class', 'qk-' + row[0]).selectAll('rect')
+          .data(row[2].map(function (v, i) { return { v: v, i: i }; })).join('rect')
+          .attr('x', function (d) { return labelW + d.i * cw; }).attr('y', r * rowH + 2)
+          .attr('width', cw - 1).attr('height', rowH - 4).attr('data-value', function (d) { return String(d.v); })
+          .attr('fill', function (d) { return GPT2X.palette.signed(d.v, limit); })
+          .on('mousemove', function (evt, d) {
+            var i = d.i;
+            GPT2X.tip(evt, [GPT2X.product(qv[i], kv[i], 4) + ' = ' + GPT2X.num(pv[i], 4), GPT2X.t('depth.col.dim', { n: i })]);
+          })
+          .on('mouseleave', GPT2X.untip);
+      });
+      svg.append('text').attr('x', labelW).attr('y', 3 * rowH + 12).attr('class', 'qk-dims')
+        .text(GPT2X.t('attention.qk.dims', { d: D }));
+      GPT2X.a11y.chart(svgNode, GPT2X.t('attention.qk.aria', { d: D }), null, false);
+      box.appendChild(svgNode);
+      box.appendChild(GPT2X.palette.legend({ kind: 'signed', limit: limit, caption: GPT2X.t('legend.value') }));
+      var terms = [];
+      for (var j = 0; j < Math.min(3, D); j++) { terms.push(GPT2X.product(qv[j], kv[j], 3)); }
+      var line = GPT2X.el('p', { 'class': 'qk-sum' });
+      line.textContent = GPT2X.t('attention.qk.sum', { terms: terms.join(' + ') + (D > 3 ? ' + \u2026' : ''),
+        sum: GPT2X.num(sum, 4), stored: GPT2X.num(data['attn.scores'][at], 4) });
+      box.appendChild(line);
+      box.appendChild(GPT2X.el('p', { 'class': 'qk-chain' }, GPT2X.t('attention.qk.chain', {
+        scaled: GPT2X.num(data['attn.scaled'][at], 4), masked: GPT2X.num(data['attn.masked'][at], 4),
+        weight: GPT2X.num(data['attn.softmax'][at], 4) })));
+    };
+  }
+
   function highlight(q, k) {
+    if (showProducts && q >= 0) { showProducts(q, k); }
     document.querySelectorAll('#attention .qlabel').forEach(function (e) {
       e.classList.toggle('hot', Number(e.getAttribute('data-q')) === q);
     });
@@ -152,6 +230,7 @@
       var stagesBox = document.getElementById('attn-stages');
       var toggle = document.getElementById('attn-expand');
       var status = document.getElementById('attn-status');
+      var qkBox = document.getElementById('attn-qk');
       for (var l = 0; l < L; l++) {
         layerSelect.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
       }
@@ -188,6 +267,9 @@
           status.textContent = '';
           stagesBox.textContent = '';
           stagesBox.classList.toggle('expanded', expanded);
+          qkBox.textContent = '';
+          qkBox.hidden = !expanded;
+          showProducts = null;
           var stages = expanded ? STAGES : ['attn.softmax'];
           stages.forEach(function (stage, i) {
             var panel = drawPanel(stagesBox, main, data, layer, head, stage, !expanded);
@@ -205,6 +287,17 @@
           });
           markSelected(main);
           if (expanded) {
+            GPT2X.depth.layer(main, layer).then(function (layerFile) {
+              if (shown !== key) { return; }
+              showProducts = productsView(qkBox, main, layerFile, data, head);
+              // Start on the selected query (or the last token) and the key it attends to most.
+              var q = GPT2X.router.int('token', data.shape[1] - 1, 0, data.shape[1] - 1), best = 0;
+              for (var kk = 0; kk < data.shape[2]; kk++) {
+                var at = GPT2X.index(data.shape, [head, q, kk]);
+                if (data['attn.softmax'][at] > data['attn.softmax'][GPT2X.index(data.shape, [head, q, best])]) { best = kk; }
+              }
+              showProducts(q, best);
+            }).catch(function (err) { GPT2X.fail('attention', err); });
             window.requestAnimationFrame(function () {
               window.requestAnimationFrame(function () {
                 stagesBox.querySelectorAll('.unfold').forEach(function (p) { p.classList.add('open'); });

@@ -2,8 +2,8 @@
  * Shared by the detailed views (embedding, layernorm, qkv, mlp, residual) and the block pipeline:
  *   - loaders for the lazy data files (data/<id>/model.js, data/<id>/layer-<l>.js), decoded once;
  *   - gelu_new, the GELU GPT-2 uses (the layer files carry mlp.fc only; GELU is recomputed here);
- *   - heat strips: a [rows, cols] matrix of real values as a canvas, one row per token, with a diverging
- *     purple-white-orange palette (colour-blind safe, as in the attention view), hover for the exact value,
+ *   - heat strips: a [rows, cols] matrix of real values as a canvas, one row per token, in the palette's
+ *     signed map (GPT2X.palette.signed) with a legend, hover for the exact value,
  *     a keyboard cursor (arrow keys) announced in a live region, and a "show as table" alternative;
  *   - the operation panel: a set of strips sharing one cursor (token, channel) and one readout line.
  */
@@ -77,18 +77,9 @@
       return c > 0 ? c : (abs[n - 1] || 1);
     },
 
-    /** Diverging purple (negative) - white (0) - orange (positive), 129 steps, as CSS colours. */
-    palette: (function () {
-      var out = [];
-      for (var i = 0; i <= 128; i++) { out.push(null); }
-      return out;
-    }()),
-
+    /** The colour of v on the palette's signed map, saturated at |v| >= clip. */
     colour: function (v, clip) {
-      var x = Math.max(-1, Math.min(1, v / clip));
-      var i = Math.round(64 - 64 * x);
-      if (!depth.palette[i]) { depth.palette[i] = d3.interpolatePuOr(i / 128); }
-      return depth.palette[i];
+      return GPT2X.palette.signed(v, clip);
     },
 
     /** A small heat strip for the block pipeline: a scaled canvas, no labels, not interactive. */
@@ -109,7 +100,8 @@
     /**
      * An operation panel in `host`: strips sharing one cursor and one readout.
      * specs: [{key, title, values, cols, stage, note, colLabel ('channel'|'neuron'|'dim'), groups, highlight:[from,to)}]
-     * opts: {main, onCursor(row, col, spec)}.
+     * opts: {main, onCursor(row, col, spec), sharedScale: true when the strips are added together (one colour
+     * limit for all of them, so the picture of a sum is the sum of the pictures)}.
      * Returns {strips, setCursor(row, col), readout}.
      */
     panel: function (host, main, specs, opts) {
@@ -120,6 +112,8 @@
         col: GPT2X.router.int('ch', 0, 0, 1 << 20)
       };
       var activeSpec = specs[0]; // the strip last used: the readout describes it
+      var shared = opts && opts.sharedScale
+        ? Math.max.apply(null, specs.map(function (spec) { return depth.clip(spec.values); })) : 0;
       var strips = specs.map(function (spec, i) { return strip(spec, i); });
       host.appendChild(readout);
 
@@ -152,7 +146,7 @@
 
       function strip(spec, index) {
         var rows = T, cols = spec.cols, values = spec.values;
-        var clip = depth.clip(values);
+        var clip = shared || depth.clip(values);
         var fig = GPT2X.el('figure', { 'class': 'hs hs-' + spec.stage, 'data-strip': spec.key });
         var cap = GPT2X.el('figcaption');
         cap.appendChild(GPT2X.el('span', { 'class': 'hs-title' }, spec.title));
@@ -198,10 +192,8 @@
         fig.appendChild(body);
 
         var legend = GPT2X.el('div', { 'class': 'hs-legend' });
-        legend.appendChild(GPT2X.el('span', null, GPT2X.num(-clip, 3)));
-        legend.appendChild(GPT2X.el('span', { 'class': 'hs-ramp', 'aria-hidden': 'true' }));
-        legend.appendChild(GPT2X.el('span', null, '+' + GPT2X.num(clip, 3)));
-        legend.appendChild(GPT2X.el('span', { 'class': 'hs-legend-note' }, GPT2X.t('depth.legend')));
+        legend.appendChild(GPT2X.palette.legend({ kind: 'signed', limit: clip,
+          caption: GPT2X.t(shared ? 'depth.legend.shared' : 'depth.legend') }));
         var toggle = GPT2X.el('button', { type: 'button', 'class': 'hs-table-toggle', 'aria-expanded': 'false' }, GPT2X.t('depth.table.show'));
         legend.appendChild(toggle);
         fig.appendChild(legend);

@@ -17,6 +17,7 @@
           { key: 'embed.sum', title: t('op.embedding.sum'), values: sum, cols: E, stage: 'embed' }
         ], {
           main: main,
+          sharedScale: true,
           onCursor: function (row, col) {
             var i = row * E + col;
             return t('op.embedding.readout', { expr: GPT2X.sum([tok[i], pos[i]], 4), sum: GPT2X.num(sum[i], 4) });

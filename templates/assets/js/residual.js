@@ -20,6 +20,7 @@
       ];
       return Promise.resolve(GPT2X.depth.panel(host, main, specs, {
         main: main,
+        sharedScale: true,
         onCursor: function (row, col) {
           var i = row * E + col;
           return t('op.residual.readout', { first: GPT2X.sum([x[i], a[i]], 4), mid: GPT2X.num(mid[i], 4),

@@ -83,10 +83,11 @@
 
   function colour(kind) {
     // Okabe-Ito: blue attention, vermillion MLP, grey stream, green tokens/embedding, purple output.
+    var c = GPT2X.palette.category;
     return {
-      token: '#009E73', embed: '#009E73', attn: '#0072B2', mlp: '#D55E00', stream: '#999999',
-      lnf: '#CC79A7', logits: '#CC79A7', candidate: '#E69F00'
-    }[kind] || '#999999';
+      token: c.green, embed: c.green, attn: c.blue, mlp: c.vermillion, stream: c.grey,
+      lnf: c.purple, logits: c.purple, candidate: c.orange
+    }[kind] || c.grey;
   }
 
   function open(n) {
