@@ -96,12 +96,13 @@
       })
       .on('mouseenter', function (evt, d) { highlight(d.q, d.k); })
       .on('click', function (evt, d) { highlight(d.q, d.k); })
-      .on('mousemove', function (evt, d) {
-        GPT2X.tip(evt, [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', {
-          query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })]);
+      .each(function (d) {
+        GPT2X.hoverTip(this, function () {
+          return [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', { query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })];
+        });
       })
-      .on('mouseleave', function () { highlight(-1, -1); GPT2X.untip(); })
-      .on('blur', function () { highlight(-1, -1); });
+      .on('mouseleave.hot', function () { highlight(-1, -1); })
+      .on('blur.hot', function () { highlight(-1, -1); });
     // The selected query row's frame; placed by markSelected().
     svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
       .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
@@ -171,8 +172,8 @@
       var cw = Math.max(6, Math.min(18, Math.floor(((box.clientWidth || 900) - 90) / D)));
       var labelW = 84, rowH = 20;
       var svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-      var svg = d3.select(svgNode).attr('viewBox', '0 0 ' + (labelW + D * cw + 2) + ' ' + (3 * rowH + 16))
-        .attr('width', labelW + D * cw + 2).attr('height', 3 * rowH + 16);
+      var svg = d3.select(svgNode).attr('viewBox', '0 0 ' + (labelW + D * cw + 2) + ' ' + (3 * rowH))
+        .attr('width', labelW + D * cw + 2).attr('height', 3 * rowH);
       var rows = [['q', GPT2X.t('attention.qk.q', { token: tokenText(q) }), qv],
         ['k', GPT2X.t('attention.qk.k', { token: tokenText(k) }), kv],
         ['p', GPT2X.t('attention.qk.product'), pv]];
@@ -184,16 +185,15 @@
           .attr('x', function (d) { return labelW + d.i * cw; }).attr('y', r * rowH + 2)
           .attr('width', cw - 1).attr('height', rowH - 4).attr('data-value', function (d) { return String(d.v); })
           .attr('fill', function (d) { return GPT2X.palette.signed(d.v, limit); })
-          .on('mousemove', function (evt, d) {
-            var i = d.i;
-            GPT2X.tip(evt, [GPT2X.product(qv[i], kv[i], 4) + ' = ' + GPT2X.num(pv[i], 4), GPT2X.t('depth.col.dim', { n: i })]);
-          })
-          .on('mouseleave', GPT2X.untip);
+          .each(function (d) {
+            GPT2X.hoverTip(this, function () {
+              return [GPT2X.product(qv[d.i], kv[d.i], 4) + ' = ' + GPT2X.num(pv[d.i], 4), GPT2X.t('depth.col.dim', { n: d.i })];
+            });
+          });
       });
-      svg.append('text').attr('x', labelW).attr('y', 3 * rowH + 12).attr('class', 'qk-dims')
-        .text(GPT2X.t('attention.qk.dims', { d: D }));
       GPT2X.a11y.chart(svgNode, GPT2X.t('attention.qk.aria', { d: D }), null, false);
       box.appendChild(svgNode);
+      box.appendChild(GPT2X.el('p', { 'class': 'hint qk-dims' }, GPT2X.t('attention.qk.dims.' + GPT2X.gesture(), { d: D })));
       box.appendChild(GPT2X.palette.legend({ kind: 'signed', limit: limit, caption: GPT2X.t('legend.value') }));
       var terms = [];
       for (var j = 0; j < Math.min(3, D); j++) { terms.push(GPT2X.product(qv[j], kv[j], 3)); }

@@ -168,6 +168,29 @@
       return v ? v.visible : '#' + id;
     },
 
+    /**
+     * The text of a token sequence as UTF-8, decoded across token boundaries: a character whose bytes are
+     * split over several tokens appears with the token that completes it (the earlier ones get ''). Bytes
+     * that never form a character (a sequence cut off at the end, or invalid) are shown as <XX> hex.
+     * Returns one {text, fragment} per id; fragment is true when the token holds part of a character only.
+     */
+    textPieces: function (main, ids) {
+      var decoder = new global.TextDecoder('utf-8', { fatal: false });
+      var out = [];
+      ids.forEach(function (id, i) {
+        var v = main.vocab[String(id)];
+        if (!v) { out.push({ text: '#' + id, fragment: false }); return; }
+        var hex = v.bytes ? v.bytes.split(' ').filter(Boolean) : [];
+        var bytes = new Uint8Array(hex.map(function (h) { return parseInt(h, 16); }));
+        var text = decoder.decode(bytes, { stream: i < ids.length - 1 });
+        if (text.indexOf('\ufffd') >= 0) {
+          text = hex.map(function (h) { return '<' + h + '>'; }).join('');
+        }
+        out.push({ text: text, fragment: text === '' && bytes.length > 0 });
+      });
+      return out;
+    },
+
     /** Registers a view module: {init(main, ctx)}. */
     view: function (name, module) { views[name] = module; },
 
@@ -189,6 +212,34 @@
       if (y + h > window.innerHeight - 8) { y = evt.clientY - h - 14; }
       tip.style.left = x + 'px';
       tip.style.top = y + 'px';
+    },
+
+    /** Shows the tooltip beside an element (for tap and keyboard focus, which have no pointer position). */
+    tipAt: function (node, lines) {
+      var r = node.getBoundingClientRect();
+      GPT2X.tip({ clientX: r.right, clientY: r.bottom }, lines);
+    },
+
+    /**
+     * The hover tooltip of `node` with its tap and keyboard equivalents: pointer movement shows lines() at the
+     * pointer, a tap (click) or keyboard focus shows it beside the node; leaving, blur or scrolling hides it.
+     */
+    hoverTip: function (node, lines) {
+      node.addEventListener('mousemove', function (evt) { GPT2X.tip(evt, lines()); });
+      node.addEventListener('mouseleave', GPT2X.untip);
+      node.addEventListener('click', function () { GPT2X.tipAt(node, lines()); });
+      node.addEventListener('focus', function () { GPT2X.tipAt(node, lines()); });
+      node.addEventListener('blur', GPT2X.untip);
+      if (!GPT2X.hoverTip.scrollHides) {
+        GPT2X.hoverTip.scrollHides = true;
+        global.addEventListener('scroll', GPT2X.untip, { passive: true });
+      }
+      return node;
+    },
+
+    /** 'tap' on a device whose main pointer cannot hover (a touch screen), else 'hover'. */
+    gesture: function () {
+      return global.matchMedia && global.matchMedia('(hover: none)').matches ? 'tap' : 'hover';
     },
 
     untip: function () {

@@ -37,9 +37,13 @@
         stepOut.textContent = GPT2X.t('generation.step', { step: step + 1, steps: n });
         stepInput.setAttribute('aria-valuetext', stepOut.textContent);
         text.textContent = '';
-        main.tokens.forEach(function (id) { text.appendChild(GPT2X.el('span', { 'class': 'prompt-tok' }, GPT2X.token(main, id))); });
-        g.tokenIds.forEach(function (id, i) {
-          var span = GPT2X.el('span', { 'class': i < step ? 'gen-tok' : i === step ? 'gen-tok current' : 'gen-tok later' }, GPT2X.token(main, id));
+        // Prompt and continuation decoded as one UTF-8 text: a character split over tokens shows as itself.
+        var pieces = GPT2X.textPieces(main, main.tokens.concat(g.tokenIds));
+        var P = main.tokens.length;
+        pieces.forEach(function (piece, i) {
+          var cls = i < P ? 'prompt-tok' : i - P < step ? 'gen-tok' : i - P === step ? 'gen-tok current' : 'gen-tok later';
+          var span = GPT2X.el('span', { 'class': cls + (piece.fragment ? ' fragment' : '') }, piece.text);
+          if (piece.fragment) { span.title = GPT2X.t('generation.fragment', { bytes: main.vocab[String((i < P ? main.tokens[i] : g.tokenIds[i - P]))].bytes }); }
           text.appendChild(span);
         });
         body.textContent = '';
