@@ -54,8 +54,8 @@
           var chosen = id === g.tokenIds[step];
           var tr = GPT2X.el('tr', { 'class': (chosen ? 'chosen ' : '') + (g.candidateKept[step][c] ? 'kept' : 'removed') });
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num' }, GPT2X.num(d.logits[step * d.width + c], 4)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'num col-secondary' }, GPT2X.num(d.logits[step * d.width + c], 4)));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
           barCell.appendChild(GPT2X.bar(p));
           tr.appendChild(barCell);
@@ -68,8 +68,8 @@
           var id = g.tokenIds[step], p = d.probability[step];
           var tr = GPT2X.el('tr', { 'class': 'chosen kept extra' });
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num' }, '\u2013'));
+          tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'num col-secondary' }, '\u2013'));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
           barCell.appendChild(GPT2X.bar(p));
           tr.appendChild(barCell);
