@@ -57,7 +57,7 @@
     var colour = colourFor(stage, limit || 1);
     var isMasked = function (d) { return !isFinite(d.v) || (stage !== 'attn.scores' && stage !== 'attn.scaled' && d.k > d.q + offset); };
     var panel = GPT2X.el('figure', { 'class': 'attn-panel', 'data-stage': stage });
-    panel.style.maxWidth = Math.max(w, 220) + 'px';
+    panel.style.maxWidth = 'min(100%, ' + Math.max(w, 220) + 'px)';
     panel.appendChild(GPT2X.el('figcaption', null, GPT2X.t('attention.stage.' + stage)));
     container.appendChild(panel);
     var stageName = GPT2X.t('attention.stage.' + stage);

@@ -83,8 +83,8 @@
     },
 
     /** A small heat strip for the block pipeline: a scaled canvas, no labels, not interactive. */
-    mini: function (values, rows, cols) {
-      var clip = depth.clip(values);
+    mini: function (values, rows, cols, clip) {
+      clip = clip || depth.clip(values);
       var cw = Math.max(1, Math.floor(256 / cols));
       var canvas = GPT2X.el('canvas', { 'class': 'hs-mini', 'aria-hidden': 'true', width: String(cols * cw), height: String(rows * 3) });
       var ctx = canvas.getContext('2d');

@@ -139,7 +139,8 @@ class VisualBrowserTest {
             if (path.contains("steps=1")) {
                 waitFor("#attention figure.attn-panel", 4);
             }
-            // visible text outside the places that show model text (tokens, prompts, continuations) or code
+            // visible text outside the places that show model text (tokens, prompts, continuations) or code;
+            // a token quoted in a sentence (“…”) is model text too
             @SuppressWarnings("unchecked")
             List<String> words = (List<String>) js("var skip = '.token-list, .tok, .tok-text, .prompt-text, .continuation-text,"
                     + " .gen-text, .cmp-text, svg text, .lens td, .ctx-tok, .chip-text, .hs-rows, option, code, pre, q,"
@@ -148,7 +149,7 @@ class VisualBrowserTest {
                     + "var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
                     + "while (walker.nextNode()) { var n = walker.currentNode, e = n.parentElement;"
                     + "  if (!e || e.closest(skip) || e.closest('script') || !e.checkVisibility()) { continue; }"
-                    + "  (n.nodeValue.match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); }"
+                    + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); }"
                     + "return out;");
             List<String> english = words.stream().filter(w -> !ALLOWED.contains(w)).distinct().toList();
             assertThat(english).as(path + ": English words in the interface").isEmpty();
