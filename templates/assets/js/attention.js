@@ -1,9 +1,12 @@
 /*
  * Attention view for any layer and head: the compact view shows the attention weights (softmax); "show the
- * steps" expands it, with an animation, into the four captured stages
- *   raw scores Q·Kᵀ  ->  scaled ÷ √d  ->  masked (future keys -∞)  ->  softmax (each row sums to 1).
- * Every cell is a captured value from data/<id>/attn-<layer>.js (loaded when first needed). Hovering a
- * cell shows its value and highlights its query (row) and key (column) tokens in every panel.
+ * steps" expands it, with an animation, into the four captured stages, left to right with arrows between
+ * them (stacked on narrow screens), each with its own legend:
+ *   raw scores Q·Kᵀ  ->  scaled ÷ √d  ->  masked (future keys -∞, hatched)  ->  softmax (each row sums to 1).
+ * Below the steps, the hovered (focused, tapped) cell's making: the query's Q and the key's K of this head
+ * side by side with their products, whose sum is the raw score. Every cell is a captured value from
+ * data/<id>/attn-<layer>.js, Q and K from layer-<layer>.js (loaded when first needed). Hovering a cell shows
+ * its value and highlights its query (row) and key (column) tokens in every panel.
  */
 (function (GPT2X) {
   'use strict';

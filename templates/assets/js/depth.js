@@ -136,7 +136,8 @@
         var c = Math.min(cursor.col, active.cols - 1);
         var d = describe(active, cursor.row, c);
         var extra = opts && opts.onCursor ? opts.onCursor(cursor.row, c, active) : null;
-        readout.textContent = d.head + ' \u2014 ' + d.line + (extra ? ' \u00b7 ' + extra : '');
+        // '; ' between the value and the operation's sum: a '\u00b7' there would read as a product
+        readout.textContent = d.head + ' \u2014 ' + d.line + (extra ? '; ' + extra : '');
         readout.setAttribute('data-strip', active.key);
         readout.setAttribute('data-token', String(cursor.row));
         readout.setAttribute('data-col', String(c));
