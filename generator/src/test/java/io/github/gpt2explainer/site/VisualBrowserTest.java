@@ -119,6 +119,8 @@ class VisualBrowserTest {
         waitFor("#heads-grid canvas", 1);
         assertThat(browser().driver.findElement(By.cssSelector("#heads .scale-legend .hi")).getText()).matches(".*\\d.*");
         assertThat(browser().driver.findElements(By.cssSelector("#lens .scale-legend"))).hasSize(1);
+        // the attention flow colours bands by input position: its legend runs from position 0 to the last
+        assertThat(browser().driver.findElement(By.cssSelector("#flow .scale-legend")).getAttribute("data-hi")).isEqualTo(String.valueOf(t - 1));
         open("p/" + SiteFixture.EIFFEL_ID + ".html#view=residual&layer=1");
         waitFor(".op-host figure.hs", 5);
         List<WebElement> strips = browser().driver.findElements(By.cssSelector(".op-host figure.hs"));
