@@ -99,17 +99,17 @@
       })
       .on('mouseenter', function (evt, d) { highlight(d.q, d.k); })
       .on('click', function (evt, d) { highlight(d.q, d.k); })
-      .each(function (d) {
-        GPT2X.hoverTip(this, function () {
-          return [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', { query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })];
-        });
-      })
       .on('mouseleave.hot', function () { highlight(-1, -1); })
       .on('blur.hot', function () { highlight(-1, -1); });
     // The selected query row's frame; placed by markSelected().
     svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
       .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
     GPT2X.a11y.grid(cellSel.nodes(), T, S, highlight);
+    cellSel.each(function (d) { // after grid(): the cells are tab stops now, so focus shows the tip too
+      GPT2X.hoverTip(this, function () {
+        return [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', { query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })];
+      });
+    });
     panel.appendChild(stage === 'attn.softmax'
       ? GPT2X.palette.legend({ kind: 'weight', caption: GPT2X.t('legend.weight'), masked: true,
         format: function (x) { return GPT2X.num(x, 2); } })
@@ -194,8 +194,11 @@
             });
           });
       });
-      GPT2X.a11y.chart(svgNode, GPT2X.t('attention.qk.aria', { d: D }), null, false);
       box.appendChild(svgNode);
+      var table = GPT2X.a11y.dataTable(box, { id: 'attn-qk-data', caption: GPT2X.t('attention.qk.aria', { d: D }),
+        columns: [GPT2X.t('attention.qk.dim'), 'Q', 'K', 'Q \u00d7 K'],
+        rows: qv.map(function (a, i) { return [String(i), a, kv[i], pv[i]]; }) });
+      GPT2X.a11y.chart(svgNode, GPT2X.t('attention.qk.aria', { d: D }), table, false);
       box.appendChild(GPT2X.el('p', { 'class': 'hint qk-dims' }, GPT2X.t('attention.qk.dims.' + GPT2X.gesture(), { d: D })));
       box.appendChild(GPT2X.palette.legend({ kind: 'signed', limit: limit, caption: GPT2X.t('legend.value') }));
       var terms = [];
@@ -207,6 +210,7 @@
       box.appendChild(GPT2X.el('p', { 'class': 'qk-chain' }, GPT2X.t('attention.qk.chain', {
         scaled: GPT2X.num(data['attn.scaled'][at], 4), masked: GPT2X.num(data['attn.masked'][at], 4),
         weight: GPT2X.num(data['attn.softmax'][at], 4) })));
+      box.appendChild(table); // the numbers of the picture, last
     };
   }
 

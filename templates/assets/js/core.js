@@ -223,13 +223,17 @@
     /**
      * The hover tooltip of `node` with its tap and keyboard equivalents: pointer movement shows lines() at the
      * pointer, a tap (click) or keyboard focus shows it beside the node; leaving, blur or scrolling hides it.
+     * Call it after the node is made a tab stop (tabindex); elements that are not get no focus listener.
      */
     hoverTip: function (node, lines) {
       node.addEventListener('mousemove', function (evt) { GPT2X.tip(evt, lines()); });
       node.addEventListener('mouseleave', GPT2X.untip);
       node.addEventListener('click', function () { GPT2X.tipAt(node, lines()); });
-      node.addEventListener('focus', function () { GPT2X.tipAt(node, lines()); });
-      node.addEventListener('blur', GPT2X.untip);
+      // Only on what is already a tab stop: Chromium makes an SVG element with focus listeners focusable.
+      if (node.hasAttribute('tabindex') || node.tabIndex >= 0 && !(node instanceof global.SVGElement)) {
+        node.addEventListener('focus', function () { GPT2X.tipAt(node, lines()); });
+        node.addEventListener('blur', GPT2X.untip);
+      }
       if (!GPT2X.hoverTip.scrollHides) {
         GPT2X.hoverTip.scrollHides = true;
         global.addEventListener('scroll', GPT2X.untip, { passive: true });

@@ -88,9 +88,9 @@ class DepthBrowserTest {
         wait(d -> all("#heads-grid .head-map").size() == LAYERS * HEADS);
         noConsoleProblems();
         assertThat(all("#heads-table tbody tr")).hasSize(LAYERS);
-        // each map is a T x T picture of that head's weights
+        // each map is a T x T picture of that head's weights, s x s pixels a cell (s up to 4, so masked cells can be hatched)
         Number side = (Number) browser().driver.executeScript("return document.querySelector('#heads-grid canvas').width;");
-        assertThat(side.intValue()).isEqualTo(tokens);
+        assertThat(side.intValue()).isEqualTo(tokens * Math.max(1, Math.min(4, 256 / tokens)));
         shot("heads", "heads-all");
         // keyboard: focus the map of layer 5 head 2 and press Enter
         WebElement map = browser().driver.findElement(By.cssSelector("#heads-grid .head-map[data-layer='5'][data-head='2']"));
