@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Builds prompt directories for tests. */
-final class PromptDirs {
+public final class PromptDirs {
 
-    static final String SITE = String.join("\n",
+    public static final String SITE = String.join("\n",
             "title:",                              // 1
             "  en: Test site",                     // 2
             "  zh: 测试站点",                        // 3
@@ -20,7 +20,7 @@ final class PromptDirs {
             "seed: 1234",                          // 8
             "");
 
-    static final String NOTES = String.join("\n",
+    public static final String NOTES = String.join("\n",
             "<!-- lang: en -->",
             "Look at the last position.",
             "",
@@ -31,7 +31,7 @@ final class PromptDirs {
     private PromptDirs() {
     }
 
-    static Path write(Path dir, String name, String content) {
+    public static Path write(Path dir, String name, String content) {
         try {
             Path file = dir.resolve(name);
             Files.createDirectories(file.getParent());
@@ -42,25 +42,25 @@ final class PromptDirs {
         }
     }
 
-    static void site(Path dir) {
+    public static void site(Path dir) {
         write(dir, "site.yaml", SITE);
     }
 
     /** A prompt file: '---', the given front matter lines (file line 2 onwards), '---', then the notes. */
-    static Path prompt(Path dir, String id, String... frontMatterLines) {
+    public static Path prompt(Path dir, String id, String... frontMatterLines) {
         return write(dir, id + ".md", "---\n" + String.join("\n", frontMatterLines) + "\n---\n" + NOTES);
     }
 
     /** Front matter lines of a valid prompt: id on line 2, text on 3, title on 4-6. */
-    static String[] valid(String id) {
+    public static String[] valid(String id) {
         return new String[] {"id: " + id, "text: \"Hello, world\"", "title:", "  en: Hello", "  zh: 你好"};
     }
 
-    static Path validPrompt(Path dir, String id) {
+    public static Path validPrompt(Path dir, String id) {
         return prompt(dir, id, valid(id));
     }
 
-    static String[] with(String[] lines, String... more) {
+    public static String[] with(String[] lines, String... more) {
         String[] all = java.util.Arrays.copyOf(lines, lines.length + more.length);
         System.arraycopy(more, 0, all, lines.length, more.length);
         return all;
