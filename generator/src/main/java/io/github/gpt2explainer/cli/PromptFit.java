@@ -3,8 +3,8 @@ package io.github.gpt2explainer.cli;
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.model.Gpt2ConfigReader;
 import io.github.gpt2explainer.model.RandomCheckpoint;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetValidator;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetValidator;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 
 /**

@@ -2,8 +2,8 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.runs.BuildRunner;
 import io.github.gpt2explainer.runs.ModelSource;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetLoader;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.runs.RunProgress;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.trace.TraceStore;

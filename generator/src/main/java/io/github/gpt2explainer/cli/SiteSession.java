@@ -2,9 +2,9 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.output.SafeOutput;
 import io.github.gpt2explainer.output.SiteDiff;
-import io.github.gpt2explainer.runs.EffectivePrompt;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetLoader;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

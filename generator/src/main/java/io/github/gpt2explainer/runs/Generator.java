@@ -5,6 +5,7 @@ import io.github.gpt2explainer.forward.ForwardTrace;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.KvCache;
 import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.trace.GenerationRun;
 import java.util.List;
 import java.util.function.IntConsumer;

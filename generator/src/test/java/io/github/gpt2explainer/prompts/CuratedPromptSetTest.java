@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.prompts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

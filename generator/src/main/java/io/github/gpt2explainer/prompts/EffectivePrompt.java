@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.prompts;
 
 import io.github.gpt2explainer.sampling.Rng;
 import io.github.gpt2explainer.trace.CanonicalHash;

@@ -1,11 +1,11 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.prompts;
 
-import static io.github.gpt2explainer.runs.PromptDirs.prompt;
-import static io.github.gpt2explainer.runs.PromptDirs.site;
-import static io.github.gpt2explainer.runs.PromptDirs.valid;
-import static io.github.gpt2explainer.runs.PromptDirs.validPrompt;
-import static io.github.gpt2explainer.runs.PromptDirs.with;
-import static io.github.gpt2explainer.runs.PromptDirs.write;
+import static io.github.gpt2explainer.prompts.PromptDirs.prompt;
+import static io.github.gpt2explainer.prompts.PromptDirs.site;
+import static io.github.gpt2explainer.prompts.PromptDirs.valid;
+import static io.github.gpt2explainer.prompts.PromptDirs.validPrompt;
+import static io.github.gpt2explainer.prompts.PromptDirs.with;
+import static io.github.gpt2explainer.prompts.PromptDirs.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.prompts;
 
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.prompts;
 
 import java.nio.file.Path;
 import java.util.Comparator;
