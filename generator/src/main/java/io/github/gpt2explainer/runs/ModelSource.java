@@ -102,7 +102,7 @@ public final class ModelSource implements AutoCloseable {
     }
 
     /** Any identity and weights, e.g. a test's checkpoint; {@code weights} is called once per load. */
-    static ModelSource of(ModelInfo info, Gpt2Tokenizer tokenizer, Supplier<Checkpoint> weights) {
+    public static ModelSource of(ModelInfo info, Gpt2Tokenizer tokenizer, Supplier<Checkpoint> weights) {
         return new ModelSource(info, tokenizer, weights);
     }
 
