@@ -1,7 +1,7 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.runs.BuildRunner;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.runs.RunProgress;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.TraceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.github.gpt2explainer.runs;
 
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSetException;

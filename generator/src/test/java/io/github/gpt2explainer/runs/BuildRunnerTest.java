@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;

@@ -1,6 +1,7 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.model.RandomCheckpoint;
 import io.github.gpt2explainer.prompts.PromptDirs;
 import io.github.gpt2explainer.prompts.PromptSet;

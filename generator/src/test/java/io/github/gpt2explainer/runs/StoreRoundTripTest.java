@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.trace.PromptRun;

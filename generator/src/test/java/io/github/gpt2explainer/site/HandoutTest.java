@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gpt2explainer.model.Gpt2Config;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import java.nio.charset.StandardCharsets;

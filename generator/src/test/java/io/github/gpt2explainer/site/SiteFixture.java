@@ -1,6 +1,6 @@
 package io.github.gpt2explainer.site;
 
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.prompts.SiteSettings;

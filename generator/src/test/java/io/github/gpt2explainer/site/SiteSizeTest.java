@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.RandomCheckpoint;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;

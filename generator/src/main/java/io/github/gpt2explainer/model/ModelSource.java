@@ -1,14 +1,7 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.model;
 
-import io.github.gpt2explainer.model.Checkpoint;
-import io.github.gpt2explainer.model.CheckpointFiles;
-import io.github.gpt2explainer.model.CheckpointLoader;
-import io.github.gpt2explainer.model.Gpt2Config;
-import io.github.gpt2explainer.model.Gpt2ConfigReader;
-import io.github.gpt2explainer.model.RandomCheckpoint;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import io.github.gpt2explainer.trace.ModelInfo;
-import io.github.gpt2explainer.model.FloatTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
