@@ -4,7 +4,7 @@ import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.KvCache;
 import io.github.gpt2explainer.forward.StepResult;
-import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.sampling.Rng;
 import io.github.gpt2explainer.sampling.Sampler;
@@ -123,7 +123,7 @@ public final class EngineBench {
      */
     private void captureWithLogitsEverywhere(long[] ids) {
         try (StepResult r = model.forward(ids, CaptureSpec.all())) {
-            float[] residuals = r.trace().get(TraceKind.RESID_POST, config.layers() - 1).toArray(); // [T, E]
+            float[] residuals = r.trace().get(CaptureKind.RESID_POST, config.layers() - 1).toArray(); // [T, E]
             model.headLogits(residuals, ids.length);                                                // [T, V]
         }
     }

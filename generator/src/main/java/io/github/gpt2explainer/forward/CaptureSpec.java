@@ -13,7 +13,7 @@ import java.util.Set;
  * @param kinds  the kinds to record
  * @param layers the layers whose per-layer kinds are recorded, or {@code null} for every layer
  */
-public record CaptureSpec(Set<TraceKind> kinds, BitSet layers) {
+public record CaptureSpec(Set<CaptureKind> kinds, BitSet layers) {
 
     public CaptureSpec {
         kinds = kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
@@ -27,14 +27,14 @@ public record CaptureSpec(Set<TraceKind> kinds, BitSet layers) {
 
     /** Record every intermediate of every layer. */
     public static CaptureSpec all() {
-        return new CaptureSpec(EnumSet.allOf(TraceKind.class), null);
+        return new CaptureSpec(EnumSet.allOf(CaptureKind.class), null);
     }
 
-    public static CaptureSpec of(Collection<TraceKind> kinds) {
+    public static CaptureSpec of(Collection<CaptureKind> kinds) {
         return new CaptureSpec(kinds.isEmpty() ? Set.of() : EnumSet.copyOf(kinds), null);
     }
 
-    public static CaptureSpec of(TraceKind first, TraceKind... rest) {
+    public static CaptureSpec of(CaptureKind first, CaptureKind... rest) {
         return new CaptureSpec(EnumSet.of(first, rest), null);
     }
 
@@ -56,12 +56,12 @@ public record CaptureSpec(Set<TraceKind> kinds, BitSet layers) {
     }
 
     /** Whether a model-level kind is recorded. */
-    public boolean captures(TraceKind kind) {
+    public boolean captures(CaptureKind kind) {
         return kinds.contains(kind);
     }
 
     /** Whether {@code kind} is recorded for {@code layer} (the layer is ignored for model-level kinds). */
-    public boolean captures(TraceKind kind, int layer) {
+    public boolean captures(CaptureKind kind, int layer) {
         if (!kinds.contains(kind)) {
             return false;
         }

@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Native memory: parameters live in this model's scope for its whole life; every step's
  * intermediates live in a scope closed when the step ends (each block's in a narrower one closed when
  * the block ends); only the KV cache's buffers outlive a step, in their cache's scope. Captured tensors
- * are not copied: the trace keeps a handle on them in memory of its own (see {@link TraceMemory}).
+ * are not copied: the trace keeps a handle on them in memory of its own (see {@link CaptureMemory}).
  *
  * <p>Attention masking: a query may not see later keys; the masked scores hold {@code -Infinity}
  * (as PyTorch's {@code masked_fill(mask, float('-inf'))}) so softmax gives exactly 0 there, and the
@@ -189,9 +189,9 @@ public final class Gpt2Model implements AutoCloseable {
         NDArray tokenEmb = wte.get(step, new NDIndex("{}", idArray));             // [N, T, E]
         NDArray positionEmb = wpe.get(step, new NDIndex().addSliceDim(past, total)); // [T, E]
         NDArray embedded = tokenEmb.add(positionEmb);                             // [N, T, E]
-        rec.batched(TraceKind.EMBED_TOKEN, -1, tokenEmb);
-        rec.sharedParameterSlice(TraceKind.EMBED_POSITION, positionEmb);
-        rec.batched(TraceKind.EMBED_SUM, -1, embedded);
+        rec.batched(CaptureKind.EMBED_TOKEN, -1, tokenEmb);
+        rec.sharedParameterSlice(CaptureKind.EMBED_POSITION, positionEmb);
+        rec.batched(CaptureKind.EMBED_SUM, -1, embedded);
 
         // The residual stream is kept as rows [N*T, E]: every linear layer is then one 2-D product.
         NDArray x = embedded.reshape(n * t, e);                                   // [N*T, E]
@@ -203,16 +203,16 @@ public final class Gpt2Model implements AutoCloseable {
         // earlier positions would cost a [T, E] x [E, V] product; headLogits gives them on request.
         NDIndex lastPosition = new NDIndex().addAllDim().addIndices(t - 1);
         NDArray lastLn;                                                           // [N, E]
-        if (capture.captures(TraceKind.LN_F_OUT)) {
+        if (capture.captures(CaptureKind.LN_F_OUT)) {
             NDArray lnF = layerNorm(x, lnFWeight, lnFBias);                       // [N*T, E]
-            rec.rows(TraceKind.LN_F_OUT, -1, lnF);
+            rec.rows(CaptureKind.LN_F_OUT, -1, lnF);
             lastLn = lnF.reshape(n, t, e).get(lastPosition);
         } else {
             lastLn = layerNorm(x.reshape(n, t, e).get(lastPosition), lnFWeight, lnFBias);
         }
         NDArray logits = lastLn.matMul(lmHeadT);                                  // [N, V]
-        if (capture.captures(TraceKind.LOGITS)) {
-            rec.batched(TraceKind.LOGITS, -1, logits.reshape(n, 1, -1));         // [N, 1, V]
+        if (capture.captures(CaptureKind.LOGITS)) {
+            rec.batched(CaptureKind.LOGITS, -1, logits.reshape(n, 1, -1));         // [N, 1, V]
         }
         float[] lastLogits = copyOut(logits);
 
@@ -275,22 +275,22 @@ public final class Gpt2Model implements AutoCloseable {
             NDArray mlpProj = linear(gelu, b.mlpProjWeight, b.mlpProjBias);           // [N*T, E]
             NDArray residPost = residMid.add(mlpProj);                                // [N*T, E]
 
-            rec.rows(TraceKind.LN_1_OUT, l, ln1);
-            rec.batched(TraceKind.ATTN_Q, l, q);
-            rec.batched(TraceKind.ATTN_K, l, k);
-            rec.batched(TraceKind.ATTN_V, l, v);
-            rec.batched(TraceKind.ATTN_SCORES, l, scores);
-            rec.batched(TraceKind.ATTN_SCALED, l, scaled);
-            rec.batched(TraceKind.ATTN_MASKED, l, masked);
-            rec.batched(TraceKind.ATTN_SOFTMAX, l, softmax);
-            rec.batched(TraceKind.ATTN_HEADS, l, heads);
-            rec.rows(TraceKind.ATTN_PROJ, l, attnProj);
-            rec.rows(TraceKind.RESID_MID, l, residMid);
-            rec.rows(TraceKind.LN_2_OUT, l, ln2);
-            rec.rows(TraceKind.MLP_FC, l, fc);
-            rec.rows(TraceKind.MLP_GELU, l, gelu);
-            rec.rows(TraceKind.MLP_PROJ, l, mlpProj);
-            rec.rows(TraceKind.RESID_POST, l, residPost);
+            rec.rows(CaptureKind.LN_1_OUT, l, ln1);
+            rec.batched(CaptureKind.ATTN_Q, l, q);
+            rec.batched(CaptureKind.ATTN_K, l, k);
+            rec.batched(CaptureKind.ATTN_V, l, v);
+            rec.batched(CaptureKind.ATTN_SCORES, l, scores);
+            rec.batched(CaptureKind.ATTN_SCALED, l, scaled);
+            rec.batched(CaptureKind.ATTN_MASKED, l, masked);
+            rec.batched(CaptureKind.ATTN_SOFTMAX, l, softmax);
+            rec.batched(CaptureKind.ATTN_HEADS, l, heads);
+            rec.rows(CaptureKind.ATTN_PROJ, l, attnProj);
+            rec.rows(CaptureKind.RESID_MID, l, residMid);
+            rec.rows(CaptureKind.LN_2_OUT, l, ln2);
+            rec.rows(CaptureKind.MLP_FC, l, fc);
+            rec.rows(CaptureKind.MLP_GELU, l, gelu);
+            rec.rows(CaptureKind.MLP_PROJ, l, mlpProj);
+            rec.rows(CaptureKind.RESID_POST, l, residPost);
 
             residPost.attach(step); // survives the block
             return residPost;
@@ -437,43 +437,43 @@ public final class Gpt2Model implements AutoCloseable {
 
     /**
      * Keeps the recorded tensors of a step, per sequence and keyed by trace name, in native memory of
-     * their own (one {@link TraceMemory} per sequence, made on the first capture): no copy into Java.
+     * their own (one {@link CaptureMemory} per sequence, made on the first capture): no copy into Java.
      */
     private final class Recorder {
         private final CaptureSpec spec;
         private final long[][] ids;
         private final int startPosition;
         private final List<Map<String, CapturedTensor>> rows = new ArrayList<>();
-        private final TraceMemory[] memory;
+        private final CaptureMemory[] memory;
 
         Recorder(CaptureSpec spec, long[][] ids, int startPosition) {
             this.spec = spec;
             this.ids = ids;
             this.startPosition = startPosition;
-            this.memory = new TraceMemory[ids.length];
+            this.memory = new CaptureMemory[ids.length];
             for (int i = 0; i < ids.length; i++) {
                 rows.add(new LinkedHashMap<>());
             }
         }
 
         /** Residual-stream rows [N*T, W]: row i gets its [T, W]. */
-        void rows(TraceKind kind, int layer, NDArray array) {
+        void rows(CaptureKind kind, int layer, NDArray array) {
             if (!spec.captures(kind, layer)) {
                 return;
             }
             if (ids.length == 1) {
-                keep(0, TraceNames.name(kind, layer), array.getShape(), array);
+                keep(0, CaptureNames.name(kind, layer), array.getShape(), array);
             } else {
                 batched(kind, layer, array.reshape(ids.length, ids[0].length, -1));  // [N, T, W] view
             }
         }
 
         /** An array with a leading batch axis [N, ...]: row i gets the slice [...]. */
-        void batched(TraceKind kind, int layer, NDArray array) {
+        void batched(CaptureKind kind, int layer, NDArray array) {
             if (!spec.captures(kind, layer)) {
                 return;
             }
-            String name = TraceNames.name(kind, layer);
+            String name = CaptureNames.name(kind, layer);
             Shape rowShape = array.getShape().slice(1);
             for (int i = 0; i < ids.length; i++) {
                 keep(i, name, rowShape, ids.length == 1 ? array : array.get(i));
@@ -484,18 +484,18 @@ public final class Gpt2Model implements AutoCloseable {
          * A slice of a parameter, the same for every row. It is kept as a copy: parameters are uploaded
          * from Java direct buffers, whose memory PyTorch does not own, so a view would not keep it alive.
          */
-        void sharedParameterSlice(TraceKind kind, NDArray parameterView) {
+        void sharedParameterSlice(CaptureKind kind, NDArray parameterView) {
             if (spec.captures(kind)) {
                 NDArray copy = parameterView.duplicate();
                 for (int i = 0; i < ids.length; i++) {
-                    keep(i, TraceNames.of(kind), copy.getShape(), copy);
+                    keep(i, CaptureNames.of(kind), copy.getShape(), copy);
                 }
             }
         }
 
         private void keep(int row, String name, Shape shape, NDArray array) {
             if (memory[row] == null) {
-                memory[row] = new TraceMemory(manager);
+                memory[row] = new CaptureMemory(manager);
             }
             FloatBuffer values = memory[row].keep(array, shape);
             rows.get(row).put(name, CapturedTensor.inMemory(name, shape.getShape(), values, memory[row]));
@@ -505,14 +505,14 @@ public final class Gpt2Model implements AutoCloseable {
             List<StepResult> results = new ArrayList<>(ids.length);
             for (int i = 0; i < ids.length; i++) {
                 float[] logits = ids.length == 1 ? lastLogits : Arrays.copyOfRange(lastLogits, i * vocab, (i + 1) * vocab);
-                results.add(new StepResult(logits, new ForwardTrace(ids[i], startPosition, rows.get(i))));
+                results.add(new StepResult(logits, new CapturedPass(ids[i], startPosition, rows.get(i))));
             }
             return List.copyOf(results);
         }
 
         /** Frees what was kept so far, when the step fails before its results exist. */
         void discard() {
-            for (TraceMemory m : memory) {
+            for (CaptureMemory m : memory) {
                 if (m != null) {
                     m.close();
                 }

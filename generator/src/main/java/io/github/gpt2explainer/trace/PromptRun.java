@@ -1,6 +1,6 @@
 package io.github.gpt2explainer.trace;
 
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import java.util.List;
 import java.util.SortedMap;
@@ -18,7 +18,7 @@ import java.util.SortedMap;
  * @param lens        the logit lens over the prompt
  * @param vocabulary  token id to its display form, for every id referenced
  */
-public record PromptRun(String promptId, String contentHash, ModelInfo model, ForwardTrace prefill,
+public record PromptRun(String promptId, String contentHash, ModelInfo model, CapturedPass prefill,
                         List<GenerationRun> generations, LogitLens lens, SortedMap<Integer, TokenPiece> vocabulary)
         implements AutoCloseable {
     public PromptRun {

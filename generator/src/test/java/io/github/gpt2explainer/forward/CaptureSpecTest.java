@@ -48,8 +48,8 @@ class CaptureSpecTest {
 
     @Test
     void aSubsetRecordsExactlyThatSubsetInEveryLayer() {
-        CaptureSpec spec = CaptureSpec.of(TraceKind.ATTN_SOFTMAX, TraceKind.EMBED_SUM, TraceKind.LOGITS);
-        ForwardTrace trace = model.forward(TOKENS, spec).trace();
+        CaptureSpec spec = CaptureSpec.of(CaptureKind.ATTN_SOFTMAX, CaptureKind.EMBED_SUM, CaptureKind.LOGITS);
+        CapturedPass trace = model.forward(TOKENS, spec).trace();
         assertThat(trace.names()).containsExactly("embed.sum", "h.0.attn.softmax", "h.1.attn.softmax",
                 "h.2.attn.softmax", "logits");
         assertThat(trace.get("logits").shape()).containsExactly(1, CONFIG.vocabSize()); // the last position only
@@ -58,24 +58,24 @@ class CaptureSpecTest {
 
     @Test
     void aLayerFilterLimitsPerLayerKindsOnly() {
-        CaptureSpec spec = CaptureSpec.of(EnumSet.of(TraceKind.RESID_POST, TraceKind.LN_F_OUT)).onlyLayers(1);
-        ForwardTrace trace = model.forward(TOKENS, spec).trace();
+        CaptureSpec spec = CaptureSpec.of(EnumSet.of(CaptureKind.RESID_POST, CaptureKind.LN_F_OUT)).onlyLayers(1);
+        CapturedPass trace = model.forward(TOKENS, spec).trace();
         assertThat(trace.names()).containsExactly("h.1.resid_post", "ln_f.out");
 
-        ForwardTrace all = model.forward(TOKENS, CaptureSpec.all()).trace();
+        CapturedPass all = model.forward(TOKENS, CaptureSpec.all()).trace();
         assertThat(trace.get("h.1.resid_post").toArray()).containsExactly(all.get("h.1.resid_post").toArray());
     }
 
     @Test
     void namesAreSpelledInOnePlace() {
-        assertThat(TraceNames.of(2, TraceKind.ATTN_SOFTMAX)).isEqualTo("h.2.attn.softmax");
-        assertThat(TraceNames.of(TraceKind.EMBED_POSITION)).isEqualTo("embed.position");
-        assertThat(TraceNames.all(1)).containsExactly("embed.token", "embed.position", "embed.sum",
+        assertThat(CaptureNames.of(2, CaptureKind.ATTN_SOFTMAX)).isEqualTo("h.2.attn.softmax");
+        assertThat(CaptureNames.of(CaptureKind.EMBED_POSITION)).isEqualTo("embed.position");
+        assertThat(CaptureNames.all(1)).containsExactly("embed.token", "embed.position", "embed.sum",
                 "h.0.ln_1.out", "h.0.attn.q", "h.0.attn.k", "h.0.attn.v", "h.0.attn.scores", "h.0.attn.scaled",
                 "h.0.attn.masked", "h.0.attn.softmax", "h.0.attn.heads", "h.0.attn.proj", "h.0.resid_mid",
                 "h.0.ln_2.out", "h.0.mlp.fc", "h.0.mlp.gelu", "h.0.mlp.proj", "h.0.resid_post",
                 "ln_f.out", "logits");
-        assertThatThrownBy(() -> TraceNames.of(TraceKind.ATTN_Q)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TraceNames.of(0, TraceKind.LOGITS)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CaptureNames.of(CaptureKind.ATTN_Q)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CaptureNames.of(0, CaptureKind.LOGITS)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -54,7 +54,7 @@ class GeluNewTest {
         Checkpoint checkpoint = new Checkpoint("inflated", config, parameters);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
-            ForwardTrace trace = model.forward(new long[] {1, 2, 3, 4}, CaptureSpec.of(TraceKind.MLP_FC, TraceKind.MLP_GELU)).trace();
+            CapturedPass trace = model.forward(new long[] {1, 2, 3, 4}, CaptureSpec.of(CaptureKind.MLP_FC, CaptureKind.MLP_GELU)).trace();
             float[] fcOut = trace.get("h.0.mlp.fc").toArray();
             float[] geluOut = trace.get("h.0.mlp.gelu").toArray();
             double largestErfGap = 0;

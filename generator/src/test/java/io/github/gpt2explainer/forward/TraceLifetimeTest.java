@@ -55,7 +55,7 @@ class TraceLifetimeTest {
     @Test
     void capturesOutliveTheirModelAndCacheAndAreNotChangedByLaterSteps() {
         Map<String, float[]> snapshot = new LinkedHashMap<>();
-        ForwardTrace prefill;
+        CapturedPass prefill;
         try (NDManager root = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(TestCheckpoints.random(CONFIG, 72), root);
              KvCache cache = model.newCache()) {

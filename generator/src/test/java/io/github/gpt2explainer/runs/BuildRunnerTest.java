@@ -3,7 +3,7 @@ package io.github.gpt2explainer.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.trace.GenerationRun;
@@ -207,7 +207,7 @@ class BuildRunnerTest {
             PromptRun run = store.load(key);
             long[] tokens = model.source.tokenizer().encode("The story of " + key.promptId() + " begins");
             assertThat(run.prefill().tokens()).containsExactly(tokens);
-            assertThat(run.prefill().names()).containsExactlyElementsOf(TraceNames.all(2));
+            assertThat(run.prefill().names()).containsExactlyElementsOf(CaptureNames.all(2));
             assertThat(run.generations()).extracting(GenerationRun::temperature).containsExactly(0.0, 0.8);
             assertThat(run.lens().layers()).isEqualTo(2);
             assertThat(run.lens().positions()).isEqualTo(tokens.length);

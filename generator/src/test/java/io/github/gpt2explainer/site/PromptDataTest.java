@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.util.Map;
@@ -63,7 +63,7 @@ class PromptDataTest {
     @Test
     void overviewNormsAreTheNormsOfTheCapturedVectors() {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
-        ForwardTrace trace = run.prefill();
+        CapturedPass trace = run.prefill();
         JsonNode overview = new PromptData(run).main().get("overview");
         int t = trace.tokens().length;
         int e = run.model().config().width();
@@ -154,7 +154,7 @@ class PromptDataTest {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
         Map<String, CapturedTensor> some = new TreeMap<>(run.prefill().tensors());
         some.remove("h.2.mlp.proj");
-        ForwardTrace partial = new ForwardTrace(run.prefill().tokens(), 0, some);
+        CapturedPass partial = new CapturedPass(run.prefill().tokens(), 0, some);
         PromptRun broken = new PromptRun(run.promptId(), run.contentHash(), run.model(), partial, run.generations(),
                 run.lens(), run.vocabulary());
         assertThatThrownBy(() -> new PromptData(broken).main())

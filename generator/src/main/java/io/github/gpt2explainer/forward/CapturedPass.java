@@ -17,10 +17,10 @@ import java.util.Set;
  * @param startPosition the absolute position of the first new token (the KV cache length before the step)
  * @param tensors       trace name to tensor, in pass order
  */
-public record ForwardTrace(long[] tokens, int startPosition, Map<String, CapturedTensor> tensors)
+public record CapturedPass(long[] tokens, int startPosition, Map<String, CapturedTensor> tensors)
         implements AutoCloseable {
 
-    public ForwardTrace {
+    public CapturedPass {
         tokens = tokens.clone();
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
@@ -44,8 +44,8 @@ public record ForwardTrace(long[] tokens, int startPosition, Map<String, Capture
         return t;
     }
 
-    public CapturedTensor get(TraceKind kind, int layer) {
-        return get(TraceNames.name(kind, layer));
+    public CapturedTensor get(CaptureKind kind, int layer) {
+        return get(CaptureNames.name(kind, layer));
     }
 
     public Set<String> names() {

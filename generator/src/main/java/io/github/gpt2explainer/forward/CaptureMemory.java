@@ -20,7 +20,7 @@ import java.nio.FloatBuffer;
  *
  * <p>Not thread-safe, like the model: close a trace on the thread that reads it.
  */
-final class TraceMemory {
+final class CaptureMemory {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -29,7 +29,7 @@ final class TraceMemory {
     private boolean open = true;
 
     /** Memory on the same engine and device as {@code modelManager}, but owned by no scope of it. */
-    TraceMemory(NDManager modelManager) {
+    CaptureMemory(NDManager modelManager) {
         NDManager own = modelManager.getEngine().newBaseManager(modelManager.getDevice());
         this.manager = own;
         // The action holds the manager, not this object, so that this object can become unreachable.

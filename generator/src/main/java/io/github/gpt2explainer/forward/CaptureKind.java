@@ -10,7 +10,7 @@ package io.github.gpt2explainer.forward;
  * and the site's logit lens already computes them, with {@link Gpt2Model#headLogits}, from each block's
  * {@code resid_post}; {@code ln_f.out} is recorded at every position.
  */
-public enum TraceKind {
+public enum CaptureKind {
     EMBED_TOKEN("embed.token", false),        // [T, E]
     EMBED_POSITION("embed.position", false),  // [T, E]
     EMBED_SUM("embed.sum", false),            // [T, E]
@@ -36,7 +36,7 @@ public enum TraceKind {
     private final String suffix;
     private final boolean perLayer;
 
-    TraceKind(String suffix, boolean perLayer) {
+    CaptureKind(String suffix, boolean perLayer) {
         this.suffix = suffix;
         this.perLayer = perLayer;
     }
