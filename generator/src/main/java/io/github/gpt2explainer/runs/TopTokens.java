@@ -1,13 +1,13 @@
 package io.github.gpt2explainer.runs;
 
 /** The k highest logits of a row: ids by logit descending, lowest id first on ties (as greedy decoding). */
-final class TopTokens {
+public final class TopTokens {
 
     private TopTokens() {
     }
 
     /** Ids of the {@code k} largest values of {@code logits[offset .. offset + vocab)}, as offsets into that row. */
-    static int[] of(float[] logits, int offset, int vocab, int k) {
+    public static int[] of(float[] logits, int offset, int vocab, int k) {
         int count = Math.min(k, vocab);
         int[] best = new int[count];
         int size = 0;
@@ -26,7 +26,7 @@ final class TopTokens {
         return best;
     }
 
-    static int[] of(float[] logits, int k) {
+    public static int[] of(float[] logits, int k) {
         return of(logits, 0, logits.length, k);
     }
 }
