@@ -4,6 +4,7 @@ import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.trace.LogitLens;
 
 /**

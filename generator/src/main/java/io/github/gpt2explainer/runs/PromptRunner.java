@@ -3,6 +3,7 @@ package io.github.gpt2explainer.runs;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.sampling.Candidate;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import io.github.gpt2explainer.trace.GenerationRun;

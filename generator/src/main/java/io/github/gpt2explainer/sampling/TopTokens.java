@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.runs;
+package io.github.gpt2explainer.sampling;
 
 /** The k highest logits of a row: ids by logit descending, lowest id first on ties (as greedy decoding). */
 public final class TopTokens {
