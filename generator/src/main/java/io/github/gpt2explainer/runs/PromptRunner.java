@@ -21,9 +21,6 @@ import java.util.function.IntConsumer;
  */
 public final class PromptRunner {
 
-    /** How many of the final position's most likely tokens get a vocabulary entry (for the site's bar charts). */
-    public static final int FINAL_TOP_TOKENS = 50;
-
     private final Gpt2Model model;
     private final Gpt2Tokenizer tokenizer;
     private final ModelInfo info;
@@ -70,7 +67,7 @@ public final class PromptRunner {
                 }
             }
         }
-        for (int id : TopTokens.of(result.lastLogits(), FINAL_TOP_TOKENS)) {
+        for (int id : TopTokens.of(result.lastLogits(), PromptRun.TOP_NEXT_TOKENS)) {
             add(vocabulary, id);
         }
         return new PromptRun(prompt.id(), prompt.contentHash(), info, result.prefill(), result.generations(), lens,

@@ -8,6 +8,7 @@ import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.sampling.Candidate;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.GenerationStep;
@@ -31,8 +32,6 @@ public final class PromptData {
      * norm statistics; {@code model} gains {@code layerNormEpsilon}.
      */
     public static final int FORMAT = 2;
-    /** How many of the most likely next tokens get a display string in the main file. */
-    public static final int TOP_NEXT = 50;
 
     /** The per-layer kinds that go into {@code attn-<l>.js}. */
     static final List<CaptureKind> ATTENTION_KINDS = List.of(CaptureKind.ATTN_SCORES, CaptureKind.ATTN_SCALED,
@@ -102,7 +101,7 @@ public final class PromptData {
         next.put("position", tokens - 1);
         next.set("logits", DataCodec.f16(logits, logits.length));
         ArrayNode top = next.putArray("topIds");
-        for (int id : topIds(logits, TOP_NEXT)) {
+        for (int id : TopTokens.of(logits, PromptRun.TOP_NEXT_TOKENS)) {
             top.add(id);
             referenced.add(id);
         }
@@ -377,29 +376,5 @@ public final class PromptData {
         int rows = (int) t.dim(0);
         int width = t.size() / rows;
         return t.copyRange((rows - 1) * width, width);
-    }
-
-    /**
-     * The ids of the {@code count} highest logits, highest first, lower id first on ties. The trace store must
-     * put a display form for {@code topIds(last prompt position's logits, TOP_NEXT)} into
-     * {@link PromptRun#vocabulary()}, since the next-token view lists them.
-     */
-    public static int[] topIds(float[] logits, int count) {
-        int n = Math.min(count, logits.length);
-        int[] best = new int[n];
-        int size = 0;
-        for (int id = 0; id < logits.length; id++) {
-            if (size == n && !(logits[id] > logits[best[n - 1]])) {
-                continue;
-            }
-            int at = Math.min(size, n - 1);
-            while (at > 0 && logits[id] > logits[best[at - 1]]) {
-                best[at] = best[at - 1];
-                at--;
-            }
-            best[at] = id;
-            size = Math.min(size + 1, n);
-        }
-        return best;
     }
 }

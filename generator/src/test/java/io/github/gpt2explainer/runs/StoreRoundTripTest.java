@@ -50,7 +50,7 @@ class StoreRoundTripTest {
                 assertThat(actual.toArray()).as(name).containsExactly(expected.toArray()); // -Infinity included
             }
             // The vocabulary holds the final position's top 50 and every token the runs mention.
-            assertThat(computed.vocabulary().size()).isGreaterThanOrEqualTo(PromptRunner.FINAL_TOP_TOKENS);
+            assertThat(computed.vocabulary().size()).isGreaterThanOrEqualTo(PromptRun.TOP_NEXT_TOKENS);
         }
     }
 }
