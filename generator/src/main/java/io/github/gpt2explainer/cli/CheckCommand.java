@@ -51,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
 
         PromptSet prompts = null;
         try {
-            prompts = PromptSetLoader.load(inputs.prompts.toAbsolutePath().normalize());
+            prompts = PromptSetLoader.load(inputs.prompts().toAbsolutePath().normalize());
         } catch (PromptSetException e) {
             e.problems().stream().map(Problem::toString).forEach(problems::add);
         }
@@ -68,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
                     console.info("Prompt lengths checked against the bundled GPT-2 tokenizer and a context of "
                             + PromptFit.GPT2_CONTEXT + " (" + spec + " is not in the local cache)");
                 }
-                console.info("Prompts: " + inputs.prompts.toAbsolutePath().normalize() + " ("
+                console.info("Prompts: " + inputs.prompts().toAbsolutePath().normalize() + " ("
                         + SiteSession.summary(prompts) + ")");
             } catch (PromptSetException e) {
                 e.problems().stream().map(Problem::toString).forEach(problems::add);

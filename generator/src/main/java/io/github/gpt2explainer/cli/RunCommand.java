@@ -7,14 +7,14 @@ import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.runs.RunProgress;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.trace.TraceStore;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run",
+        header = "Run what changed into the trace store, without rendering the site.",
+        mixinStandardHelpOptions = true,
         description = {
             "Runs the model over every prompt of the prompt set and keeps the results in the trace store.",
             "Only prompts whose text, settings or model changed are computed again."},
@@ -30,26 +30,24 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private ModelOptions model;
 
-    @Option(names = "--prompts", defaultValue = "prompts", paramLabel = "DIR",
-            description = "The prompt set directory (site.yaml + one .md file per prompt). Default: ${DEFAULT-VALUE}.")
-    private Path prompts;
+    @Mixin
+    private PromptsOption prompts;
 
-    @Option(names = "--store", defaultValue = ".trace-store", paramLabel = "DIR",
-            description = "The trace store directory (created if missing). Default: ${DEFAULT-VALUE}.")
-    private Path store;
+    @Mixin
+    private StoreOption store;
 
     @Override
     public Integer call() {
         Console console = root.console();
-        PromptSet set = PromptSetLoader.load(prompts);
-        TraceStore traceStore = TraceStore.open(store);
+        PromptSet set = PromptSetLoader.load(prompts.dir);
+        TraceStore traceStore = TraceStore.open(store.dir);
         String spec = model.specOr(set.settings().model());
         try (ModelSource source = model.load(spec, root)) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
             RunReport report = new BuildRunner(traceStore, progress).run(set, source);
             if (report.pruned() > 0) {
-                console.detail("Removed " + report.pruned() + " stale entries from " + store);
+                console.detail("Removed " + report.pruned() + " stale entries from " + store.dir);
             }
             console.result(report.summary());
             return ExitCode.OK;

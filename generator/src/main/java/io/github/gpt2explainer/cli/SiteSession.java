@@ -60,7 +60,7 @@ final class SiteSession implements AutoCloseable {
     /** Loads and validates the inputs and resolves the model, stating what was resolved. */
     BuildContext prepare() {
         Console console = root.console();
-        Path promptsDir = inputs.prompts.toAbsolutePath().normalize();
+        Path promptsDir = inputs.prompts().toAbsolutePath().normalize();
         PromptSet prompts = PromptSetLoader.load(promptsDir);
         String spec = modelOptions.specOr(prompts.settings().model());
         if (model == null || !spec.equals(modelSpec)) {
