@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +37,8 @@ class CaptureSpecTest {
         assertThat(fast.trace().isEmpty()).isTrue();
         assertThat(fast.trace().tokens()).isEqualTo(TOKENS);
         assertThat(fast.lastLogits()).hasSize(CONFIG.vocabSize());
-        TensorComparison.assertClose("last logits", new long[] {CONFIG.vocabSize()}, fast.lastLogits(),
-                new long[] {CONFIG.vocabSize()}, full.lastLogits(), 1e-5);
+        // the final layer norm is computed one way, whether or not it is recorded: the same bits
+        assertThat(fast.lastLogits()).containsExactly(full.lastLogits());
         assertThatThrownBy(() -> fast.trace().get("logits"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no tensor logits")
@@ -47,23 +46,11 @@ class CaptureSpecTest {
     }
 
     @Test
-    void aSubsetRecordsExactlyThatSubsetInEveryLayer() {
-        CaptureSpec spec = CaptureSpec.of(CaptureKind.ATTN_SOFTMAX, CaptureKind.EMBED_SUM, CaptureKind.LOGITS);
-        CapturedPass trace = model.forward(TOKENS, spec).trace();
-        assertThat(trace.names()).containsExactly("embed.sum", "h.0.attn.softmax", "h.1.attn.softmax",
-                "h.2.attn.softmax", "logits");
+    void allRecordsEveryIntermediateOfEveryLayerInTraceOrder() {
+        CapturedPass trace = model.forward(TOKENS, CaptureSpec.all()).trace();
+        assertThat(trace.names()).containsExactlyElementsOf(CaptureNames.all(CONFIG.layers()));
         assertThat(trace.get("logits").shape()).containsExactly(1, CONFIG.vocabSize()); // the last position only
-        assertThat(trace.get("h.2.attn.softmax").shape()).containsExactly(CONFIG.heads(), TOKENS.length, TOKENS.length);
-    }
-
-    @Test
-    void aLayerFilterLimitsPerLayerKindsOnly() {
-        CaptureSpec spec = CaptureSpec.of(EnumSet.of(CaptureKind.RESID_POST, CaptureKind.LN_F_OUT)).onlyLayers(1);
-        CapturedPass trace = model.forward(TOKENS, spec).trace();
-        assertThat(trace.names()).containsExactly("h.1.resid_post", "ln_f.out");
-
-        CapturedPass all = model.forward(TOKENS, CaptureSpec.all()).trace();
-        assertThat(trace.get("h.1.resid_post").toArray()).containsExactly(all.get("h.1.resid_post").toArray());
+        assertThat(trace.get("ln_f.out").shape()).containsExactly(TOKENS.length, CONFIG.width()); // every position
     }
 
     @Test

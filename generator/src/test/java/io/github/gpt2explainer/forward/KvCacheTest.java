@@ -81,7 +81,7 @@ class KvCacheTest {
         StepResult full = model.forward(tokens, CaptureSpec.none());
         try (KvCache cache = model.newCache()) {
             model.prefill(cache, Arrays.copyOf(tokens, 5), CaptureSpec.none());
-            StepResult rest = model.prefill(cache, Arrays.copyOfRange(tokens, 5, 12), CaptureSpec.of(CaptureKind.ATTN_SOFTMAX));
+            StepResult rest = model.prefill(cache, Arrays.copyOfRange(tokens, 5, 12), CaptureSpec.all());
             assertThat(rest.trace().get("h.0.attn.softmax").shape()).containsExactly(CONFIG.heads(), 7, 12);
             assertThat(rest.trace().get("h.0.attn.softmax").at(0, 0, 6)).isEqualTo(0f); // position 5 cannot see 6
             assertThat(rest.trace().get("h.0.attn.softmax").at(0, 0, 5)).isPositive();
