@@ -12,7 +12,7 @@
   'use strict';
 
   var SVG = 'http://www.w3.org/2000/svg';
-  // d3.interpolateBlues' stops, so a map here looks like the same map on a prompt page.
+  // d3.interpolateBlues' stops. (The prompt pages' attention maps use cividis instead: GPT2X.palette.sequential.)
   var BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 
   function blue(v) {

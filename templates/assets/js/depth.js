@@ -3,7 +3,8 @@
  *   - loaders for the lazy data files (data/<id>/model.js, data/<id>/layer-<l>.js), decoded once;
  *   - gelu_new, the GELU GPT-2 uses (the layer files carry mlp.fc only; GELU is recomputed here);
  *   - heat strips: a [rows, cols] matrix of real values as a canvas, one row per token, with a diverging
- *     purple-white-orange palette (colour-blind safe, as in the attention view), hover for the exact value,
+ *     purple-white-orange palette (d3.interpolatePuOr, colour-blind safe; the attention view's signed maps
+ *     use the blue-orange GPT2X.palette.diverging instead), hover for the exact value,
  *     a keyboard cursor (arrow keys) announced in a live region, and a "show as table" alternative;
  *   - the operation panel: a set of strips sharing one cursor (token, channel) and one readout line.
  */

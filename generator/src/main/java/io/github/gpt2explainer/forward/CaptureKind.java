@@ -5,10 +5,8 @@ package io.github.gpt2explainer.forward;
  * step ({@code embed.sum}); layer kinds occur once per block ({@code h.3.attn.softmax}). Shapes are
  * given for a step of T new tokens attending over S = (cached + T) keys.
  *
- * <p>{@code logits} are the last position's only, the one a step predicts from: logits at every position
- * would cost a [T, E] x [E, V] product (as much as 40% more work than the rest of a short prompt's pass),
- * and the site's logit lens already computes them, with {@link Gpt2Model#headLogits}, from each block's
- * {@code resid_post}; {@code ln_f.out} is recorded at every position.
+ * <p>{@code logits} are the last position's only; {@code ln_f.out} is recorded at every position. Why: the
+ * README's "The trace format".
  */
 public enum CaptureKind {
     EMBED_TOKEN("embed.token", false),        // [T, E]

@@ -9,8 +9,8 @@ import java.nio.FloatBuffer;
 
 /**
  * The native memory behind one sequence's captured tensors of one step. Capture keeps PyTorch's own
- * result tensors alive here instead of copying them into Java arrays: at 128 tokens a full capture is
- * 123 MB, and copying it (allocating, zeroing and filling Java arrays) cost a third of the pass.
+ * result tensors alive here instead of copying them into Java arrays, which cost a third of the pass
+ * (docs/benchmarks.md, "What changed for speed").
  *
  * <p>Each kept tensor is a second handle on the same storage (PyTorch counts references), held in a
  * manager of its own outside the model's scopes: closing the step, the model or its cache frees nothing

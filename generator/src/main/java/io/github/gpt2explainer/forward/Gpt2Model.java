@@ -305,9 +305,8 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * x W + b for rows x [rows, in] and a Conv1D weight W [in, out]: a matMul, then the bias added in place.
-     * Measured on GPT-2 small's block matrices, this is 9% (1 row) to 8% (16 rows) faster than PyTorch's
-     * fused addmm, which copies the bias into the output before the product.
+     * x W + b for rows x [rows, in] and a Conv1D weight W [in, out]: a matMul, then the bias added in place,
+     * which is faster than PyTorch's fused addmm (docs/benchmarks.md).
      */
     private static NDArray linear(NDArray x, NDArray weightInOut, NDArray bias) {
         return x.matMul(weightInOut).addi(bias);

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
  * trace store keys on; {@link #loadCheckpoint()} is called only when a prompt must run.
  *
  * <p>What identifying costs: for a directory (or Hub snapshot), reading config.json, loading the tokenizer
- * and hashing the weight files (about 1 s per 500 MB; no tensor is parsed). For a random checkpoint such
- * as the demo, generating the weights in Java and hashing them (about 0.2 s for the demo): its exact
- * parameters are hashed, so a change to the generator can never reuse stale traces.
+ * and hashing the weight files (no tensor is parsed). For a random checkpoint such as the demo, generating
+ * the weights in Java and hashing them: its exact parameters are hashed, so a change to the generator can
+ * never reuse stale traces. What that costs: docs/benchmarks.md.
  */
 public final class ModelSource implements AutoCloseable {
 
