@@ -59,6 +59,7 @@ final class RunCommand implements Callable<Integer> {
         try (ModelSource source = model.load(spec, root)) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
+            PromptFit.validate(set, source);
             RunReport report = new BuildRunner(traceStore, progress).run(set, source, share == null);
             if (report.pruned() > 0) {
                 console.detail("Removed " + report.pruned() + " stale entries from " + store.dir);

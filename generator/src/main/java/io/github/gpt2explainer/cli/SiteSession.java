@@ -70,7 +70,7 @@ final class SiteSession implements AutoCloseable {
             model = modelOptions.lazy(spec, root);
             modelSpec = spec;
         }
-        PromptFit.validate(prompts, model.resolved());
+        PromptFit.validate(prompts, model.get()); // once, with the identified model's tokenizer
         console.info("Prompts: " + promptsDir + " (" + summary(prompts) + ")");
         TemplateSource templates = inputs.templateSource();
         if (!templates.isBundled() && !Files.isDirectory(templates.directory())) {

@@ -57,6 +57,22 @@ class RunCommandTest {
     }
 
     @Test
+    void aPromptTooLongForTheModelIsInvalidInputAndNothingRuns() throws IOException {
+        Path prompts = Files.createDirectories(temp.resolve("prompts"));
+        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
+                "temperatures: [0]", "max_new_tokens: 2", "seed: 5", ""));
+        prompt(prompts, "one", "The first prompt");
+        prompt(prompts, "long", "word ".repeat(1100).strip());
+        Path store = temp.resolve("store");
+
+        Outcome outcome = run("run", "--model", "demo", "--prompts", prompts.toString(), "--store", store.toString());
+        assertThat(outcome.code()).as(outcome.err()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(outcome.err()).contains(prompts.resolve("long.md") + ":3: too long for the model")
+                .doesNotContain("to run");
+        assertThat(store.resolve("runs")).isEmptyDirectory(); // no prompt ran, not even "one"
+    }
+
+    @Test
     void aForeignStoreDirectoryIsAnErrorWithAnExplanation() throws IOException {
         Path prompts = Files.createDirectories(temp.resolve("prompts"));
         Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.ModelSource;
-import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
@@ -222,18 +221,6 @@ class BuildRunnerTest {
                 assertThat(run.vocabulary().get((int) token)).isEqualTo(model.source.tokenizer().piece(token));
             }
         }
-    }
-
-    @Test
-    void aPromptTooLongForTheModelFailsBeforeAnyModelWork() {
-        Path prompts = StoreFixture.promptSet(temp.resolve("prompts"));
-        StoreFixture.prompt(prompts, "delta", "word ".repeat(70).trim(), "Long", "Too long.");
-        int loads = model.loads.get();
-        assertThatThrownBy(() -> run(prompts, temp.resolve("store")))
-                .isInstanceOf(PromptSetException.class)
-                .hasMessageContaining("delta.md")
-                .hasMessageContaining("too long for the model");
-        assertThat(model.loads.get()).isEqualTo(loads);
     }
 
     private static Path entry(Path runs, String id) throws IOException {
