@@ -26,6 +26,14 @@ class RunCommandTest {
         return new Outcome(code, out.toString(), err.toString());
     }
 
+    /** A prompt directory with a site.yaml for English only, seed 5. */
+    private Path promptSet(String temperatures, int maxNewTokens) throws IOException {
+        Path prompts = Files.createDirectories(temp.resolve("prompts"));
+        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
+                "temperatures: [" + temperatures + "]", "max_new_tokens: " + maxNewTokens, "seed: 5", ""));
+        return prompts;
+    }
+
     private static void prompt(Path dir, String id, String text) throws IOException {
         Files.writeString(dir.resolve(id + ".md"), String.join("\n", "---", "id: " + id, "text: \"" + text + "\"",
                 "title: " + id, "---", "<!-- lang: en -->", "A note.", ""));
@@ -33,9 +41,7 @@ class RunCommandTest {
 
     @Test
     void aSecondRunDoesNoModelWorkAndAnEditedPromptRunsAlone() throws IOException {
-        Path prompts = Files.createDirectories(temp.resolve("prompts"));
-        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
-                "temperatures: [0, 1.0]", "max_new_tokens: 3", "seed: 5", ""));
+        Path prompts = promptSet("0, 1.0", 3);
         prompt(prompts, "one", "The first prompt");
         prompt(prompts, "two", "The second prompt");
         String store = temp.resolve("store").toString();
@@ -58,9 +64,7 @@ class RunCommandTest {
 
     @Test
     void aPromptTooLongForTheModelIsInvalidInputAndNothingRuns() throws IOException {
-        Path prompts = Files.createDirectories(temp.resolve("prompts"));
-        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
-                "temperatures: [0]", "max_new_tokens: 2", "seed: 5", ""));
+        Path prompts = promptSet("0", 2);
         prompt(prompts, "one", "The first prompt");
         prompt(prompts, "long", "word ".repeat(1100).strip());
         Path store = temp.resolve("store");
@@ -74,9 +78,7 @@ class RunCommandTest {
 
     @Test
     void aForeignStoreDirectoryIsAnErrorWithAnExplanation() throws IOException {
-        Path prompts = Files.createDirectories(temp.resolve("prompts"));
-        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
-                "temperatures: [0]", "max_new_tokens: 2", "seed: 5", ""));
+        Path prompts = promptSet("0", 2);
         prompt(prompts, "one", "The first prompt");
         Path foreign = Files.createDirectories(temp.resolve("foreign"));
         Files.writeString(foreign.resolve("notes.txt"), "mine");
