@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new InvalidInputException("--port " + port + " is not a port number (0 to 65535)");
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, output.store)) {
+        try (SiteSession session = new SiteSession(root, model, inputs, output.store())) {
             if (!noBuild) {
                 rebuild(session, console, "initial build");
             }
@@ -73,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private TreeWatcher watch(SiteSession session, Console console) throws java.io.IOException {
         List<Path> roots = new ArrayList<>();
-        roots.add(inputs.prompts.toAbsolutePath().normalize());
+        roots.add(inputs.prompts().toAbsolutePath().normalize());
         TemplateSource templates = inputs.templateSource();
         if (!templates.isBundled()) {
             roots.add(templates.directory().toAbsolutePath().normalize());

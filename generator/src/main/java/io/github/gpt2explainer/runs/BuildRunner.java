@@ -2,6 +2,9 @@ package io.github.gpt2explainer.runs;
 
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
@@ -9,8 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model stage of a build: checks the prompt set against the tokenizer, works out which prompts the
- * trace store already holds, runs only the others (loading the weights only if there are any), stores each
+ * The model stage of a build: works out which prompts the trace store already holds, runs only the others (loading the weights only if there are any), stores each
  * as soon as it is done, and finally removes entries no prompt refers to any more.
  *
  * <p>Memory stays bounded whatever the number of prompts: one model, and one prompt's run in memory at
@@ -30,9 +32,7 @@ public final class BuildRunner {
         this.progress = progress;
     }
 
-    /**
-     * @throws PromptSetException if a prompt does not fit the model (before any model work)
-     */
+    /** Runs {@code set}, which the caller has checked against the model (build, serve and run do, once). */
     public RunReport run(PromptSet set, ModelSource model) {
         return run(set, model, true);
     }
@@ -40,10 +40,8 @@ public final class BuildRunner {
     /**
      * @param prune whether to remove, after a complete run, the entries of prompts not in {@code set}; false for a
      *              share of a larger set ({@code run --shard}), whose store may hold the other shares' entries
-     * @throws PromptSetException if a prompt does not fit the model (before any model work)
      */
     public RunReport run(PromptSet set, ModelSource model, boolean prune) {
-        PromptSetValidator.validate(set, text -> model.tokenizer().encode(text).length, model.config().contextLength());
         List<String> notices = new ArrayList<>(store.notices());
         notices.forEach(progress::notice);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.sampling.Sampler;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,7 +233,7 @@ class DepthBrowserTest {
     private static void compareLinks(float[] logits, double temperature) {
         int topK = SiteFixture.promptSet().settings().topK(); // the section's default, as in the next-token view
         double[] expected = Sampler.probabilities(logits, temperature, topK, 1.0);
-        int[] top = PromptData.topIds(logits, 10);
+        int[] top = TopTokens.of(logits, 10);
         double rest = 1;
         for (int id : top) {
             WebElement link = browser().driver.findElement(By.cssSelector("#ps-chart path.ps-link[data-id='" + id + "']"));
