@@ -5,7 +5,6 @@
  *   GPT2X.a11y.focusable(node, label, onActivate)   a keyboard-operable button made of any element (SVG too)
  *   GPT2X.a11y.grid(cells, rows, cols, onFocus)   one tab stop for a grid of cells, arrow keys move within it
  *   GPT2X.a11y.scrollBox(element, label)   a wide chart or table scrolls inside itself, reachable by keyboard
- *   GPT2X.palette   colour-blind-safe colours: Okabe-Ito categories, cividis sequential, blue-orange diverging
  * See templates/README.md, "Accessibility".
  */
 (function (GPT2X) {
@@ -133,35 +132,4 @@
     }
   };
 
-  /**
-   * Colour-blind-safe colours. category: Okabe & Ito (2008). sequential(x in [0, 1]): cividis, reversed so
-   * 0 is pale and 1 dark. diverging(x in [-1, 1]): blue (negative) - near white (0) - orange (positive).
-   * The functions need d3 (prompt pages); the category colours do not.
-   */
-  GPT2X.palette = {
-    category: { blue: '#0072B2', vermillion: '#D55E00', green: '#009E73', orange: '#E69F00', purple: '#CC79A7',
-      sky: '#56B4E9', yellow: '#F0E442', grey: '#999999', black: '#000000' },
-    sequential: function (x) {
-      return window.d3.interpolateCividis(1 - 0.96 * Math.max(0, Math.min(1, x)));
-    },
-    diverging: function (x) {
-      var t = Math.max(-1, Math.min(1, x));
-      return DIVERGING(0.5 + 0.5 * t);
-    },
-    /** Black or white, whichever reads better on `background` (any CSS colour d3 parses). */
-    textOn: function (background) {
-      var c = window.d3.rgb(background);
-      function lin(v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
-      var l = 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
-      return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000000' : '#ffffff';
-    }
-  };
-
-  function DIVERGING(t) {
-    if (!DIVERGING.scale) {
-      DIVERGING.scale = window.d3.piecewise(window.d3.interpolateLab,
-        ['#08519c', '#6baed6', '#f7f7f7', '#fdae6b', '#a63603']);
-    }
-    return DIVERGING.scale(t);
-  }
 }(window.GPT2X));

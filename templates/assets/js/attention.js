@@ -1,9 +1,12 @@
 /*
  * Attention view for any layer and head: the compact view shows the attention weights (softmax); "show the
- * steps" expands it, with an animation, into the four captured stages
- *   raw scores Q·Kᵀ  ->  scaled ÷ √d  ->  masked (future keys -∞)  ->  softmax (each row sums to 1).
- * Every cell is a captured value from data/<id>/attn-<layer>.js (loaded when first needed). Hovering a
- * cell shows its value and highlights its query (row) and key (column) tokens in every panel.
+ * steps" expands it, with an animation, into the four captured stages, left to right with arrows between
+ * them (stacked on narrow screens), each with its own legend:
+ *   raw scores Q·Kᵀ  ->  scaled ÷ √d  ->  masked (future keys -∞, hatched)  ->  softmax (each row sums to 1).
+ * Below the steps, the hovered (focused, tapped) cell's making: the query's Q and the key's K of this head
+ * side by side with their products, whose sum is the raw score. Every cell is a captured value from
+ * data/<id>/attn-<layer>.js, Q and K from layer-<layer>.js (loaded when first needed). Hovering a cell shows
+ * its value and highlights its query (row) and key (column) tokens in every panel.
  */
 (function (GPT2X) {
   'use strict';
@@ -22,14 +25,13 @@
     });
   }
 
-  function colourFor(stage, lo, hi) {
-    if (stage === 'attn.softmax') {
-      // Sequential cividis (colour-blind safe), pale at 0, dark at 1 (square root so small weights stay visible).
-      return function (v) { return GPT2X.palette.sequential(Math.sqrt(Math.max(0, v))); };
-    }
-    var m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-    // Diverging blue-orange (colour-blind safe): negative blue, positive orange.
-    return function (v) { return GPT2X.palette.diverging(v / m); };
+  /**
+   * The colour of a stage: softmax weights on the sequential map (0..1); scores on the diverging map, each
+   * panel with its own limit (the largest finite |value| of the head), shown in its legend.
+   */
+  function colourFor(stage, limit) {
+    if (stage === 'attn.softmax') { return function (v) { return GPT2X.palette.weight(v); }; }
+    return function (v) { return GPT2X.palette.signed(v, limit); };
   }
 
   function drawPanel(container, main, data, layer, head, stage, compact) {
@@ -37,21 +39,28 @@
     var T = shape[1], S = shape[2];
     var offset = S - T; // keys before the first query (0 for the prompt itself)
     var values = data[stage];
-    var cell = compact ? Math.max(14, Math.min(30, Math.floor(420 / Math.max(T, S)))) : Math.max(10, Math.min(22, Math.floor(300 / Math.max(T, S))));
-    var labelW = 84, labelH = 84;
+    var labelW = compact ? 84 : 64, labelH = compact ? 84 : 64;
+    var cell;
+    if (compact) {
+      cell = Math.max(14, Math.min(30, Math.floor(420 / Math.max(T, S))));
+    } else {
+      // Four panels and three arrows in one row when the section is wide enough (stacked below 700 px).
+      var avail = (container.clientWidth || 1000);
+      var perPanel = avail >= 700 ? (avail - 3 * 56) / 4 : avail;
+      cell = Math.max(8, Math.min(22, Math.floor((perPanel - labelW - 6) / Math.max(T, S))));
+    }
     var w = labelW + S * cell + 4, h = labelH + T * cell + 4;
-    // Scores, scaled and masked share one colour scale (that of the raw scores), so dividing by √d shows
-    // as a fainter panel rather than being normalised away.
-    var ref = stage === 'attn.softmax' ? values : data['attn.scores'];
-    var lo = Infinity, hi = -Infinity;
+    var limit = 0;
     for (var q = 0; q < T; q++) {
       for (var k = 0; k < S; k++) {
-        var v = ref[GPT2X.index(shape, [head, q, k])];
-        if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        var v = values[GPT2X.index(shape, [head, q, k])];
+        if (isFinite(v)) { limit = Math.max(limit, Math.abs(v)); }
       }
     }
-    var colour = colourFor(stage, lo, hi);
+    var colour = colourFor(stage, limit || 1);
+    var isMasked = function (d) { return !isFinite(d.v) || (stage !== 'attn.scores' && stage !== 'attn.scaled' && d.k > d.q + offset); };
     var panel = GPT2X.el('figure', { 'class': 'attn-panel', 'data-stage': stage });
+    panel.style.maxWidth = 'min(100%, ' + Math.max(w, 220) + 'px)';
     panel.appendChild(GPT2X.el('figcaption', null, GPT2X.t('attention.stage.' + stage)));
     container.appendChild(panel);
     var stageName = GPT2X.t('attention.stage.' + stage);
@@ -82,23 +91,29 @@
       .attr('role', 'gridcell')
       .attr('x', function (d) { return labelW + d.k * cell; }).attr('y', function (d) { return labelH + d.q * cell; })
       .attr('width', cell - 1).attr('height', cell - 1)
-      .attr('class', function (d) { return isFinite(d.v) && !(stage === 'attn.softmax' && d.k > d.q + offset) ? 'cell' : 'cell masked'; })
-      .attr('fill', function (d) { return isFinite(d.v) ? colour(d.v) : null; })
+      .attr('class', function (d) { return isMasked(d) ? 'cell masked' : 'cell'; })
+      .attr('fill', function (d) { return isMasked(d) ? GPT2X.palette.maskedFill() : colour(d.v); })
       .attr('aria-label', function (d) {
         return GPT2X.t('a11y.attention.cellLabel', { value: GPT2X.num(d.v, 4), cell: GPT2X.t('attention.cell', {
           query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k }) });
       })
       .on('mouseenter', function (evt, d) { highlight(d.q, d.k); })
-      .on('mousemove', function (evt, d) {
-        GPT2X.tip(evt, [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', {
-          query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })]);
-      })
-      .on('mouseleave', function () { highlight(-1, -1); GPT2X.untip(); })
-      .on('blur', function () { highlight(-1, -1); });
+      .on('click', function (evt, d) { highlight(d.q, d.k); })
+      .on('mouseleave.hot', function () { highlight(-1, -1); })
+      .on('blur.hot', function () { highlight(-1, -1); });
     // The selected query row's frame; placed by markSelected().
     svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
       .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
     GPT2X.a11y.grid(cellSel.nodes(), T, S, highlight);
+    cellSel.each(function (d) { // after grid(): the cells are tab stops now, so focus shows the tip too
+      GPT2X.hoverTip(this, function () {
+        return [GPT2X.num(d.v, 4), GPT2X.t('attention.cell', { query: tokenText(d.q), q: d.q, key: tokenText(d.k), k: d.k })];
+      });
+    });
+    panel.appendChild(stage === 'attn.softmax'
+      ? GPT2X.palette.legend({ kind: 'weight', caption: GPT2X.t('legend.weight'), masked: true,
+        format: function (x) { return GPT2X.num(x, 2); } })
+      : GPT2X.palette.legend({ kind: 'signed', limit: limit || 1, masked: stage === 'attn.masked', caption: GPT2X.t('legend.score') }));
     // The same numbers as a table: rows are queries, columns keys.
     var rows = d3.range(T).map(function (qi) {
       return [qi + ' ' + tokenText(qi)].concat(d3.range(S).map(function (ki) { return values[GPT2X.index(shape, [head, qi, ki])]; }));
@@ -130,7 +145,77 @@
     }
   }
 
+  var showProducts = null; // (q, k) -> draws Q, K and their products for that cell (steps shown only)
+
+  /**
+   * The hovered (or focused, or tapped) cell's making: the query's Q vector and the key's K vector of this
+   * head side by side, their elementwise products, and the sum of the products, which is the raw score; then
+   * the scaled, masked and softmax values of the same cell. All captured values (layer file: attn.q, attn.k).
+   */
+  function productsView(box, main, layerFile, data, head) {
+    var D = main.model.headDim;
+    var qShape = layerFile.shapes['attn.q'], kShape = layerFile.shapes['attn.k']; // [H, T, D], [H, S, D]
+    var T = data.shape[1], S = data.shape[2];
+    var tokenText = function (i) { return GPT2X.token(main, main.tokens[i]); };
+    return function (q, k) {
+      if (q < 0 || k < 0 || q >= T || k >= S) { return; }
+      var qv = [], kv = [], pv = [], sum = 0;
+      for (var i = 0; i < D; i++) {
+        var a = layerFile['attn.q'][GPT2X.index(qShape, [head, q, i])];
+        var b = layerFile['attn.k'][GPT2X.index(kShape, [head, k, i])];
+        qv.push(a); kv.push(b); pv.push(a * b); sum += a * b;
+      }
+      var at = GPT2X.index(data.shape, [head, q, k]);
+      box.textContent = '';
+      box.setAttribute('data-q', String(q));
+      box.setAttribute('data-k', String(k));
+      box.appendChild(GPT2X.el('h3', null, GPT2X.t('attention.qk.title', { cell: GPT2X.t('attention.cell', {
+        query: tokenText(q), q: q, key: tokenText(k), k: k }) })));
+      var limit = GPT2X.palette.sharedLimit([qv, kv, pv]);
+      var cw = Math.max(6, Math.min(18, Math.floor(((box.clientWidth || 900) - 90) / D)));
+      var labelW = 84, rowH = 20;
+      var svgNode = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      var svg = d3.select(svgNode).attr('viewBox', '0 0 ' + (labelW + D * cw + 2) + ' ' + (3 * rowH))
+        .attr('width', labelW + D * cw + 2).attr('height', 3 * rowH);
+      var rows = [['q', GPT2X.t('attention.qk.q', { token: tokenText(q) }), qv],
+        ['k', GPT2X.t('attention.qk.k', { token: tokenText(k) }), kv],
+        ['p', GPT2X.t('attention.qk.product'), pv]];
+      rows.forEach(function (row, r) {
+        svg.append('text').attr('x', labelW - 4).attr('y', r * rowH + rowH / 2).attr('dy', '0.35em')
+          .attr('text-anchor', 'end').text(row[1]);
+        svg.append('g').attr('class', 'qk-' + row[0]).selectAll('rect')
+          .data(row[2].map(function (v, i) { return { v: v, i: i }; })).join('rect')
+          .attr('x', function (d) { return labelW + d.i * cw; }).attr('y', r * rowH + 2)
+          .attr('width', cw - 1).attr('height', rowH - 4).attr('data-value', function (d) { return String(d.v); })
+          .attr('fill', function (d) { return GPT2X.palette.signed(d.v, limit); })
+          .each(function (d) {
+            GPT2X.hoverTip(this, function () {
+              return [GPT2X.product(qv[d.i], kv[d.i], 4) + ' = ' + GPT2X.num(pv[d.i], 4), GPT2X.t('depth.col.dim', { n: d.i })];
+            });
+          });
+      });
+      box.appendChild(svgNode);
+      var table = GPT2X.a11y.dataTable(box, { id: 'attn-qk-data', caption: GPT2X.t('attention.qk.aria', { d: D }),
+        columns: [GPT2X.t('attention.qk.dim'), 'Q', 'K', 'Q \u00d7 K'],
+        rows: qv.map(function (a, i) { return [String(i), a, kv[i], pv[i]]; }) });
+      GPT2X.a11y.chart(svgNode, GPT2X.t('attention.qk.aria', { d: D }), table, false);
+      box.appendChild(GPT2X.el('p', { 'class': 'hint qk-dims' }, GPT2X.t('attention.qk.dims.' + GPT2X.gesture(), { d: D })));
+      box.appendChild(GPT2X.palette.legend({ kind: 'signed', limit: limit, caption: GPT2X.t('legend.value') }));
+      var terms = [];
+      for (var j = 0; j < Math.min(3, D); j++) { terms.push(GPT2X.product(qv[j], kv[j], 3)); }
+      var line = GPT2X.el('p', { 'class': 'qk-sum' });
+      line.textContent = GPT2X.t('attention.qk.sum', { terms: terms.join(' + ') + (D > 3 ? ' + \u2026' : ''),
+        sum: GPT2X.num(sum, 4), stored: GPT2X.num(data['attn.scores'][at], 4) });
+      box.appendChild(line);
+      box.appendChild(GPT2X.el('p', { 'class': 'qk-chain' }, GPT2X.t('attention.qk.chain', {
+        scaled: GPT2X.num(data['attn.scaled'][at], 4), masked: GPT2X.num(data['attn.masked'][at], 4),
+        weight: GPT2X.num(data['attn.softmax'][at], 4) })));
+      box.appendChild(table); // the numbers of the picture, last
+    };
+  }
+
   function highlight(q, k) {
+    if (showProducts && q >= 0) { showProducts(q, k); }
     document.querySelectorAll('#attention .qlabel').forEach(function (e) {
       e.classList.toggle('hot', Number(e.getAttribute('data-q')) === q);
     });
@@ -152,6 +237,7 @@
       var stagesBox = document.getElementById('attn-stages');
       var toggle = document.getElementById('attn-expand');
       var status = document.getElementById('attn-status');
+      var qkBox = document.getElementById('attn-qk');
       for (var l = 0; l < L; l++) {
         layerSelect.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
       }
@@ -188,6 +274,9 @@
           status.textContent = '';
           stagesBox.textContent = '';
           stagesBox.classList.toggle('expanded', expanded);
+          qkBox.textContent = '';
+          qkBox.hidden = !expanded;
+          showProducts = null;
           var stages = expanded ? STAGES : ['attn.softmax'];
           stages.forEach(function (stage, i) {
             var panel = drawPanel(stagesBox, main, data, layer, head, stage, !expanded);
@@ -205,6 +294,17 @@
           });
           markSelected(main);
           if (expanded) {
+            GPT2X.depth.layer(main, layer).then(function (layerFile) {
+              if (shown !== key) { return; }
+              showProducts = productsView(qkBox, main, layerFile, data, head);
+              // Start on the selected query (or the last token) and the key it attends to most.
+              var q = GPT2X.router.int('token', data.shape[1] - 1, 0, data.shape[1] - 1), best = 0;
+              for (var kk = 0; kk < data.shape[2]; kk++) {
+                var at = GPT2X.index(data.shape, [head, q, kk]);
+                if (data['attn.softmax'][at] > data['attn.softmax'][GPT2X.index(data.shape, [head, q, best])]) { best = kk; }
+              }
+              showProducts(q, best);
+            }).catch(function (err) { GPT2X.fail('attention', err); });
             window.requestAnimationFrame(function () {
               window.requestAnimationFrame(function () {
                 stagesBox.querySelectorAll('.unfold').forEach(function (p) { p.classList.add('open'); });

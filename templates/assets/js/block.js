@@ -121,7 +121,10 @@
             });
             li.appendChild(btn);
             var mini = GPT2X.el('div', { 'class': 'blk-mini' });
-            mini.appendChild(GPT2X.depth.mini(v, T, cols));
+            var clip = GPT2X.depth.clip(v);
+            mini.appendChild(GPT2X.depth.mini(v, T, cols, clip));
+            // the strip's own colour limit, as its legend: full purple at -clip, full orange at +clip
+            mini.appendChild(GPT2X.el('span', { 'class': 'blk-range', title: GPT2X.t('block.range') }, '\u00b1' + GPT2X.num(clip, 3)));
             li.appendChild(mini);
             list.appendChild(li);
             if (open) {

@@ -12,16 +12,8 @@
   'use strict';
 
   var SVG = 'http://www.w3.org/2000/svg';
-  // d3.interpolateBlues' stops, so a map here looks like the same map on a prompt page.
-  var BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
-
-  function blue(v) {
-    var x = (0.04 + 0.96 * Math.sqrt(Math.max(0, Math.min(1, v)))) * (BLUES.length - 1);
-    var i = Math.min(BLUES.length - 2, Math.floor(x)), f = x - i;
-    function ch(hex, k) { return parseInt(hex.slice(1 + 2 * k, 3 + 2 * k), 16); }
-    var rgb = [0, 1, 2].map(function (k) { return Math.round(ch(BLUES[i], k) * (1 - f) + ch(BLUES[i + 1], k) * f); });
-    return 'rgb(' + rgb.join(',') + ')';
-  }
+  // Colours: the site's palette (palette.js), the same weight map as on the prompt pages.
+  function weightColour(v) { return GPT2X.palette.weight(v); }
 
   function svgEl(tag, attrs) {
     var e = document.createElementNS(SVG, tag);
@@ -64,6 +56,10 @@
           return decoded[layer];
         });
       }
+
+      // One legend for every map: they are compared, so they share the absolute 0..1 scale.
+      var grid = document.querySelector('#heads .cmp-grid');
+      grid.parentNode.insertBefore(GPT2X.palette.legend({ kind: 'weight', masked: true, caption: GPT2X.t('legend.weight') }), grid);
 
       // ---- controls ----
       layerSelect.addEventListener('change', function () { GPT2X.router.set({ layer: layerSelect.value }); });
@@ -114,7 +110,7 @@
             var v = map.values[base + r * T + c];
             var rect = svgEl('rect', { x: labelW + c * cell, y: labelH + r * cell, width: cell - 1, height: cell - 1,
               'class': c > r ? 'cell masked' : 'cell' });
-            if (c <= r) { rect.setAttribute('fill', blue(v)); }
+            rect.setAttribute('fill', c <= r ? weightColour(v) : GPT2X.palette.maskedFill());
             rect.addEventListener('mousemove', tipFor(p, r, c, v));
             rect.addEventListener('mouseleave', GPT2X.untip);
             svg.appendChild(rect);
@@ -180,8 +176,8 @@
             var span = GPT2X.el('span', { 'class': 'ctx-tok' + (k === pos ? ' self' : '') + (k > pos ? ' after' : '') },
               tokenText(index, id));
             if (row && k <= pos) {
-              span.style.backgroundColor = blue(row[k]);
-              if (row[k] > 0.5) { span.classList.add('dark'); }
+              span.style.backgroundColor = weightColour(row[k]);
+              if (GPT2X.palette.textOn(GPT2X.palette.weightRgb(row[k])) === '#ffffff') { span.classList.add('dark'); }
               span.title = GPT2X.num(row[k], 3);
             }
             context.appendChild(span);

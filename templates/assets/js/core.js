@@ -121,16 +121,74 @@
       return Number(x).toPrecision(digits || 4).replace(/^-/, '\u2212');
     },
 
-    /** A probability as a percentage with 4 significant digits, e.g. 12.34% or 0.002135%. */
+    /**
+     * The one way a probability prints, in every view: a percentage with two decimals ("12.34%", "0.05%"),
+     * "<0.01%" below 0.005% (a number there would only be rounding noise made visible), "0%" for exactly 0.
+     */
     percent: function (p) {
       if (p === 0) { return '0%'; }
-      return (p * 100).toPrecision(4) + '%';
+      if (!(p >= 0.00005)) { return Number.isNaN(p) ? '\u2013' : '<0.01%'; }
+      return (p * 100).toFixed(2) + '%';
+    },
+
+    /**
+     * Mathematical notation for sums and products of numbers: sum([a, b]) is "a + b", or "a \u2212 |b|" when b
+     * is negative (never "a + \u2212b"); product(a, b) is "a \u00d7 b" with a negative factor in parentheses.
+     */
+    sum: function (terms, digits) {
+      return terms.map(function (x, i) {
+        if (i === 0) { return GPT2X.num(x, digits); }
+        return (x < 0 ? ' \u2212 ' : ' + ') + GPT2X.num(Math.abs(x), digits);
+      }).join('');
+    },
+
+    product: function (a, b, digits) {
+      function factor(x, first) {
+        var s = GPT2X.num(x, digits);
+        return x < 0 && !first ? '(' + s + ')' : s;
+      }
+      return factor(a, true) + ' \u00d7 ' + factor(b, false);
+    },
+
+    /**
+     * A probability bar on the absolute 0-100% scale (the same length means the same probability in every
+     * view): a track standing for 100% holding a bar whose width is p of the track, carrying p in data-p.
+     */
+    bar: function (p) {
+      var track = GPT2X.el('span', { 'class': 'bar-track' });
+      var bar = GPT2X.el('span', { 'class': 'bar', 'data-p': String(p) });
+      bar.style.width = (100 * Math.max(0, Math.min(1, p))) + '%';
+      track.appendChild(bar);
+      return track;
     },
 
     /** The display form of token id (from the prompt's vocabulary subset). */
     token: function (main, id) {
       var v = main.vocab[String(id)];
       return v ? v.visible : '#' + id;
+    },
+
+    /**
+     * The text of a token sequence as UTF-8, decoded across token boundaries: a character whose bytes are
+     * split over several tokens appears with the token that completes it (the earlier ones get ''). Bytes
+     * that never form a character (a sequence cut off at the end, or invalid) are shown as <XX> hex.
+     * Returns one {text, fragment} per id; fragment is true when the token holds part of a character only.
+     */
+    textPieces: function (main, ids) {
+      var decoder = new global.TextDecoder('utf-8', { fatal: false });
+      var out = [];
+      ids.forEach(function (id, i) {
+        var v = main.vocab[String(id)];
+        if (!v) { out.push({ text: '#' + id, fragment: false }); return; }
+        var hex = v.bytes ? v.bytes.split(' ').filter(Boolean) : [];
+        var bytes = new Uint8Array(hex.map(function (h) { return parseInt(h, 16); }));
+        var text = decoder.decode(bytes, { stream: i < ids.length - 1 });
+        if (text.indexOf('\ufffd') >= 0) {
+          text = hex.map(function (h) { return '<' + h + '>'; }).join('');
+        }
+        out.push({ text: text, fragment: text === '' && bytes.length > 0 });
+      });
+      return out;
     },
 
     /** Registers a view module: {init(main, ctx)}. */
@@ -154,6 +212,38 @@
       if (y + h > window.innerHeight - 8) { y = evt.clientY - h - 14; }
       tip.style.left = x + 'px';
       tip.style.top = y + 'px';
+    },
+
+    /** Shows the tooltip beside an element (for tap and keyboard focus, which have no pointer position). */
+    tipAt: function (node, lines) {
+      var r = node.getBoundingClientRect();
+      GPT2X.tip({ clientX: r.right, clientY: r.bottom }, lines);
+    },
+
+    /**
+     * The hover tooltip of `node` with its tap and keyboard equivalents: pointer movement shows lines() at the
+     * pointer, a tap (click) or keyboard focus shows it beside the node; leaving, blur or scrolling hides it.
+     * Call it after the node is made a tab stop (tabindex); elements that are not get no focus listener.
+     */
+    hoverTip: function (node, lines) {
+      node.addEventListener('mousemove', function (evt) { GPT2X.tip(evt, lines()); });
+      node.addEventListener('mouseleave', GPT2X.untip);
+      node.addEventListener('click', function () { GPT2X.tipAt(node, lines()); });
+      // Only on what is already a tab stop: Chromium makes an SVG element with focus listeners focusable.
+      if (node.hasAttribute('tabindex') || node.tabIndex >= 0 && !(node instanceof global.SVGElement)) {
+        node.addEventListener('focus', function () { GPT2X.tipAt(node, lines()); });
+        node.addEventListener('blur', GPT2X.untip);
+      }
+      if (!GPT2X.hoverTip.scrollHides) {
+        GPT2X.hoverTip.scrollHides = true;
+        global.addEventListener('scroll', GPT2X.untip, { passive: true });
+      }
+      return node;
+    },
+
+    /** 'tap' on a device whose main pointer cannot hover (a touch screen), else 'hover'. */
+    gesture: function () {
+      return global.matchMedia && global.matchMedia('(hover: none)').matches ? 'tap' : 'hover';
     },
 
     untip: function () {

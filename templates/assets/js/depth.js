@@ -2,8 +2,8 @@
  * Shared by the detailed views (embedding, layernorm, qkv, mlp, residual) and the block pipeline:
  *   - loaders for the lazy data files (data/<id>/model.js, data/<id>/layer-<l>.js), decoded once;
  *   - gelu_new, the GELU GPT-2 uses (the layer files carry mlp.fc only; GELU is recomputed here);
- *   - heat strips: a [rows, cols] matrix of real values as a canvas, one row per token, with a diverging
- *     purple-white-orange palette (colour-blind safe, as in the attention view), hover for the exact value,
+ *   - heat strips: a [rows, cols] matrix of real values as a canvas, one row per token, in the palette's
+ *     signed map (GPT2X.palette.signed) with a legend, hover for the exact value,
  *     a keyboard cursor (arrow keys) announced in a live region, and a "show as table" alternative;
  *   - the operation panel: a set of strips sharing one cursor (token, channel) and one readout line.
  */
@@ -77,23 +77,14 @@
       return c > 0 ? c : (abs[n - 1] || 1);
     },
 
-    /** Diverging purple (negative) - white (0) - orange (positive), 129 steps, as CSS colours. */
-    palette: (function () {
-      var out = [];
-      for (var i = 0; i <= 128; i++) { out.push(null); }
-      return out;
-    }()),
-
+    /** The colour of v on the palette's signed map, saturated at |v| >= clip. */
     colour: function (v, clip) {
-      var x = Math.max(-1, Math.min(1, v / clip));
-      var i = Math.round(64 - 64 * x);
-      if (!depth.palette[i]) { depth.palette[i] = d3.interpolatePuOr(i / 128); }
-      return depth.palette[i];
+      return GPT2X.palette.signed(v, clip);
     },
 
     /** A small heat strip for the block pipeline: a scaled canvas, no labels, not interactive. */
-    mini: function (values, rows, cols) {
-      var clip = depth.clip(values);
+    mini: function (values, rows, cols, clip) {
+      clip = clip || depth.clip(values);
       var cw = Math.max(1, Math.floor(256 / cols));
       var canvas = GPT2X.el('canvas', { 'class': 'hs-mini', 'aria-hidden': 'true', width: String(cols * cw), height: String(rows * 3) });
       var ctx = canvas.getContext('2d');
@@ -109,7 +100,8 @@
     /**
      * An operation panel in `host`: strips sharing one cursor and one readout.
      * specs: [{key, title, values, cols, stage, note, colLabel ('channel'|'neuron'|'dim'), groups, highlight:[from,to)}]
-     * opts: {main, onCursor(row, col, spec)}.
+     * opts: {main, onCursor(row, col, spec), sharedScale: true when the strips are added together (one colour
+     * limit for all of them, so the picture of a sum is the sum of the pictures)}.
      * Returns {strips, setCursor(row, col), readout}.
      */
     panel: function (host, main, specs, opts) {
@@ -120,6 +112,8 @@
         col: GPT2X.router.int('ch', 0, 0, 1 << 20)
       };
       var activeSpec = specs[0]; // the strip last used: the readout describes it
+      var shared = opts && opts.sharedScale
+        ? Math.max.apply(null, specs.map(function (spec) { return depth.clip(spec.values); })) : 0;
       var strips = specs.map(function (spec, i) { return strip(spec, i); });
       host.appendChild(readout);
 
@@ -142,7 +136,8 @@
         var c = Math.min(cursor.col, active.cols - 1);
         var d = describe(active, cursor.row, c);
         var extra = opts && opts.onCursor ? opts.onCursor(cursor.row, c, active) : null;
-        readout.textContent = d.head + ' \u2014 ' + d.line + (extra ? ' \u00b7 ' + extra : '');
+        // '; ' between the value and the operation's sum: a '\u00b7' there would read as a product
+        readout.textContent = d.head + ' \u2014 ' + d.line + (extra ? '; ' + extra : '');
         readout.setAttribute('data-strip', active.key);
         readout.setAttribute('data-token', String(cursor.row));
         readout.setAttribute('data-col', String(c));
@@ -152,7 +147,7 @@
 
       function strip(spec, index) {
         var rows = T, cols = spec.cols, values = spec.values;
-        var clip = depth.clip(values);
+        var clip = shared || depth.clip(values);
         var fig = GPT2X.el('figure', { 'class': 'hs hs-' + spec.stage, 'data-strip': spec.key });
         var cap = GPT2X.el('figcaption');
         cap.appendChild(GPT2X.el('span', { 'class': 'hs-title' }, spec.title));
@@ -198,10 +193,8 @@
         fig.appendChild(body);
 
         var legend = GPT2X.el('div', { 'class': 'hs-legend' });
-        legend.appendChild(GPT2X.el('span', null, GPT2X.num(-clip, 3)));
-        legend.appendChild(GPT2X.el('span', { 'class': 'hs-ramp', 'aria-hidden': 'true' }));
-        legend.appendChild(GPT2X.el('span', null, '+' + GPT2X.num(clip, 3)));
-        legend.appendChild(GPT2X.el('span', { 'class': 'hs-legend-note' }, GPT2X.t('depth.legend')));
+        legend.appendChild(GPT2X.palette.legend({ kind: 'signed', limit: clip,
+          caption: GPT2X.t(shared ? 'depth.legend.shared' : 'depth.legend') }));
         var toggle = GPT2X.el('button', { type: 'button', 'class': 'hs-table-toggle', 'aria-expanded': 'false' }, GPT2X.t('depth.table.show'));
         legend.appendChild(toggle);
         fig.appendChild(legend);

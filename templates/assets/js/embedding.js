@@ -17,9 +17,10 @@
           { key: 'embed.sum', title: t('op.embedding.sum'), values: sum, cols: E, stage: 'embed' }
         ], {
           main: main,
+          sharedScale: true,
           onCursor: function (row, col) {
             var i = row * E + col;
-            return t('op.embedding.readout', { tok: GPT2X.num(tok[i], 4), pos: GPT2X.num(pos[i], 4), sum: GPT2X.num(sum[i], 4) });
+            return t('op.embedding.readout', { expr: GPT2X.sum([tok[i], pos[i]], 4), sum: GPT2X.num(sum[i], 4) });
           }
         });
       });

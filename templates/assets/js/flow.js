@@ -89,6 +89,8 @@
       var select = document.getElementById('flow-target');
       var table = document.getElementById('flow-table');
       var summary = document.getElementById('flow-summary');
+      box.parentNode.insertBefore(GPT2X.palette.legend({ kind: 'weight', lo: 0, hi: Math.max(1, T - 1),
+        caption: GPT2X.t('flow.legend.position'), format: function (x) { return String(Math.round(x)); } }), box);
       for (var p = T - 1; p >= 0; p--) {
         select.appendChild(GPT2X.el('option', { value: String(p) },
           GPT2X.t('flow.target.position', { position: p, token: GPT2X.token(main, main.tokens[p]) })));
@@ -122,7 +124,8 @@
           .attr('class', 'sankey flow-sankey').attr('role', 'img').attr('aria-details', 'flow-table')
           .attr('aria-label', GPT2X.t('flow.aria', { target: tg < 0 ? GPT2X.t('flow.target.all') :
             GPT2X.token(main, main.tokens[tg]) }));
-        var tokColour = d3.scaleSequential(d3.interpolateCividis).domain([-1, T]);
+        // colour = the input position a band comes from, on the palette's sequential map (legend above the chart)
+        var tokColour = function (position) { return GPT2X.palette.weight(T > 1 ? position / (T - 1) : 0); };
         svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
           .attr('class', 'link flow-link')
           .attr('data-source', function (d) { return d.source.id; })

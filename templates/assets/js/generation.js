@@ -37,27 +37,27 @@
         stepOut.textContent = GPT2X.t('generation.step', { step: step + 1, steps: n });
         stepInput.setAttribute('aria-valuetext', stepOut.textContent);
         text.textContent = '';
-        main.tokens.forEach(function (id) { text.appendChild(GPT2X.el('span', { 'class': 'prompt-tok' }, GPT2X.token(main, id))); });
-        g.tokenIds.forEach(function (id, i) {
-          var span = GPT2X.el('span', { 'class': i < step ? 'gen-tok' : i === step ? 'gen-tok current' : 'gen-tok later' }, GPT2X.token(main, id));
+        // Prompt and continuation decoded as one UTF-8 text: a character split over tokens shows as itself.
+        var pieces = GPT2X.textPieces(main, main.tokens.concat(g.tokenIds));
+        var P = main.tokens.length;
+        pieces.forEach(function (piece, i) {
+          var cls = i < P ? 'prompt-tok' : i - P < step ? 'gen-tok' : i - P === step ? 'gen-tok current' : 'gen-tok later';
+          var span = GPT2X.el('span', { 'class': cls + (piece.fragment ? ' fragment' : '') }, piece.text);
+          if (piece.fragment) { span.title = GPT2X.t('generation.fragment', { bytes: main.vocab[String((i < P ? main.tokens[i] : g.tokenIds[i - P]))].bytes }); }
           text.appendChild(span);
         });
         body.textContent = '';
         if (!n) { return; }
         var ids = g.candidateIds[step];
-        var maxP = 0;
-        for (var c = 0; c < ids.length; c++) { maxP = Math.max(maxP, d.probs[step * d.width + c]); }
         ids.forEach(function (id, c) {
           var p = d.probs[step * d.width + c];
           var chosen = id === g.tokenIds[step];
           var tr = GPT2X.el('tr', { 'class': (chosen ? 'chosen ' : '') + (g.candidateKept[step][c] ? 'kept' : 'removed') });
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num' }, GPT2X.num(d.logits[step * d.width + c], 4)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'num col-secondary' }, GPT2X.num(d.logits[step * d.width + c], 4)));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (maxP > 0 ? 100 * p / maxP : 0) + '%';
-          barCell.appendChild(bar);
+          barCell.appendChild(GPT2X.bar(p));
           tr.appendChild(barCell);
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(p)));
           tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, chosen ? GPT2X.t('generation.chosen') : ''));
@@ -68,12 +68,10 @@
           var id = g.tokenIds[step], p = d.probability[step];
           var tr = GPT2X.el('tr', { 'class': 'chosen kept extra' });
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num' }, '\u2013'));
+          tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'num col-secondary' }, '\u2013'));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (maxP > 0 ? 100 * p / maxP : 0) + '%';
-          barCell.appendChild(bar);
+          barCell.appendChild(GPT2X.bar(p));
           tr.appendChild(barCell);
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(p)));
           tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, GPT2X.t('generation.chosen')));

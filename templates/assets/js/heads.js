@@ -2,31 +2,30 @@
  * Head gallery: every head's attention weights (softmax) as a small map, all layers x heads at a glance, or
  * the heads of one layer larger. Loads data/<id>/heads.js (every layer's softmax, f16 [L,H,T,T]) when the
  * section comes into view or is linked to. Clicking a map opens it in the attention view.
- * Colour: reversed viridis on the square root of the weight (0 light yellow, 1 dark purple; the square root
- * keeps small weights visible); future keys, which no query may see, are grey.
+ * Colour: the palette's weight map (GPT2X.palette.weightRgb); future keys, which no query may see, are hatched
+ * as everywhere else on the site.
  */
 (function (GPT2X) {
   'use strict';
 
-  var MASKED = [236, 239, 242];
-
-  /** viridis, reversed so an empty cell is light: weight w -> rgb. */
-  function colour(w) {
-    var c = d3.rgb(d3.interpolateViridis(1 - Math.sqrt(Math.max(0, Math.min(1, w)))));
-    return [c.r, c.g, c.b];
-  }
-
-  /** Paints one head's [T, T] map into a T x T canvas (one pixel per cell, scaled up by CSS). */
+  /** Paints one head's [T, T] map into a canvas of s x s pixels per cell (scaled by CSS); masked cells hatched. */
   function paint(canvas, values, offset, T) {
-    canvas.width = T;
-    canvas.height = T;
+    var s = Math.max(1, Math.min(4, Math.floor(256 / T)));
+    var n = T * s;
+    canvas.width = n;
+    canvas.height = n;
     var ctx = canvas.getContext('2d');
-    var img = ctx.createImageData(T, T);
+    var img = ctx.createImageData(n, n);
     for (var q = 0; q < T; q++) {
       for (var k = 0; k < T; k++) {
-        var rgb = k > q ? MASKED : colour(values[offset + q * T + k]);
-        var at = 4 * (q * T + k);
-        img.data[at] = rgb[0]; img.data[at + 1] = rgb[1]; img.data[at + 2] = rgb[2]; img.data[at + 3] = 255;
+        var rgb = k > q ? null : GPT2X.palette.weightRgb(values[offset + q * T + k]);
+        for (var y = q * s; y < q * s + s; y++) {
+          for (var x = k * s; x < k * s + s; x++) {
+            var c = rgb || ((x + y) % 4 === 0 ? [91, 100, 112] : [255, 255, 255]);
+            var at = 4 * (y * n + x);
+            img.data[at] = c[0]; img.data[at + 1] = c[1]; img.data[at + 2] = c[2]; img.data[at + 3] = 255;
+          }
+        }
       }
     }
     ctx.putImageData(img, 0, 0);
@@ -34,17 +33,7 @@
 
   function legend(box) {
     box.textContent = '';
-    var canvas = GPT2X.el('canvas', { 'class': 'scale-bar', 'aria-hidden': 'true', width: '100', height: '1' });
-    var ctx = canvas.getContext('2d');
-    for (var x = 0; x < 100; x++) {
-      var rgb = colour(x / 99);
-      ctx.fillStyle = 'rgb(' + rgb.join(',') + ')';
-      ctx.fillRect(x, 0, 1, 1);
-    }
-    box.appendChild(GPT2X.el('span', null, '0'));
-    box.appendChild(canvas);
-    box.appendChild(GPT2X.el('span', null, '1'));
-    box.appendChild(GPT2X.el('span', { 'class': 'hint' }, GPT2X.t('heads.legend')));
+    box.appendChild(GPT2X.palette.legend({ kind: 'weight', masked: true, caption: GPT2X.t('heads.legend') }));
   }
 
   GPT2X.view('heads', {

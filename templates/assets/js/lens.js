@@ -9,21 +9,7 @@
 (function (GPT2X) {
   'use strict';
 
-  /** A probability as a percentage with 3 significant digits (the lens's probabilities come from f32 logits). */
-  function percent(p) {
-    return p === 0 ? '0%' : (p * 100).toPrecision(3) + '%';
-  }
-
-  /** Black or white text, whichever has the higher WCAG contrast on `fill`. */
-  function ink(fill) {
-    var c = d3.rgb(fill);
-    var lum = [c.r, c.g, c.b].map(function (v) {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    });
-    var y = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
-    return (y + 0.05) / 0.05 >= 1.05 / (y + 0.05) ? '#000000' : '#ffffff';
-  }
+  var percent = GPT2X.percent;
 
   GPT2X.view('lens', {
     init: function (main) {
@@ -38,14 +24,8 @@
       var ids = main.lens.ids;
       function at(l, p, j) { return (l * T + p) * K + j; }
 
-      var legend = GPT2X.el('div', { 'class': 'scale-legend' });
-      var bar = GPT2X.el('canvas', { 'class': 'scale-bar', 'aria-hidden': 'true', width: '100', height: '1' });
-      var ctx = bar.getContext('2d');
-      for (var x = 0; x < 100; x++) { ctx.fillStyle = d3.interpolateCividis(x / 99); ctx.fillRect(x, 0, 1, 1); }
-      legend.appendChild(GPT2X.el('span', null, '0%'));
-      legend.appendChild(bar);
-      legend.appendChild(GPT2X.el('span', null, '100%'));
-      legend.appendChild(GPT2X.el('span', { 'class': 'hint' }, GPT2X.t('lens.legend')));
+      var legend = GPT2X.palette.legend({ kind: 'weight', caption: GPT2X.t('lens.legend'),
+        format: function (x) { return x === 0 ? '0%' : '100%'; } });
       box.parentNode.insertBefore(legend, box);
       var table = GPT2X.el('table', { 'class': 'lens', id: 'lens-table' });
       table.appendChild(GPT2X.el('caption', null, GPT2X.t('lens.caption')));
@@ -70,9 +50,9 @@
           var b = GPT2X.el('button', { type: 'button', 'aria-label': GPT2X.t('lens.cellLabel', {
             layer: l, position: q, input: GPT2X.token(main, main.tokens[q]), token: GPT2X.token(main, id), p: percent(pr) }) +
             (hit ? ' ' + GPT2X.t('lens.hit') : '') });
-          var fill = d3.interpolateCividis(pr);
-          b.style.background = fill;
-          b.style.color = ink(fill);
+          var fill = GPT2X.palette.weightRgb(pr);
+          b.style.background = 'rgb(' + fill.join(',') + ')';
+          b.style.color = GPT2X.palette.textOn(fill);
           b.appendChild(GPT2X.el('span', { 'class': 'top' }, GPT2X.token(main, id)));
           b.appendChild(GPT2X.el('span', { 'class': 'p' }, percent(pr)));
           (function (layer, position) {
@@ -107,13 +87,10 @@
         detail.appendChild(GPT2X.el('h3', null, GPT2X.t('lens.detail', { layer: layer, position: position,
           token: GPT2X.token(main, main.tokens[position]) })));
         var list = GPT2X.el('ol', { 'class': 'norm-bars lens-top' });
-        var top = probs[at(layer, position, 0)] || 1;
         for (var j = 0; j < K; j++) {
           var li = GPT2X.el('li', { 'data-id': String(ids[at(layer, position, j)]) });
           li.appendChild(GPT2X.el('span', { 'class': 'tok' }, GPT2X.token(main, ids[at(layer, position, j)])));
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (100 * probs[at(layer, position, j)] / top) + '%';
-          li.appendChild(bar);
+          li.appendChild(GPT2X.bar(probs[at(layer, position, j)]));
           li.appendChild(GPT2X.el('span', { 'class': 'val' }, percent(probs[at(layer, position, j)])));
           list.appendChild(li);
         }

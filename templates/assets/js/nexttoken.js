@@ -45,21 +45,18 @@
         var ids = main.next.topIds.slice().sort(function (a, b) {
           return (dist.probs[b] - dist.probs[a]) || (logits[b] - logits[a]) || (a - b);
         }).slice(0, ROWS);
-        var maxP = dist.probs[ids[0]] || 1;
         body.textContent = '';
         ids.forEach(function (id, rank) {
           var kept = dist.kept[id] === 1;
           var tr = GPT2X.el('tr', { 'data-id': String(id), 'class': kept ? 'kept' : 'removed' });
-          tr.appendChild(GPT2X.el('td', { 'class': 'rank' }, String(rank + 1)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'rank col-secondary' }, String(rank + 1)));
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'id' }, String(id)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'num logit' }, GPT2X.num(logits[id], 4)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num scaled' }, s.t === 0 ? '\u2013' : GPT2X.num(logits[id] / s.t, 4)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'keep' }, GPT2X.t(kept ? 'nexttoken.kept' : 'nexttoken.removed')));
+          tr.appendChild(GPT2X.el('td', { 'class': 'num scaled col-secondary' }, s.t === 0 ? '\u2013' : GPT2X.num(logits[id] / s.t, 4)));
+          tr.appendChild(GPT2X.el('td', { 'class': 'keep col-secondary' }, GPT2X.t(kept ? 'nexttoken.kept' : 'nexttoken.removed')));
           var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
-          var bar = GPT2X.el('span', { 'class': 'bar' });
-          bar.style.width = (100 * dist.probs[id] / maxP) + '%';
-          barCell.appendChild(bar);
+          barCell.appendChild(GPT2X.bar(dist.probs[id]));
           tr.appendChild(barCell);
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(dist.probs[id])));
           body.appendChild(tr);

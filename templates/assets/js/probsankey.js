@@ -90,8 +90,10 @@
           .attr('class', function (d) { return 'ps-link' + (d.id === 'rest' ? ' rest' : '') + (d.kept ? '' : ' removed'); })
           .attr('data-id', function (d) { return d.id; })
           .attr('data-prob', function (d) { return String(d.p); })
-          .on('mousemove', function (evt, d) { GPT2X.tip(evt, [d.label, GPT2X.percent(d.p)]); })
-          .on('mouseleave', GPT2X.untip)
+          .each(function (d) {
+            if (!this.hasTip) { this.hasTip = true; GPT2X.hoverTip(this, function () { return [this.tipLines[0], this.tipLines[1]]; }.bind(this)); }
+            this.tipLines = [d.label, GPT2X.percent(d.p)];
+          })
           .transition().duration(ms)
           .attr('d', function (d) { return ribbon(d.a0, d.a1, d.b0, d.b1); });
         var g = targets.selectAll('g').data(items, function (d) { return d.id; }).join(function (enter) {

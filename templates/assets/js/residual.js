@@ -20,10 +20,11 @@
       ];
       return Promise.resolve(GPT2X.depth.panel(host, main, specs, {
         main: main,
+        sharedScale: true,
         onCursor: function (row, col) {
           var i = row * E + col;
-          return t('op.residual.readout', { x: GPT2X.num(x[i], 4), a: GPT2X.num(a[i], 4), mid: GPT2X.num(mid[i], 4),
-            m: GPT2X.num(m[i], 4), post: GPT2X.num(post[i], 4) });
+          return t('op.residual.readout', { first: GPT2X.sum([x[i], a[i]], 4), mid: GPT2X.num(mid[i], 4),
+            second: GPT2X.sum([mid[i], m[i]], 4), post: GPT2X.num(post[i], 4) });
         }
       }));
     }

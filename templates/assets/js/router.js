@@ -14,7 +14,7 @@
 (function (GPT2X) {
   'use strict';
 
-  /** Keys whose change is a new place in the history; every other key is replaced in place. */
+  /** Keys a slider changes: replaced in place (no history entry per step); a change to any other key is a new place in the history. */
   var SLIDER_KEYS = { t: true, k: true, p: true, step: true };
 
   var listeners = [];

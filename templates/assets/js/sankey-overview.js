@@ -83,10 +83,11 @@
 
   function colour(kind) {
     // Okabe-Ito: blue attention, vermillion MLP, grey stream, green tokens/embedding, purple output.
+    var c = GPT2X.palette.category;
     return {
-      token: '#009E73', embed: '#009E73', attn: '#0072B2', mlp: '#D55E00', stream: '#999999',
-      lnf: '#CC79A7', logits: '#CC79A7', candidate: '#E69F00'
-    }[kind] || '#999999';
+      token: c.green, embed: c.green, attn: c.blue, mlp: c.vermillion, stream: c.grey,
+      lnf: c.purple, logits: c.purple, candidate: c.orange
+    }[kind] || c.grey;
   }
 
   function open(n) {
@@ -181,10 +182,11 @@
         .attr('d', d3.sankeyLinkHorizontal())
         .attr('stroke', function (d) { return colour(d.source.kind); })
         .attr('stroke-width', function (d) { return Math.max(1, d.width); })
-        .on('mousemove', function (evt, d) {
-          GPT2X.tip(evt, [d.source.label + ' \u2192 ' + d.target.label, GPT2X.t('sankey.link.value', { value: GPT2X.num(d.value, 4) })]);
-        })
-        .on('mouseleave', GPT2X.untip);
+        .each(function (d) {
+          GPT2X.hoverTip(this, function () {
+            return [d.source.label + ' \u2192 ' + d.target.label, GPT2X.t('sankey.link.value', { value: GPT2X.num(d.value, 4) })];
+          });
+        });
       var nodeSel = svg.append('g').attr('class', 'nodes').selectAll('g').data(laid.nodes).join('g')
         .attr('class', function (d) { return 'node node-' + d.kind; })
         .attr('data-node', function (d) { return d.id; })
@@ -192,13 +194,14 @@
           GPT2X.a11y.focusable(this, GPT2X.t('a11y.sankey.nodeLabel', { node: d.label, value: valueText(d) }),
             function () { open(d); detail(main, detailBox, d); });
         })
-        .on('mousemove', function (evt, d) {
-          var lines = [d.label];
-          if (d.probability !== undefined) { lines.push(GPT2X.t('sankey.node.probability', { p: GPT2X.percent(d.probability) })); }
-          else { lines.push(GPT2X.t('sankey.node.value', { value: GPT2X.num(d.value, 4) })); }
-          GPT2X.tip(evt, lines);
-        })
-        .on('mouseleave', GPT2X.untip);
+        .each(function (d) {
+          GPT2X.hoverTip(this, function () {
+            var lines = [d.label];
+            if (d.probability !== undefined) { lines.push(GPT2X.t('sankey.node.probability', { p: GPT2X.percent(d.probability) })); }
+            else { lines.push(GPT2X.t('sankey.node.value', { value: GPT2X.num(d.value, 4) })); }
+            return lines;
+          });
+        });
       nodeSel.append('rect').attr('x', function (d) { return d.x0; }).attr('y', function (d) { return d.y0; })
         .attr('width', function (d) { return d.x1 - d.x0; })
         .attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })

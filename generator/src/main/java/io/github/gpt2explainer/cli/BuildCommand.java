@@ -49,7 +49,7 @@ final class BuildCommand implements Callable<Integer> {
         if (Files.exists(output.out) && !Files.isDirectory(output.out)) {
             throw new InvalidInputException("--out " + output.out + " is a file; give a directory such as site-out");
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, output.store, output.prune)) {
+        try (SiteSession session = new SiteSession(root, model, inputs, output.store(), output.prune)) {
             if (!check) {
                 session.buildInto(output.out);
                 console.info("Site written to " + output.out.toAbsolutePath().normalize());

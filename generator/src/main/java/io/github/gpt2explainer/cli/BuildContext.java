@@ -1,6 +1,6 @@
 package io.github.gpt2explainer.cli;
 
-import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSet;
 import java.nio.file.Path;
 import java.util.Objects;
 

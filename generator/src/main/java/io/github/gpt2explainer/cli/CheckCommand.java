@@ -6,10 +6,10 @@ import io.github.gpt2explainer.hub.HubOptions;
 import io.github.gpt2explainer.hub.ModelResolver;
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.model.CheckpointException;
-import io.github.gpt2explainer.runs.Problem;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetException;
-import io.github.gpt2explainer.runs.PromptSetLoader;
+import io.github.gpt2explainer.prompts.Problem;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetException;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
 
         PromptSet prompts = null;
         try {
-            prompts = PromptSetLoader.load(inputs.prompts.toAbsolutePath().normalize());
+            prompts = PromptSetLoader.load(inputs.prompts().toAbsolutePath().normalize());
         } catch (PromptSetException e) {
             e.problems().stream().map(Problem::toString).forEach(problems::add);
         }
@@ -69,7 +69,7 @@ final class CheckCommand implements Callable<Integer> {
                     console.info("Prompt lengths checked against the bundled GPT-2 tokenizer and a context of "
                             + PromptFit.GPT2_CONTEXT + " (" + spec + " is not in the local cache)");
                 }
-                console.info("Prompts: " + inputs.prompts.toAbsolutePath().normalize() + " ("
+                console.info("Prompts: " + inputs.prompts().toAbsolutePath().normalize() + " ("
                         + SiteSession.summary(prompts) + ")");
             } catch (PromptSetException e) {
                 e.problems().stream().map(Problem::toString).forEach(problems::add);

@@ -4,7 +4,7 @@ import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.output.ForeignOutputException;
 import io.github.gpt2explainer.output.OutputLockedException;
-import io.github.gpt2explainer.runs.PromptSetException;
+import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.site.MarkdownTooDeepException;
 import io.github.gpt2explainer.text.TerminalText;
 import io.github.gpt2explainer.tokenizer.TokenizerException;

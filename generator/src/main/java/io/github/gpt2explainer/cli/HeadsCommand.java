@@ -6,7 +6,7 @@ import io.github.gpt2explainer.insight.HeadRole;
 import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.insight.HeadRoles;
 import io.github.gpt2explainer.model.SafetensorsWriter;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,19 +1,23 @@
 package io.github.gpt2explainer.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The site's inputs: {@code --prompts} and {@code --templates}; shared by build, serve and check. */
 final class InputOptions {
 
-    @Option(names = "--prompts", paramLabel = "DIR", defaultValue = "prompts",
-            description = "The prompt directory (site.yaml and one <id>.md per prompt). Default: ${DEFAULT-VALUE}.")
-    Path prompts;
+    @Mixin
+    private PromptsOption prompts;
 
     @Option(names = "--templates", paramLabel = "DIR",
             description = "The site templates. Default: templates/ in the working directory if it exists, "
                     + "else the templates bundled with the tool.")
     Path templates;
+
+    Path prompts() {
+        return prompts.dir;
+    }
 
     TemplateSource templateSource() {
         return TemplateSource.choose(templates);

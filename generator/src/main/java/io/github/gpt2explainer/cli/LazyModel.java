@@ -1,7 +1,7 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.hub.ResolvedModel;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import java.util.function.Supplier;
 
 /**

@@ -1,8 +1,8 @@
 package io.github.gpt2explainer.cli;
 
-import io.github.gpt2explainer.runs.EffectivePrompt;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSpec;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.site.Markdown;
 import io.github.gpt2explainer.site.MarkdownTooDeepException;
 import io.github.gpt2explainer.text.MarkdownDepth;

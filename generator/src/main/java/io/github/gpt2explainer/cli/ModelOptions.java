@@ -6,7 +6,7 @@ import io.github.gpt2explainer.hub.LogLineProgress;
 import io.github.gpt2explainer.hub.ModelResolver;
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.hub.TerminalProgressBar;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
 

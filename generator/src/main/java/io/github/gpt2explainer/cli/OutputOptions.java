@@ -1,6 +1,7 @@
 package io.github.gpt2explainer.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where a build writes: {@code --out} (the site) and {@code --store} (the trace store); shared by build and serve. */
@@ -10,9 +11,12 @@ final class OutputOptions {
             description = "The site directory to write (replaced as a whole). Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = ".trace-store",
-            description = "The trace store: model runs cached by content hash. Default: ${DEFAULT-VALUE}.")
-    Path store;
+    @Mixin
+    private StoreOption store;
+
+    Path store() {
+        return store.dir;
+    }
 
     @Option(names = "--prune",
             description = "After the run, delete every trace store entry this prompt set does not need, other models' "

@@ -2,9 +2,10 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.model.Gpt2ConfigReader;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.model.RandomCheckpoint;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetValidator;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetValidator;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 
 /**
@@ -19,7 +20,7 @@ final class PromptFit {
     private PromptFit() {
     }
 
-    /** Against the resolved model's own tokenizer and context length. */
+    /** Against the resolved model's own tokenizer and context length, read from its files (check: no weights hashed). */
     static void validate(PromptSet prompts, ResolvedModel model) {
         if (model.isDemo()) {
             validate(prompts, Gpt2Tokenizer.bundled(), RandomCheckpoint.demoConfig().contextLength());
@@ -27,6 +28,12 @@ final class PromptFit {
         }
         int context = Gpt2ConfigReader.read(model.file("config.json")).contextLength();
         validate(prompts, Gpt2Tokenizer.forCheckpoint(model.directory()), context);
+    }
+
+    /** Against an identified model's own tokenizer and context: what build, serve and run check, once, before any model work. */
+    static void validate(PromptSet prompts, ModelSource model) {
+        PromptSetValidator.validate(prompts, text -> model.tokenizer().encode(text).length,
+                model.config().contextLength());
     }
 
     /** Against the bundled GPT-2 tokenizer and GPT-2's context of {@value #GPT2_CONTEXT} positions. */

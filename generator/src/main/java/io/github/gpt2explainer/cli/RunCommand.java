@@ -1,14 +1,13 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.runs.BuildRunner;
-import io.github.gpt2explainer.runs.ModelSource;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetLoader;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.runs.RunProgress;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.runs.Shard;
 import io.github.gpt2explainer.trace.TraceStore;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run",
+        header = "Run what changed into the trace store, without rendering the site.",
+        mixinStandardHelpOptions = true,
         description = {
             "Runs the model over every prompt of the prompt set and keeps the results in the trace store.",
             "Only prompts whose text, settings or model changed are computed again."},
@@ -32,13 +33,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private ModelOptions model;
 
-    @Option(names = "--prompts", defaultValue = "prompts", paramLabel = "DIR",
-            description = "The prompt set directory (site.yaml + one .md file per prompt). Default: ${DEFAULT-VALUE}.")
-    private Path prompts;
+    @Mixin
+    private PromptsOption prompts;
 
-    @Option(names = "--store", defaultValue = ".trace-store", paramLabel = "DIR",
-            description = "The trace store directory (created if missing). Default: ${DEFAULT-VALUE}.")
-    private Path store;
+    @Mixin
+    private StoreOption store;
 
     @Option(names = "--prune",
             description = "After the run, delete every trace store entry this prompt set does not need, other models' "
@@ -58,21 +57,22 @@ final class RunCommand implements Callable<Integer> {
             throw new InvalidInputException("--prune cannot be combined with --shard: a share's store may be merged "
                     + "with the other shares', whose entries it does not list");
         }
-        PromptSet set = PromptSetLoader.load(prompts);
+        PromptSet set = PromptSetLoader.load(prompts.dir);
         if (share != null) {
             int total = set.prompts().size();
             set = share.select(set);
             console.info("Shard " + share + ": " + set.prompts().size() + " of " + total + " prompts");
         }
-        TraceStore traceStore = TraceStore.open(store);
+        TraceStore traceStore = TraceStore.open(store.dir);
         String spec = model.specOr(set.settings().model());
         try (ModelSource source = model.load(spec, root); TraceStore.Use use = traceStore.use()) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
+            PromptFit.validate(set, source);
             RunReport report = new BuildRunner(traceStore, progress).run(set, source, prune);
             if (report.pruned() > 0) {
                 console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
-                        + " no prompt of this set needs from " + store);
+                        + " no prompt of this set needs from " + store.dir);
             }
             console.result(report.summary());
             return ExitCode.OK;

@@ -60,10 +60,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (!noBuild) {
             // Refused outright (exit 3), not reported as a failed re-render: every later build would fail the same way.
-            OutputPlacement.check(output.out, inputs.prompts, inputs.templateSource(), output.store);
+            OutputPlacement.check(output.out, inputs.prompts(), inputs.templateSource(), output.store());
             SiteMarker.requireReplaceable(output.out.toAbsolutePath().normalize());
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, output.store, output.prune)) {
+        try (SiteSession session = new SiteSession(root, model, inputs, output.store(), output.prune)) {
             if (!noBuild) {
                 rebuild(session, console, "initial build");
             }
@@ -79,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private TreeWatcher watch(SiteSession session, Console console) throws java.io.IOException {
         List<Path> roots = new ArrayList<>();
-        roots.add(inputs.prompts.toAbsolutePath().normalize());
+        roots.add(inputs.prompts().toAbsolutePath().normalize());
         TemplateSource templates = inputs.templateSource();
         if (!templates.isBundled()) {
             roots.add(templates.directory().toAbsolutePath().normalize());

@@ -3,9 +3,9 @@ package io.github.gpt2explainer.cli;
 import io.github.gpt2explainer.output.SafeOutput;
 import io.github.gpt2explainer.output.SiteDiff;
 import io.github.gpt2explainer.output.SiteMarker;
-import io.github.gpt2explainer.runs.EffectivePrompt;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSetLoader;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ final class SiteSession implements AutoCloseable {
     /** Loads and validates the inputs and resolves the model, stating what was resolved. */
     BuildContext prepare() {
         Console console = root.console();
-        Path promptsDir = inputs.prompts.toAbsolutePath().normalize();
+        Path promptsDir = inputs.prompts().toAbsolutePath().normalize();
         PromptSet prompts = PromptSetLoader.load(promptsDir);
         String spec = modelOptions.specOr(prompts.settings().model());
         if (model == null || !spec.equals(modelSpec)) {
@@ -78,7 +78,7 @@ final class SiteSession implements AutoCloseable {
             model = modelOptions.lazy(spec, root);
             modelSpec = spec;
         }
-        PromptFit.validate(prompts, model.resolved());
+        PromptFit.validate(prompts, model.get()); // once, with the identified model's tokenizer
         console.info("Prompts: " + promptsDir + " (" + summary(prompts) + ")");
         TemplateSource templates = inputs.templateSource();
         if (!templates.isBundled() && !Files.isDirectory(templates.directory())) {

@@ -1,8 +1,8 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.runs.BuildRunner;
-import io.github.gpt2explainer.runs.EffectivePrompt;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.runs.RunProgress;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.site.RenderReport;

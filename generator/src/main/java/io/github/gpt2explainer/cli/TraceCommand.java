@@ -6,7 +6,7 @@ import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
 import io.github.gpt2explainer.insight.TraceExports;
 import io.github.gpt2explainer.model.Checkpoint;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.TraceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * One recorded intermediate: row-major float32 values with a name and a shape.
  *
  * <p>A tensor captured by {@link Gpt2Model} is read in place from native memory owned by its trace (see
- * {@link TraceMemory}): it stays readable until its {@link ForwardTrace} is closed, after which every read
+ * {@link CaptureMemory}): it stays readable until its {@link CapturedPass} is closed, after which every read
  * throws {@link IllegalStateException}. A tensor made by {@link #of} (read back from the trace store, or
  * built by a test) lives in a Java array and never expires.
  */
@@ -18,9 +18,9 @@ public final class CapturedTensor {
     private final long[] shape;
     private final int size;
     private final FloatBuffer values;  // read-only, absolute reads only
-    private final TraceMemory memory;  // the owner of `values`, or null when they are on the Java heap
+    private final CaptureMemory memory;  // the owner of `values`, or null when they are on the Java heap
 
-    private CapturedTensor(String name, long[] shape, FloatBuffer values, TraceMemory memory) {
+    private CapturedTensor(String name, long[] shape, FloatBuffer values, CaptureMemory memory) {
         this.name = name;
         this.shape = shape.clone();
         long n = 1;
@@ -42,7 +42,7 @@ public final class CapturedTensor {
     }
 
     /** A tensor read in place from {@code memory}, valid while that memory is open. */
-    static CapturedTensor inMemory(String name, long[] shape, FloatBuffer values, TraceMemory memory) {
+    static CapturedTensor inMemory(String name, long[] shape, FloatBuffer values, CaptureMemory memory) {
         return new CapturedTensor(name, shape, values, memory);
     }
 

@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Native memory: parameters live in this model's scope for its whole life; every step's
  * intermediates live in a scope closed when the step ends (each block's in a narrower one closed when
  * the block ends); only the KV cache's buffers outlive a step, in their cache's scope. Captured tensors
- * are not copied: the trace keeps a handle on them in memory of its own (see {@link TraceMemory}).
+ * are not copied: the trace keeps a handle on them in memory of its own (see {@link CaptureMemory}).
  *
  * <p>Attention masking: a query may not see later keys; the masked scores hold {@code -Infinity}
  * (as PyTorch's {@code masked_fill(mask, float('-inf'))}) so softmax gives exactly 0 there, and the
@@ -58,12 +58,22 @@ public final class Gpt2Model implements AutoCloseable {
      * The parameters of one transformer block, named as in the checkpoint. The Conv1D weights are kept as
      * the checkpoint holds them, [in, out], so {@link #linear} is x W + b.
      */
-    private record Block(NDArray ln1Weight, NDArray ln1Bias,   // [E], [E]
-                         NDArray cAttnWeight, NDArray cAttnBias, // [E, 3E], [3E]
-                         NDArray cProjWeight, NDArray cProjBias, // [E, E], [E]
-                         NDArray ln2Weight, NDArray ln2Bias,   // [E], [E]
-                         NDArray cFcWeight, NDArray cFcBias,   // [E, 4E], [4E]
-                         NDArray mlpProjWeight, NDArray mlpProjBias) { // [4E, E], [E]
+    private record Block(NDArray ln1Weight, NDArray ln1Bias,                   // ln_1:        [E], [E]
+                         NDArray attnCAttnWeight, NDArray attnCAttnBias,       // attn.c_attn: [E, 3E], [3E]
+                         NDArray attnCProjWeight, NDArray attnCProjBias,       // attn.c_proj: [E, E], [E]
+                         NDArray ln2Weight, NDArray ln2Bias,                   // ln_2:        [E], [E]
+                         NDArray mlpCFcWeight, NDArray mlpCFcBias,             // mlp.c_fc:    [E, 4E], [4E]
+                         NDArray mlpCProjWeight, NDArray mlpCProjBias) {       // mlp.c_proj:  [4E, E], [E]
+    }
+
+    /**
+     * What every part of one step shares: its scope for intermediates, the batch (N sequences of T new
+     * tokens after P cached positions), the cache it extends, and the recorder of its captures.
+     */
+    private record Step(NDManager arrays, int n, int t, int past, KvCache cache, Recorder rec) {
+        int total() {
+            return past + t; // S: keys after this step
+        }
     }
 
     private Gpt2Model(Checkpoint checkpoint, NDManager parent) {
@@ -171,8 +181,8 @@ public final class Gpt2Model implements AutoCloseable {
         }
         Recorder rec = new Recorder(capture, ids, past);
         cache.reserve(total);
-        try (NDManager step = manager.newSubManager()) {
-            return pass(step, ids, t, past, cache, capture, rec);
+        try (NDManager arrays = manager.newSubManager()) {
+            return pass(new Step(arrays, n, t, past, cache, rec), ids);
         } catch (RuntimeException | Error e) {
             rec.discard();
             throw e;
@@ -180,43 +190,34 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /** The pass itself, its intermediates in {@code step}; the cache advances only at its end. */
-    private List<StepResult> pass(NDManager step, long[][] ids, int t, int past, KvCache cache,
-                                  CaptureSpec capture, Recorder rec) {
-        int n = ids.length;
+    private List<StepResult> pass(Step s, long[][] ids) {
+        int n = s.n();
+        int t = s.t();
         int e = config.width();
-        int total = past + t;
-        NDArray idArray = step.create(flatten(ids), new Shape(n, t));              // [N, T] int64
-        NDArray tokenEmb = wte.get(step, new NDIndex("{}", idArray));             // [N, T, E]
-        NDArray positionEmb = wpe.get(step, new NDIndex().addSliceDim(past, total)); // [T, E]
+        Recorder rec = s.rec();
+        NDArray idArray = s.arrays().create(flatten(ids), new Shape(n, t));       // [N, T] int64
+        NDArray tokenEmb = wte.get(s.arrays(), new NDIndex("{}", idArray));       // [N, T, E]
+        NDArray positionEmb = wpe.get(s.arrays(), new NDIndex().addSliceDim(s.past(), s.total())); // [T, E]
         NDArray embedded = tokenEmb.add(positionEmb);                             // [N, T, E]
-        rec.batched(TraceKind.EMBED_TOKEN, -1, tokenEmb);
-        rec.sharedParameterSlice(TraceKind.EMBED_POSITION, positionEmb);
-        rec.batched(TraceKind.EMBED_SUM, -1, embedded);
+        rec.batched(CaptureKind.EMBED_TOKEN, -1, tokenEmb);
+        rec.sharedParameterSlice(CaptureKind.EMBED_POSITION, positionEmb);
+        rec.batched(CaptureKind.EMBED_SUM, -1, embedded);
 
         // The residual stream is kept as rows [N*T, E]: every linear layer is then one 2-D product.
         NDArray x = embedded.reshape(n * t, e);                                   // [N*T, E]
         for (int l = 0; l < blocks.length; l++) {
-            x = block(l, x, n, t, cache, step, rec);                              // [N*T, E]
+            x = block(l, x, s);                                                   // [N*T, E]
         }
 
-        // Only the last position's logits are computed: they are the step's prediction. Logits at
-        // earlier positions would cost a [T, E] x [E, V] product; headLogits gives them on request.
-        NDIndex lastPosition = new NDIndex().addAllDim().addIndices(t - 1);
-        NDArray lastLn;                                                           // [N, E]
-        if (capture.captures(TraceKind.LN_F_OUT)) {
-            NDArray lnF = layerNorm(x, lnFWeight, lnFBias);                       // [N*T, E]
-            rec.rows(TraceKind.LN_F_OUT, -1, lnF);
-            lastLn = lnF.reshape(n, t, e).get(lastPosition);
-        } else {
-            lastLn = layerNorm(x.reshape(n, t, e).get(lastPosition), lnFWeight, lnFBias);
-        }
+        // Only the last position's logits are computed (see the trace format in the README).
+        NDArray lnF = layerNorm(x, lnFWeight, lnFBias);                           // [N*T, E]
+        NDArray lastLn = lnF.reshape(n, t, e).get(new NDIndex().addAllDim().addIndices(t - 1)); // [N, E]
         NDArray logits = lastLn.matMul(lmHeadT);                                  // [N, V]
-        if (capture.captures(TraceKind.LOGITS)) {
-            rec.batched(TraceKind.LOGITS, -1, logits.reshape(n, 1, -1));         // [N, 1, V]
-        }
+        rec.rows(CaptureKind.LN_F_OUT, -1, lnF);
+        rec.batched(CaptureKind.LOGITS, -1, logits.reshape(n, 1, -1));             // [N, 1, V]
         float[] lastLogits = copyOut(logits);
 
-        cache.advance(t);
+        s.cache().advance(t);
         return rec.results(lastLogits, config.vocabSize());
     }
 
@@ -239,68 +240,73 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * One transformer block over the residual rows {@code x} [N*T, E]; writes this step's keys and values
-     * into the cache and frees its intermediates when it returns, except its output.
+     * One transformer block over the residual rows {@code x} [N*T, E]: x + attn(ln_1(x)), then + mlp(ln_2(.)).
+     * Writes this step's keys and values into the cache and frees its intermediates when it returns, except
+     * its output.
      */
-    private NDArray block(int l, NDArray x, int n, int t, KvCache cache, NDManager step, Recorder rec) {
+    private NDArray block(int l, NDArray x, Step s) {
         Block b = blocks[l];
-        int past = cache.length();
-        int total = past + t;
-        try (NDManager scope = step.newSubManager()) {
+        int n = s.n();
+        int t = s.t();
+        Recorder rec = s.rec();
+        try (NDManager scope = s.arrays().newSubManager()) {
             x.attach(scope); // the block input dies with the block; results of ops on it land in this scope
+
+            // 1. Attention: resid_mid = x + c_proj(softmax(mask(q k^T / sqrt(D))) v)
             NDArray ln1 = layerNorm(x, b.ln1Weight, b.ln1Bias);                       // [N*T, E]
-            NDArray qkv = linear(ln1, b.cAttnWeight, b.cAttnBias);                    // [N*T, 3E]
+            NDArray qkv = linear(ln1, b.attnCAttnWeight, b.attnCAttnBias);            // [N*T, 3E]
             // One reshape and one permute give q, k and v as views (fewer native calls than split + 3 x reshape/transpose).
             NDArray qkvHeads = qkv.reshape(n, t, 3, config.heads(), config.headDim())
                     .transpose(2, 0, 3, 1, 4);                                        // [3, N, H, T, D]
             NDArray q = qkvHeads.get(0);                                              // [N, H, T, D]
             NDArray k = qkvHeads.get(1);                                              // [N, H, T, D]
             NDArray v = qkvHeads.get(2);                                              // [N, H, T, D]
-            cache.write(l, k, v);
-            NDArray keys = cache.keys(scope, l, total);                               // [N, H, S, D] view
-            NDArray values = cache.values(scope, l, total);                           // [N, H, S, D] view
+            s.cache().write(l, k, v);
+            NDArray keys = s.cache().keys(scope, l, s.total());                       // [N, H, S, D] view
+            NDArray values = s.cache().values(scope, l, s.total());                   // [N, H, S, D] view
             NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                    // [N, H, T, S]
             NDArray scaled = scores.div(attentionScale);                              // [N, H, T, S]
             NDArray masked = t == 1 ? scaled                                          // one new query sees every key
                     : scaled.add(causalBias.get(scope, new NDIndex()
-                            .addSliceDim(past, total).addSliceDim(0, total)));        // [N, H, T, S]
+                            .addSliceDim(s.past(), s.total()).addSliceDim(0, s.total()))); // [N, H, T, S]
             NDArray softmax = masked.softmax(3);                                      // [N, H, T, S]
             NDArray heads = softmax.matMul(values);                                   // [N, H, T, D]
             NDArray merged = heads.transpose(0, 2, 1, 3).reshape(n * t, config.width()); // [N*T, E]
-            NDArray attnProj = linear(merged, b.cProjWeight, b.cProjBias);            // [N*T, E]
+            NDArray attnProj = linear(merged, b.attnCProjWeight, b.attnCProjBias);    // [N*T, E]
             NDArray residMid = x.add(attnProj);                                       // [N*T, E]
+
+            // 2. MLP: resid_post = resid_mid + c_proj(gelu(c_fc(ln_2(resid_mid))))
             NDArray ln2 = layerNorm(residMid, b.ln2Weight, b.ln2Bias);                // [N*T, E]
-            NDArray fc = linear(ln2, b.cFcWeight, b.cFcBias);                         // [N*T, 4E]
-            NDArray gelu = geluNew(fc, geluConstants);                                // [N*T, 4E]
-            NDArray mlpProj = linear(gelu, b.mlpProjWeight, b.mlpProjBias);           // [N*T, E]
+            NDArray fc = linear(ln2, b.mlpCFcWeight, b.mlpCFcBias);                   // [N*T, 4E]
+            NDArray gelu = geluNewFused(fc, geluConstants);                           // [N*T, 4E]
+            NDArray mlpProj = linear(gelu, b.mlpCProjWeight, b.mlpCProjBias);         // [N*T, E]
             NDArray residPost = residMid.add(mlpProj);                                // [N*T, E]
 
-            rec.rows(TraceKind.LN_1_OUT, l, ln1);
-            rec.batched(TraceKind.ATTN_Q, l, q);
-            rec.batched(TraceKind.ATTN_K, l, k);
-            rec.batched(TraceKind.ATTN_V, l, v);
-            rec.batched(TraceKind.ATTN_SCORES, l, scores);
-            rec.batched(TraceKind.ATTN_SCALED, l, scaled);
-            rec.batched(TraceKind.ATTN_MASKED, l, masked);
-            rec.batched(TraceKind.ATTN_SOFTMAX, l, softmax);
-            rec.batched(TraceKind.ATTN_HEADS, l, heads);
-            rec.rows(TraceKind.ATTN_PROJ, l, attnProj);
-            rec.rows(TraceKind.RESID_MID, l, residMid);
-            rec.rows(TraceKind.LN_2_OUT, l, ln2);
-            rec.rows(TraceKind.MLP_FC, l, fc);
-            rec.rows(TraceKind.MLP_GELU, l, gelu);
-            rec.rows(TraceKind.MLP_PROJ, l, mlpProj);
-            rec.rows(TraceKind.RESID_POST, l, residPost);
+            rec.rows(CaptureKind.LN_1_OUT, l, ln1);
+            rec.batched(CaptureKind.ATTN_Q, l, q);
+            rec.batched(CaptureKind.ATTN_K, l, k);
+            rec.batched(CaptureKind.ATTN_V, l, v);
+            rec.batched(CaptureKind.ATTN_SCORES, l, scores);
+            rec.batched(CaptureKind.ATTN_SCALED, l, scaled);
+            rec.batched(CaptureKind.ATTN_MASKED, l, masked);
+            rec.batched(CaptureKind.ATTN_SOFTMAX, l, softmax);
+            rec.batched(CaptureKind.ATTN_HEADS, l, heads);
+            rec.rows(CaptureKind.ATTN_PROJ, l, attnProj);
+            rec.rows(CaptureKind.RESID_MID, l, residMid);
+            rec.rows(CaptureKind.LN_2_OUT, l, ln2);
+            rec.rows(CaptureKind.MLP_FC, l, fc);
+            rec.rows(CaptureKind.MLP_GELU, l, gelu);
+            rec.rows(CaptureKind.MLP_PROJ, l, mlpProj);
+            rec.rows(CaptureKind.RESID_POST, l, residPost);
 
-            residPost.attach(step); // survives the block
+            residPost.attach(s.arrays()); // survives the block
             return residPost;
         }
     }
 
     /**
-     * x W + b for rows x [rows, in] and a Conv1D weight W [in, out]: a matMul, then the bias added in place.
-     * Measured on GPT-2 small's block matrices, this is 9% (1 row) to 8% (16 rows) faster than PyTorch's
-     * fused addmm, which copies the bias into the output before the product.
+     * x W + b for rows x [rows, in] and a Conv1D weight W [in, out]: a matMul, then the bias added in place,
+     * which is faster than PyTorch's fused addmm (docs/benchmarks.md).
      */
     private static NDArray linear(NDArray x, NDArray weightInOut, NDArray bias) {
         return x.matMul(weightInOut).addi(bias);
@@ -312,24 +318,31 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * GPT-2's "gelu_new", the tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+     * GPT-2's "gelu_new", the tanh approximation, as the textbook writes it:
+     * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
      * Not DJL's {@code Activation.gelu}, which is the exact erf form and differs in the 4th decimal.
      */
     public static NDArray geluNew(NDArray x) {
-        return geluNew(x, GeluConstants.in(x.getManager()));
+        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));  // sqrt(2/pi) (x + 0.044715 x^3)
+        return x.mul(0.5).mul(inner.tanh().add(1));                                  // 0.5 x (1 + tanh(inner))
+    }
+
+    /** {@link #geluNew} with the model's constants, in the fused form the forward pass uses. */
+    static NDArray geluNewFused(NDArray x) {
+        return geluNewFused(x, GeluConstants.in(x.getManager()));
     }
 
     /**
-     * The same function with fewer native calls: 0.5 (1 + tanh(y)) = sigmoid(2 y), so
+     * {@link #geluNew} in fewer native calls, for speed: 0.5 (1 + tanh(y)) = sigmoid(2 y), so
      * gelu_new(x) = x * sigmoid(x * (a + b x^2)) with a = 2 sqrt(2/pi) and b = 0.044715 a; the gate is
      * built in place (one array instead of four).
      */
-    private static NDArray geluNew(NDArray x, GeluConstants c) {
+    private static NDArray geluNewFused(NDArray x, GeluConstants c) {
         NDArray gate = x.square().muli(c.b()).addi(c.a()).muli(x);
         return Activation.sigmoid(gate).muli(x);
     }
 
-    /** The constants of {@link #geluNew} as 0-d arrays, made once per model rather than once per call. */
+    /** The constants of {@link #geluNewFused} as 0-d arrays, made once per model rather than once per call. */
     private record GeluConstants(NDArray a, NDArray b) {
         static GeluConstants in(NDManager manager) {
             double a = 2 * Math.sqrt(2.0 / Math.PI);
@@ -437,43 +450,43 @@ public final class Gpt2Model implements AutoCloseable {
 
     /**
      * Keeps the recorded tensors of a step, per sequence and keyed by trace name, in native memory of
-     * their own (one {@link TraceMemory} per sequence, made on the first capture): no copy into Java.
+     * their own (one {@link CaptureMemory} per sequence, made on the first capture): no copy into Java.
      */
     private final class Recorder {
         private final CaptureSpec spec;
         private final long[][] ids;
         private final int startPosition;
         private final List<Map<String, CapturedTensor>> rows = new ArrayList<>();
-        private final TraceMemory[] memory;
+        private final CaptureMemory[] memory;
 
         Recorder(CaptureSpec spec, long[][] ids, int startPosition) {
             this.spec = spec;
             this.ids = ids;
             this.startPosition = startPosition;
-            this.memory = new TraceMemory[ids.length];
+            this.memory = new CaptureMemory[ids.length];
             for (int i = 0; i < ids.length; i++) {
                 rows.add(new LinkedHashMap<>());
             }
         }
 
         /** Residual-stream rows [N*T, W]: row i gets its [T, W]. */
-        void rows(TraceKind kind, int layer, NDArray array) {
-            if (!spec.captures(kind, layer)) {
+        void rows(CaptureKind kind, int layer, NDArray array) {
+            if (spec.isNone()) {
                 return;
             }
             if (ids.length == 1) {
-                keep(0, TraceNames.name(kind, layer), array.getShape(), array);
+                keep(0, CaptureNames.name(kind, layer), array.getShape(), array);
             } else {
                 batched(kind, layer, array.reshape(ids.length, ids[0].length, -1));  // [N, T, W] view
             }
         }
 
         /** An array with a leading batch axis [N, ...]: row i gets the slice [...]. */
-        void batched(TraceKind kind, int layer, NDArray array) {
-            if (!spec.captures(kind, layer)) {
+        void batched(CaptureKind kind, int layer, NDArray array) {
+            if (spec.isNone()) {
                 return;
             }
-            String name = TraceNames.name(kind, layer);
+            String name = CaptureNames.name(kind, layer);
             Shape rowShape = array.getShape().slice(1);
             for (int i = 0; i < ids.length; i++) {
                 keep(i, name, rowShape, ids.length == 1 ? array : array.get(i));
@@ -484,18 +497,18 @@ public final class Gpt2Model implements AutoCloseable {
          * A slice of a parameter, the same for every row. It is kept as a copy: parameters are uploaded
          * from Java direct buffers, whose memory PyTorch does not own, so a view would not keep it alive.
          */
-        void sharedParameterSlice(TraceKind kind, NDArray parameterView) {
-            if (spec.captures(kind)) {
+        void sharedParameterSlice(CaptureKind kind, NDArray parameterView) {
+            if (!spec.isNone()) {
                 NDArray copy = parameterView.duplicate();
                 for (int i = 0; i < ids.length; i++) {
-                    keep(i, TraceNames.of(kind), copy.getShape(), copy);
+                    keep(i, CaptureNames.of(kind), copy.getShape(), copy);
                 }
             }
         }
 
         private void keep(int row, String name, Shape shape, NDArray array) {
             if (memory[row] == null) {
-                memory[row] = new TraceMemory(manager);
+                memory[row] = new CaptureMemory(manager);
             }
             FloatBuffer values = memory[row].keep(array, shape);
             rows.get(row).put(name, CapturedTensor.inMemory(name, shape.getShape(), values, memory[row]));
@@ -505,14 +518,14 @@ public final class Gpt2Model implements AutoCloseable {
             List<StepResult> results = new ArrayList<>(ids.length);
             for (int i = 0; i < ids.length; i++) {
                 float[] logits = ids.length == 1 ? lastLogits : Arrays.copyOfRange(lastLogits, i * vocab, (i + 1) * vocab);
-                results.add(new StepResult(logits, new ForwardTrace(ids[i], startPosition, rows.get(i))));
+                results.add(new StepResult(logits, new CapturedPass(ids[i], startPosition, rows.get(i))));
             }
             return List.copyOf(results);
         }
 
         /** Frees what was kept so far, when the step fails before its results exist. */
         void discard() {
-            for (TraceMemory m : memory) {
+            for (CaptureMemory m : memory) {
                 if (m != null) {
                     m.close();
                 }

@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
  * of equal length. Each layer holds two preallocated buffers [N, H, capacity, D] in the cache's own
  * native scope (a sub-manager of the model's, freed by {@link #close()}); a step writes its new rows in
  * place at positions {@code length .. length + T - 1} and attends over the view {@code [:, :, :S, :]}.
- * Nothing already cached is copied per step (a concat would copy the whole cache every step, 74 MB at
- * 1000 positions of GPT-2 small). The capacity doubles when a step needs more (from 64 positions up
+ * Nothing already cached is copied per step (a concat would copy the whole cache every step; figures in
+ * docs/benchmarks.md). The capacity doubles when a step needs more (from 64 positions up
  * to the model's context length), so memory follows use.
  *
  * <p>Rows at or past {@link #length()} are scratch: a step that fails after writing some of them
@@ -172,7 +172,7 @@ public final class KvCache implements AutoCloseable {
 
     private NDArray regrow(NDArray old, Shape shape, NDIndex cached) {
         // Uninitialized (torch.empty): rows at or past the length are scratch and never read, and zeroing
-        // 24 buffers cost about 1 ms of every 16-token pass.
+        // them cost time on every pass (docs/benchmarks.md).
         NDArray grown = manager.create(shape, DataType.FLOAT32);
         if (old != null) {
             if (length > 0) {

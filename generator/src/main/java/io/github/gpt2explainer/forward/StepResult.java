@@ -6,14 +6,14 @@ package io.github.gpt2explainer.forward;
  * @param lastLogits the logits of the step's last position, [V], always present
  * @param trace      the recorded intermediates (empty for {@link CaptureSpec#none()})
  */
-public record StepResult(float[] lastLogits, ForwardTrace trace) implements AutoCloseable {
+public record StepResult(float[] lastLogits, CapturedPass trace) implements AutoCloseable {
 
     /** The absolute position whose logits {@link #lastLogits()} holds. */
     public int lastPosition() {
         return trace.startPosition() + trace.tokens().length - 1;
     }
 
-    /** Frees the trace's native memory (see {@link ForwardTrace#close()}); the logits stay readable. */
+    /** Frees the trace's native memory (see {@link CapturedPass#close()}); the logits stay readable. */
     @Override
     public void close() {
         trace.close();

@@ -1,8 +1,8 @@
 package io.github.gpt2explainer.insight;
 
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
-import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.forward.CapturedPass;
+import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.SafetensorsWriter;
@@ -42,7 +42,7 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
      * 0 that captured {@code embed.sum} and, per layer, {@code attn.heads}, {@code attn.proj},
      * {@code mlp.proj} and {@code resid_post}; the parameters come from {@code checkpoint}.
      */
-    public static DirectLogitAttribution of(Checkpoint checkpoint, ForwardTrace trace, long target) {
+    public static DirectLogitAttribution of(Checkpoint checkpoint, CapturedPass trace, long target) {
         Gpt2Config config = checkpoint.config();
         int layers = config.layers();
         int heads = config.heads();
@@ -53,24 +53,24 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
             throw new IllegalArgumentException("direct logit attribution needs a pass from position 0, this one starts at "
                     + trace.startPosition());
         }
-        CapturedTensor finalResidual = layers == 0 ? trace.get(TraceKind.EMBED_SUM, -1)
-                : trace.get(TraceKind.RESID_POST, layers - 1);                       // [T, E]
+        CapturedTensor finalResidual = layers == 0 ? trace.get(CaptureKind.EMBED_SUM, -1)
+                : trace.get(CaptureKind.RESID_POST, layers - 1);                       // [T, E]
         LogitReadout readout = LogitReadout.of(checkpoint, target, row(finalResidual, last, e));
 
-        double embed = readout.contribution(row(trace.get(TraceKind.EMBED_SUM, -1), last, e));
+        double embed = readout.contribution(row(trace.get(CaptureKind.EMBED_SUM, -1), last, e));
         double[] attn = new double[layers];
         double[][] attnHeads = new double[layers][heads];
         double[] attnBias = new double[layers];
         double[] mlp = new double[layers];
         double[] r = readout.direction();
         for (int l = 0; l < layers; l++) {
-            attn[l] = readout.contribution(row(trace.get(TraceKind.ATTN_PROJ, l), last, e));
-            mlp[l] = readout.contribution(row(trace.get(TraceKind.MLP_PROJ, l), last, e));
+            attn[l] = readout.contribution(row(trace.get(CaptureKind.ATTN_PROJ, l), last, e));
+            mlp[l] = readout.contribution(row(trace.get(CaptureKind.MLP_PROJ, l), last, e));
             attnBias[l] = readout.contribution(checkpoint.tensor("h." + l + ".attn.c_proj.bias").view(), 0);
             // Row i of c_proj.weight [E, E] (Conv1D [in, out]) read through r: what a unit in merged-head
             // column i writes toward the target. Head h owns columns hD .. hD + D - 1 of the merged heads.
             FloatBuffer proj = checkpoint.tensor("h." + l + ".attn.c_proj.weight").view();
-            CapturedTensor headOutputs = trace.get(TraceKind.ATTN_HEADS, l);         // [H, T, D]
+            CapturedTensor headOutputs = trace.get(CaptureKind.ATTN_HEADS, l);         // [H, T, D]
             for (int h = 0; h < heads; h++) {
                 double sum = 0;
                 for (int d = 0; d < headDim; d++) {

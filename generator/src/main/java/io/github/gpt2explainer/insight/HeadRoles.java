@@ -2,10 +2,10 @@ package io.github.gpt2explainer.insight;
 
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
-import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.model.SafetensorsWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,11 +44,11 @@ public record HeadRoles(int layers, int heads, Map<HeadRole, double[][]> scores)
     public static HeadRoles measure(Gpt2Model model, HeadRoleProbe probe) {
         int layers = model.config().layers();
         int heads = model.config().heads();
-        try (StepResult result = model.forward(probe.ids(), CaptureSpec.of(TraceKind.ATTN_SOFTMAX))) {
-            ForwardTrace trace = result.trace();
+        try (StepResult result = model.forward(probe.ids(), CaptureSpec.all())) {
+            CapturedPass trace = result.trace();
             CapturedTensor[] softmax = new CapturedTensor[layers];                  // each [H, T, T]
             for (int l = 0; l < layers; l++) {
-                softmax[l] = trace.get(TraceKind.ATTN_SOFTMAX, l);
+                softmax[l] = trace.get(CaptureKind.ATTN_SOFTMAX, l);
             }
             return score(layers, heads, probe.n(), (l, h, q, k) -> softmax[l].at(h, q, k));
         }

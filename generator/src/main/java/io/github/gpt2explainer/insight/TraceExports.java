@@ -1,10 +1,10 @@
 package io.github.gpt2explainer.insight;
 
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
-import io.github.gpt2explainer.forward.TraceKind;
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.Checkpoint;
 
 /**
@@ -21,7 +21,7 @@ public record TraceExports(CapturedTensor logits, DirectLogitAttribution dla) {
     private static final int ROWS_PER_CHUNK = 64;
 
     /** Computes both from a full capture of a pass from position 0 of {@code model}, loaded from {@code checkpoint}. */
-    public static TraceExports of(Gpt2Model model, Checkpoint checkpoint, ForwardTrace trace) {
+    public static TraceExports of(Gpt2Model model, Checkpoint checkpoint, CapturedPass trace) {
         CapturedTensor logits = everyPosition(model, trace);
         int t = (int) logits.dim(0);
         int v = (int) logits.dim(1);
@@ -31,12 +31,12 @@ public record TraceExports(CapturedTensor logits, DirectLogitAttribution dla) {
     }
 
     /** The final layer norm and head applied to the last block's output at every position: [T, V]. */
-    static CapturedTensor everyPosition(Gpt2Model model, ForwardTrace trace) {
+    static CapturedTensor everyPosition(Gpt2Model model, CapturedPass trace) {
         int layers = model.config().layers();
         int e = model.config().width();
         int v = model.config().vocabSize();
-        CapturedTensor residual = layers == 0 ? trace.get(TraceKind.EMBED_SUM, -1)
-                : trace.get(TraceKind.RESID_POST, layers - 1);                      // [T, E]
+        CapturedTensor residual = layers == 0 ? trace.get(CaptureKind.EMBED_SUM, -1)
+                : trace.get(CaptureKind.RESID_POST, layers - 1);                      // [T, E]
         int t = (int) residual.dim(0);
         float[] all = new float[Math.multiplyExact(t, v)];                           // [T, V]
         for (int from = 0; from < t; from += ROWS_PER_CHUNK) {
@@ -44,6 +44,6 @@ public record TraceExports(CapturedTensor logits, DirectLogitAttribution dla) {
             float[] chunk = model.headLogits(residual.copyRange(from * e, rows * e), rows); // [rows, V]
             System.arraycopy(chunk, 0, all, from * v, chunk.length);
         }
-        return CapturedTensor.of(TraceNames.of(TraceKind.LOGITS), new long[] {t, v}, all);
+        return CapturedTensor.of(CaptureNames.of(CaptureKind.LOGITS), new long[] {t, v}, all);
     }
 }

@@ -2,6 +2,9 @@ package io.github.gpt2explainer.runs;
 
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
@@ -9,11 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model stage of a build: checks the prompt set against the tokenizer, works out which prompts the
- * trace store already holds, runs only the others (loading the weights only if there are any), stores each
- * as soon as it is done, and, only if asked ({@code --prune}), finally removes the entries no prompt of this set
- * refers to. Without pruning nothing is ever deleted, so builds of other prompt sets or models that share the
- * store keep their entries.
+ * The model stage of a build: works out which prompts the trace store already holds, runs only the others
+ * (loading the weights only if there are any), stores each as soon as it is done, and, only if asked
+ * ({@code --prune}), finally removes the entries no prompt of this set refers to. Without pruning nothing is ever
+ * deleted, so builds of other prompt sets or models that share the store keep their entries.
  *
  * <p>Memory stays bounded whatever the number of prompts: one model, and one prompt's run in memory at
  * a time (it is written to the store, then dropped). Consumers load runs back one at a time with
@@ -33,9 +35,8 @@ public final class BuildRunner {
     }
 
     /**
-     * Runs without deleting anything from the store.
-     *
-     * @throws PromptSetException if a prompt does not fit the model (before any model work)
+     * Runs {@code set}, which the caller has checked against the model (build, serve and run do, once), without
+     * deleting anything from the store.
      */
     public RunReport run(PromptSet set, ModelSource model) {
         return run(set, model, false);
@@ -44,10 +45,8 @@ public final class BuildRunner {
     /**
      * @param prune whether to remove, after a complete run, every entry {@code set} does not need, other models'
      *              too ({@code --prune}); false keeps the entries of other prompt sets, models and shards
-     * @throws PromptSetException if a prompt does not fit the model (before any model work)
      */
     public RunReport run(PromptSet set, ModelSource model, boolean prune) {
-        PromptSetValidator.validate(set, text -> model.tokenizer().encode(text).length, model.config().contextLength());
         List<String> notices = new ArrayList<>(store.notices());
         notices.forEach(progress::notice);
 

@@ -1,10 +1,11 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.forward.CaptureSpec;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.KvCache;
 import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.trace.GenerationRun;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -21,7 +22,7 @@ public final class Generator {
      * @param lastLogits  [V] logits of the prompt's last position
      * @param generations one per settings entry, same order
      */
-    public record Result(ForwardTrace prefill, float[] lastLogits, List<GenerationRun> generations) {
+    public record Result(CapturedPass prefill, float[] lastLogits, List<GenerationRun> generations) {
     }
 
     private Generator() {

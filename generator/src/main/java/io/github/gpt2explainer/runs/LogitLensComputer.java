@@ -1,9 +1,10 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
-import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.trace.LogitLens;
 
 /**
@@ -20,7 +21,7 @@ public final class LogitLensComputer {
     private LogitLensComputer() {
     }
 
-    public static LogitLens compute(Gpt2Model model, ForwardTrace prefill, int k) {
+    public static LogitLens compute(Gpt2Model model, CapturedPass prefill, int k) {
         int layers = model.config().layers();
         int width = model.config().width();
         int vocab = model.config().vocabSize();
@@ -29,7 +30,7 @@ public final class LogitLensComputer {
         int[][][] ids = new int[layers][positions][];
         float[][][] probs = new float[layers][positions][];
         for (int l = 0; l < layers; l++) {
-            CapturedTensor resid = prefill.get(TraceKind.RESID_POST, l); // [T, E]
+            CapturedTensor resid = prefill.get(CaptureKind.RESID_POST, l); // [T, E]
             float[] data = resid.toArray();
             for (int start = 0; start < positions; start += chunkRows) {
                 int rows = Math.min(chunkRows, positions - start);

@@ -1,7 +1,9 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.sampling.Candidate;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import io.github.gpt2explainer.trace.GenerationRun;
@@ -18,9 +20,6 @@ import java.util.function.IntConsumer;
  * generation, the logit lens, and the display form of every token id any of them mentions.
  */
 public final class PromptRunner {
-
-    /** How many of the final position's most likely tokens get a vocabulary entry (for the site's bar charts). */
-    public static final int FINAL_TOP_TOKENS = 50;
 
     private final Gpt2Model model;
     private final Gpt2Tokenizer tokenizer;
@@ -68,7 +67,7 @@ public final class PromptRunner {
                 }
             }
         }
-        for (int id : TopTokens.of(result.lastLogits(), FINAL_TOP_TOKENS)) {
+        for (int id : TopTokens.of(result.lastLogits(), PromptRun.TOP_NEXT_TOKENS)) {
             add(vocabulary, id);
         }
         return new PromptRun(prompt.id(), prompt.contentHash(), info, result.prefill(), result.generations(), lens,

@@ -3,8 +3,8 @@ package io.github.gpt2explainer.site;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.TraceKind;
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import io.github.gpt2explainer.trace.LogitLens;
 import io.github.gpt2explainer.trace.PromptRun;
@@ -52,10 +52,10 @@ final class CompareData {
         float[][] softmax = new float[layers][];
         float[] residNorm = new float[layers * t]; // [L, T]
         for (int l = 0; l < layers; l++) {
-            softmax[l] = tensor(run, TraceKind.ATTN_SOFTMAX, l).toArray(); // [H, T, T]
-            System.arraycopy(PromptData.rowNorms(tensor(run, TraceKind.RESID_POST, l)), 0, residNorm, l * t, t);
+            softmax[l] = tensor(run, CaptureKind.ATTN_SOFTMAX, l).toArray(); // [H, T, T]
+            System.arraycopy(PromptData.rowNorms(tensor(run, CaptureKind.RESID_POST, l)), 0, residNorm, l * t, t);
         }
-        float[] embedNorm = PromptData.rowNorms(tensor(run, TraceKind.EMBED_SUM, 0)); // [T]
+        float[] embedNorm = PromptData.rowNorms(tensor(run, CaptureKind.EMBED_SUM, 0)); // [T]
         int[] lensIds = new int[layers * t];       // [L, T]: the lens's most likely token
         float[] lensProbs = new float[layers * t]; // [L, T]: its probability
         LogitLens lens = run.lens();
@@ -88,8 +88,8 @@ final class CompareData {
         pieces.putIfAbsent(id, piece);
     }
 
-    private static CapturedTensor tensor(PromptRun run, TraceKind kind, int layer) {
-        String name = TraceNames.name(kind, layer);
+    private static CapturedTensor tensor(PromptRun run, CaptureKind kind, int layer) {
+        String name = CaptureNames.name(kind, layer);
         if (!run.prefill().contains(name)) {
             throw new SiteRenderException("prompt " + run.promptId() + ": the prefill trace has no " + name
                     + "; the site needs a full capture");

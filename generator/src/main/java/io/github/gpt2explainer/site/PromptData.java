@@ -3,11 +3,12 @@ package io.github.gpt2explainer.site;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
-import io.github.gpt2explainer.forward.TraceKind;
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CapturedPass;
+import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.sampling.Candidate;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.GenerationStep;
@@ -31,26 +32,24 @@ public final class PromptData {
      * norm statistics; {@code model} gains {@code layerNormEpsilon}.
      */
     public static final int FORMAT = 2;
-    /** How many of the most likely next tokens get a display string in the main file. */
-    public static final int TOP_NEXT = 50;
 
     /** The per-layer kinds that go into {@code attn-<l>.js}. */
-    static final List<TraceKind> ATTENTION_KINDS = List.of(TraceKind.ATTN_SCORES, TraceKind.ATTN_SCALED,
-            TraceKind.ATTN_MASKED, TraceKind.ATTN_SOFTMAX);
+    static final List<CaptureKind> ATTENTION_KINDS = List.of(CaptureKind.ATTN_SCORES, CaptureKind.ATTN_SCALED,
+            CaptureKind.ATTN_MASKED, CaptureKind.ATTN_SOFTMAX);
     /**
      * The per-layer kinds that go into {@code layer-<l>.js}. {@code mlp.gelu} is left out: it is gelu_new of
      * {@code mlp.fc} elementwise, and recomputing it in the browser halves the largest part of the file.
      */
-    static final List<TraceKind> LAYER_KINDS = List.of(TraceKind.LN_1_OUT, TraceKind.ATTN_Q, TraceKind.ATTN_K,
-            TraceKind.ATTN_V, TraceKind.ATTN_HEADS, TraceKind.ATTN_PROJ, TraceKind.RESID_MID, TraceKind.LN_2_OUT,
-            TraceKind.MLP_FC, TraceKind.MLP_PROJ, TraceKind.RESID_POST);
+    static final List<CaptureKind> LAYER_KINDS = List.of(CaptureKind.LN_1_OUT, CaptureKind.ATTN_Q, CaptureKind.ATTN_K,
+            CaptureKind.ATTN_V, CaptureKind.ATTN_HEADS, CaptureKind.ATTN_PROJ, CaptureKind.RESID_MID, CaptureKind.LN_2_OUT,
+            CaptureKind.MLP_FC, CaptureKind.MLP_PROJ, CaptureKind.RESID_POST);
     /** The model-level kinds that go into {@code model.js}. */
-    static final List<TraceKind> MODEL_KINDS = List.of(TraceKind.EMBED_TOKEN, TraceKind.EMBED_POSITION,
-            TraceKind.EMBED_SUM, TraceKind.LN_F_OUT);
+    static final List<CaptureKind> MODEL_KINDS = List.of(CaptureKind.EMBED_TOKEN, CaptureKind.EMBED_POSITION,
+            CaptureKind.EMBED_SUM, CaptureKind.LN_F_OUT);
 
     private final PromptRun run;
     private final Gpt2Config config;
-    private final ForwardTrace prefill;
+    private final CapturedPass prefill;
     private final int tokens;
 
     public PromptData(PromptRun run) {
@@ -73,7 +72,7 @@ public final class PromptData {
 
     /** The logits of the last prompt position, as the browser sees them (rounded to f16). */
     public float[] finalLogitsAsStored() {
-        float[] logits = lastRow(tensor(TraceKind.LOGITS, 0));
+        float[] logits = lastRow(tensor(CaptureKind.LOGITS, 0));
         float[] rounded = new float[logits.length];
         for (int i = 0; i < logits.length; i++) {
             rounded[i] = DataCodec.roundToF16(logits[i]);
@@ -97,12 +96,12 @@ public final class PromptData {
         }
         root.set("overview", overview());
 
-        float[] logits = lastRow(tensor(TraceKind.LOGITS, 0));
+        float[] logits = lastRow(tensor(CaptureKind.LOGITS, 0));
         ObjectNode next = root.putObject("next");
         next.put("position", tokens - 1);
         next.set("logits", DataCodec.f16(logits, logits.length));
         ArrayNode top = next.putArray("topIds");
-        for (int id : topIds(logits, TOP_NEXT)) {
+        for (int id : TopTokens.of(logits, PromptRun.TOP_NEXT_TOKENS)) {
             top.add(id);
             referenced.add(id);
         }
@@ -126,7 +125,7 @@ public final class PromptData {
     public ObjectNode attention(int layer) {
         ObjectNode root = DataCodec.nodes().objectNode();
         root.put("layer", layer);
-        for (TraceKind kind : ATTENTION_KINDS) {
+        for (CaptureKind kind : ATTENTION_KINDS) {
             root.set(kind.suffix(), f16(tensor(kind, layer)));
         }
         return root;
@@ -151,11 +150,11 @@ public final class PromptData {
     public ObjectNode layer(int layer) {
         ObjectNode root = DataCodec.nodes().objectNode();
         root.put("layer", layer);
-        for (TraceKind kind : LAYER_KINDS) {
+        for (CaptureKind kind : LAYER_KINDS) {
             root.set(kind.suffix(), f16(tensor(kind, layer)));
         }
         putStats(root, "ln_1", LayerNormStats.of(layerNormInput(1, layer)));
-        putStats(root, "ln_2", LayerNormStats.of(tensor(TraceKind.RESID_MID, layer)));
+        putStats(root, "ln_2", LayerNormStats.of(tensor(CaptureKind.RESID_MID, layer)));
         return root;
     }
 
@@ -165,9 +164,9 @@ public final class PromptData {
      */
     CapturedTensor layerNormInput(int which, int layer) {
         if (which == 2) {
-            return tensor(TraceKind.RESID_MID, layer);
+            return tensor(CaptureKind.RESID_MID, layer);
         }
-        return layer == 0 ? tensor(TraceKind.EMBED_SUM, 0) : tensor(TraceKind.RESID_POST, layer - 1);
+        return layer == 0 ? tensor(CaptureKind.EMBED_SUM, 0) : tensor(CaptureKind.RESID_POST, layer - 1);
     }
 
     /** {@code <prefix>.mean}, {@code <prefix>.var}: f32 [T], derived from the norm's captured input. */
@@ -179,10 +178,10 @@ public final class PromptData {
     /** {@code model.js}: embeddings and the final layer norm output. */
     public ObjectNode modelLevel() {
         ObjectNode root = DataCodec.nodes().objectNode();
-        for (TraceKind kind : MODEL_KINDS) {
+        for (CaptureKind kind : MODEL_KINDS) {
             root.set(kind.suffix(), f16(tensor(kind, 0)));
         }
-        putStats(root, "ln_f", LayerNormStats.of(tensor(TraceKind.RESID_POST, config.layers() - 1)));
+        putStats(root, "ln_f", LayerNormStats.of(tensor(CaptureKind.RESID_POST, config.layers() - 1)));
         return root;
     }
 
@@ -207,7 +206,7 @@ public final class PromptData {
 
     /** attn.softmax of one layer, [H, T, T]. */
     private float[] softmax(int layer) {
-        CapturedTensor t = tensor(TraceKind.ATTN_SOFTMAX, layer);
+        CapturedTensor t = tensor(CaptureKind.ATTN_SOFTMAX, layer);
         long[] shape = t.shape();
         if (shape.length != 3 || shape[0] != config.heads() || shape[1] != tokens || shape[2] != tokens) {
             throw new IllegalArgumentException("prompt " + run.promptId() + ": " + t.name() + " has shape "
@@ -237,16 +236,16 @@ public final class PromptData {
     private ObjectNode overview() {
         int layers = config.layers();
         ObjectNode o = DataCodec.nodes().objectNode();
-        o.set("embed", DataCodec.f32(rowNorms(tensor(TraceKind.EMBED_SUM, 0)), tokens));
-        o.set("attn", DataCodec.f32(layerNorms(TraceKind.ATTN_PROJ), layers, tokens));
-        o.set("residMid", DataCodec.f32(layerNorms(TraceKind.RESID_MID), layers, tokens));
-        o.set("mlp", DataCodec.f32(layerNorms(TraceKind.MLP_PROJ), layers, tokens));
-        o.set("residPost", DataCodec.f32(layerNorms(TraceKind.RESID_POST), layers, tokens));
-        o.set("lnf", DataCodec.f32(rowNorms(tensor(TraceKind.LN_F_OUT, 0)), tokens));
+        o.set("embed", DataCodec.f32(rowNorms(tensor(CaptureKind.EMBED_SUM, 0)), tokens));
+        o.set("attn", DataCodec.f32(layerNorms(CaptureKind.ATTN_PROJ), layers, tokens));
+        o.set("residMid", DataCodec.f32(layerNorms(CaptureKind.RESID_MID), layers, tokens));
+        o.set("mlp", DataCodec.f32(layerNorms(CaptureKind.MLP_PROJ), layers, tokens));
+        o.set("residPost", DataCodec.f32(layerNorms(CaptureKind.RESID_POST), layers, tokens));
+        o.set("lnf", DataCodec.f32(rowNorms(tensor(CaptureKind.LN_F_OUT, 0)), tokens));
         return o;
     }
 
-    private float[] layerNorms(TraceKind kind) {
+    private float[] layerNorms(CaptureKind kind) {
         float[] all = new float[config.layers() * tokens];
         for (int l = 0; l < config.layers(); l++) {
             System.arraycopy(rowNorms(tensor(kind, l)), 0, all, l * tokens, tokens);
@@ -342,8 +341,8 @@ public final class PromptData {
 
     // ---- tensor helpers ----------------------------------------------------------------------------
 
-    private CapturedTensor tensor(TraceKind kind, int layer) {
-        String name = TraceNames.name(kind, layer);
+    private CapturedTensor tensor(CaptureKind kind, int layer) {
+        String name = CaptureNames.name(kind, layer);
         if (!prefill.contains(name)) {
             throw new IllegalArgumentException("prompt " + run.promptId() + ": the prefill trace has no " + name
                     + "; the site needs a full capture (CaptureSpec.all())");
@@ -377,29 +376,5 @@ public final class PromptData {
         int rows = (int) t.dim(0);
         int width = t.size() / rows;
         return t.copyRange((rows - 1) * width, width);
-    }
-
-    /**
-     * The ids of the {@code count} highest logits, highest first, lower id first on ties. The trace store must
-     * put a display form for {@code topIds(last prompt position's logits, TOP_NEXT)} into
-     * {@link PromptRun#vocabulary()}, since the next-token view lists them.
-     */
-    public static int[] topIds(float[] logits, int count) {
-        int n = Math.min(count, logits.length);
-        int[] best = new int[n];
-        int size = 0;
-        for (int id = 0; id < logits.length; id++) {
-            if (size == n && !(logits[id] > logits[best[n - 1]])) {
-                continue;
-            }
-            int at = Math.min(size, n - 1);
-            while (at > 0 && logits[id] > logits[best[at - 1]]) {
-                best[at] = best[at - 1];
-                at--;
-            }
-            best[at] = id;
-            size = Math.min(size + 1, n);
-        }
-        return best;
     }
 }

@@ -1,6 +1,6 @@
 package io.github.gpt2explainer.site;
 
-import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.trace.ModelInfo;
 import java.util.Objects;
 

@@ -6,10 +6,10 @@ import freemarker.template.DefaultObjectWrapperBuilder;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
-import io.github.gpt2explainer.runs.EffectivePrompt;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSpec;
-import io.github.gpt2explainer.runs.SiteSettings;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSpec;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import io.github.gpt2explainer.site.Chapters.Chapter;
 import io.github.gpt2explainer.site.PageModel.AboutPage;
 import io.github.gpt2explainer.site.PageModel.ChapterIndexPage;
@@ -99,6 +99,14 @@ public final class SiteRenderer {
      * @throws SitePlanException when two inputs want the same file
      */
     public SitePlan plan(SiteInput input) {
+        return layOut(input).plan();
+    }
+
+    /** The plan, with the layout and the chapters it was made from, so rendering builds neither again. */
+    private record LaidOut(SitePlan plan, SiteLayout layout, Chapters chapters) {
+    }
+
+    private LaidOut layOut(SiteInput input) {
         PromptSet set = input.promptSet();
         SiteLayout layout = new SiteLayout(set.settings().languages());
         SitePlan plan = new SitePlan();
@@ -143,7 +151,7 @@ public final class SiteRenderer {
                 plan.add(layout.chapterPage(lang, c.slug()), "chapter " + c.file(), SitePlan.Kind.PAGE);
             }
         }
-        return plan;
+        return new LaidOut(plan, layout, chapters);
     }
 
     // ---- render ------------------------------------------------------------------------------------
@@ -153,11 +161,12 @@ public final class SiteRenderer {
      * overwritten, others are left alone: give an empty directory).
      */
     public RenderReport render(SiteInput input, Path outDir) {
-        SitePlan plan = plan(input);
+        LaidOut laidOut = layOut(input);
+        SitePlan plan = laidOut.plan();
+        SiteLayout layout = laidOut.layout();
+        Chapters chapters = laidOut.chapters();
         PromptSet set = input.promptSet();
-        SiteLayout layout = new SiteLayout(set.settings().languages());
         Messages messages = Messages.load(templates.i18n(), layout.languages());
-        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
         Set<String> promptIds = Set.copyOf(set.ids());
         Set<String> slugs = Set.copyOf(chapters.slugs());
         // Chapters first: a dead chapter: link fails the build before the long per-prompt work. Links to

@@ -1,6 +1,6 @@
 package io.github.gpt2explainer.trace;
 
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import java.util.List;
 import java.util.SortedMap;
@@ -16,11 +16,16 @@ import java.util.SortedMap;
  * @param prefill     every intermediate of the forward pass over the prompt, named as in the trace format
  * @param generations one per temperature, ascending
  * @param lens        the logit lens over the prompt
- * @param vocabulary  token id to its display form, for every id referenced
+ * @param vocabulary  token id to its display form, for every id referenced, including the
+ *                    {@link #TOP_NEXT_TOKENS} highest logits of the last prompt position (the site lists them)
  */
-public record PromptRun(String promptId, String contentHash, ModelInfo model, ForwardTrace prefill,
+public record PromptRun(String promptId, String contentHash, ModelInfo model, CapturedPass prefill,
                         List<GenerationRun> generations, LogitLens lens, SortedMap<Integer, TokenPiece> vocabulary)
         implements AutoCloseable {
+
+    /** How many of the last prompt position's most likely next tokens the site lists, with their display form. */
+    public static final int TOP_NEXT_TOKENS = 50;
+
     public PromptRun {
         generations = List.copyOf(generations);
     }

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CapturedPass;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.SafetensorsFile;
 import io.github.gpt2explainer.model.SafetensorsWriter;
 import java.io.IOException;
@@ -297,19 +297,19 @@ public final class TraceStore {
         }
         Manifest manifest = verified(key, dir);
         int layers = manifest.model().config().layers();
-        ForwardTrace prefill;
+        CapturedPass prefill;
         LogitLens lens;
         try (SafetensorsFile file = SafetensorsFile.open(dir.resolve(PREFILL))) {
-            LongBuffer tokenData = file.longs(TraceNames.TOKENS);
+            LongBuffer tokenData = file.longs(CaptureNames.TOKENS);
             long[] tokens = new long[tokenData.remaining()];
             tokenData.get(tokens);
             Map<String, CapturedTensor> tensors = new LinkedHashMap<>();
-            for (String name : TraceNames.all(layers)) {
+            for (String name : CaptureNames.all(layers)) {
                 if (file.contains(name)) {
                     tensors.put(name, CapturedTensor.of(name, file.entry(name).shape(), toArray(file.floats(name))));
                 }
             }
-            prefill = new ForwardTrace(tokens, 0, tensors);
+            prefill = new CapturedPass(tokens, 0, tensors);
         } catch (RuntimeException e) {
             throw damaged(dir.resolve(PREFILL), e);
         }

@@ -19,7 +19,7 @@ class CliHelpTest {
     });
 
     @ParameterizedTest
-    @ValueSource(strings = {"build", "serve", "check", "download", "trace", "heads"})
+    @ValueSource(strings = {"build", "serve", "check", "download", "trace", "heads", "run"})
     void everyCommandHasHelpWithExamplesAndExitCodes(String command) {
         Cli.Result result = Cli.run(WIRING, command, "--help");
 
@@ -42,6 +42,16 @@ class CliHelpTest {
         }
         assertThat(optionHelp(build, "--out=DIR")).endsWith("Default: site-out.");
         assertThat(optionHelp(build, "--store=DIR")).endsWith("Default: .trace-store.");
+    }
+
+    @Test
+    void runDescribesPromptsAndStoreAsBuildDoes() {
+        String build = Cli.run(WIRING, "build", "--help").out();
+        String run = Cli.run(WIRING, "run", "--help").out();
+
+        for (String option : new String[] {"--prompts=DIR", "--store=DIR"}) {
+            assertThat(optionHelp(run, option)).isEqualTo(optionHelp(build, option));
+        }
     }
 
     /** An option's line in the option list with its continuation lines, whitespace collapsed. */

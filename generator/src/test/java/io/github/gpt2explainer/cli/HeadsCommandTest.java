@@ -10,7 +10,7 @@ import io.github.gpt2explainer.insight.HeadRoles;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.SafetensorsDtype;
 import io.github.gpt2explainer.model.SafetensorsFile;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;

@@ -26,6 +26,14 @@ class RunCommandTest {
         return new Outcome(code, out.toString(), err.toString());
     }
 
+    /** A prompt directory with a site.yaml for English only, seed 5. */
+    private Path promptSet(String temperatures, int maxNewTokens) throws IOException {
+        Path prompts = Files.createDirectories(temp.resolve("prompts"));
+        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
+                "temperatures: [" + temperatures + "]", "max_new_tokens: " + maxNewTokens, "seed: 5", ""));
+        return prompts;
+    }
+
     private static void prompt(Path dir, String id, String text) throws IOException {
         Files.writeString(dir.resolve(id + ".md"), String.join("\n", "---", "id: " + id, "text: \"" + text + "\"",
                 "title: " + id, "---", "<!-- lang: en -->", "A note.", ""));
@@ -33,9 +41,7 @@ class RunCommandTest {
 
     @Test
     void aSecondRunDoesNoModelWorkAndAnEditedPromptRunsAlone() throws IOException {
-        Path prompts = Files.createDirectories(temp.resolve("prompts"));
-        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
-                "temperatures: [0, 1.0]", "max_new_tokens: 3", "seed: 5", ""));
+        Path prompts = promptSet("0, 1.0", 3);
         prompt(prompts, "one", "The first prompt");
         prompt(prompts, "two", "The second prompt");
         String store = temp.resolve("store").toString();
@@ -57,10 +63,22 @@ class RunCommandTest {
     }
 
     @Test
+    void aPromptTooLongForTheModelIsInvalidInputAndNothingRuns() throws IOException {
+        Path prompts = promptSet("0", 2);
+        prompt(prompts, "one", "The first prompt");
+        prompt(prompts, "long", "word ".repeat(1100).strip());
+        Path store = temp.resolve("store");
+
+        Outcome outcome = run("run", "--model", "demo", "--prompts", prompts.toString(), "--store", store.toString());
+        assertThat(outcome.code()).as(outcome.err()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(outcome.err()).contains(prompts.resolve("long.md") + ":3: too long for the model")
+                .doesNotContain("to run");
+        assertThat(store.resolve("runs")).isEmptyDirectory(); // no prompt ran, not even "one"
+    }
+
+    @Test
     void aForeignStoreDirectoryIsAnErrorWithAnExplanation() throws IOException {
-        Path prompts = Files.createDirectories(temp.resolve("prompts"));
-        Files.writeString(prompts.resolve("site.yaml"), String.join("\n", "title:", "  en: Test", "languages: [en]",
-                "temperatures: [0]", "max_new_tokens: 2", "seed: 5", ""));
+        Path prompts = promptSet("0", 2);
         prompt(prompts, "one", "The first prompt");
         Path foreign = Files.createDirectories(temp.resolve("foreign"));
         Files.writeString(foreign.resolve("notes.txt"), "mine");

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +37,8 @@ class CaptureSpecTest {
         assertThat(fast.trace().isEmpty()).isTrue();
         assertThat(fast.trace().tokens()).isEqualTo(TOKENS);
         assertThat(fast.lastLogits()).hasSize(CONFIG.vocabSize());
-        TensorComparison.assertClose("last logits", new long[] {CONFIG.vocabSize()}, fast.lastLogits(),
-                new long[] {CONFIG.vocabSize()}, full.lastLogits(), 1e-5);
+        // the final layer norm is computed one way, whether or not it is recorded: the same bits
+        assertThat(fast.lastLogits()).containsExactly(full.lastLogits());
         assertThatThrownBy(() -> fast.trace().get("logits"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no tensor logits")
@@ -47,35 +46,23 @@ class CaptureSpecTest {
     }
 
     @Test
-    void aSubsetRecordsExactlyThatSubsetInEveryLayer() {
-        CaptureSpec spec = CaptureSpec.of(TraceKind.ATTN_SOFTMAX, TraceKind.EMBED_SUM, TraceKind.LOGITS);
-        ForwardTrace trace = model.forward(TOKENS, spec).trace();
-        assertThat(trace.names()).containsExactly("embed.sum", "h.0.attn.softmax", "h.1.attn.softmax",
-                "h.2.attn.softmax", "logits");
+    void allRecordsEveryIntermediateOfEveryLayerInTraceOrder() {
+        CapturedPass trace = model.forward(TOKENS, CaptureSpec.all()).trace();
+        assertThat(trace.names()).containsExactlyElementsOf(CaptureNames.all(CONFIG.layers()));
         assertThat(trace.get("logits").shape()).containsExactly(1, CONFIG.vocabSize()); // the last position only
-        assertThat(trace.get("h.2.attn.softmax").shape()).containsExactly(CONFIG.heads(), TOKENS.length, TOKENS.length);
-    }
-
-    @Test
-    void aLayerFilterLimitsPerLayerKindsOnly() {
-        CaptureSpec spec = CaptureSpec.of(EnumSet.of(TraceKind.RESID_POST, TraceKind.LN_F_OUT)).onlyLayers(1);
-        ForwardTrace trace = model.forward(TOKENS, spec).trace();
-        assertThat(trace.names()).containsExactly("h.1.resid_post", "ln_f.out");
-
-        ForwardTrace all = model.forward(TOKENS, CaptureSpec.all()).trace();
-        assertThat(trace.get("h.1.resid_post").toArray()).containsExactly(all.get("h.1.resid_post").toArray());
+        assertThat(trace.get("ln_f.out").shape()).containsExactly(TOKENS.length, CONFIG.width()); // every position
     }
 
     @Test
     void namesAreSpelledInOnePlace() {
-        assertThat(TraceNames.of(2, TraceKind.ATTN_SOFTMAX)).isEqualTo("h.2.attn.softmax");
-        assertThat(TraceNames.of(TraceKind.EMBED_POSITION)).isEqualTo("embed.position");
-        assertThat(TraceNames.all(1)).containsExactly("embed.token", "embed.position", "embed.sum",
+        assertThat(CaptureNames.of(2, CaptureKind.ATTN_SOFTMAX)).isEqualTo("h.2.attn.softmax");
+        assertThat(CaptureNames.of(CaptureKind.EMBED_POSITION)).isEqualTo("embed.position");
+        assertThat(CaptureNames.all(1)).containsExactly("embed.token", "embed.position", "embed.sum",
                 "h.0.ln_1.out", "h.0.attn.q", "h.0.attn.k", "h.0.attn.v", "h.0.attn.scores", "h.0.attn.scaled",
                 "h.0.attn.masked", "h.0.attn.softmax", "h.0.attn.heads", "h.0.attn.proj", "h.0.resid_mid",
                 "h.0.ln_2.out", "h.0.mlp.fc", "h.0.mlp.gelu", "h.0.mlp.proj", "h.0.resid_post",
                 "ln_f.out", "logits");
-        assertThatThrownBy(() -> TraceNames.of(TraceKind.ATTN_Q)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TraceNames.of(0, TraceKind.LOGITS)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CaptureNames.of(CaptureKind.ATTN_Q)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CaptureNames.of(0, CaptureKind.LOGITS)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -40,6 +40,24 @@ class GeluNewTest {
     }
 
     @Test
+    void theFusedSigmoidFormTheModelRunsEqualsTheTextbookTanhForm() {
+        int count = 4001;
+        float[] points = new float[count];
+        for (int i = 0; i < count; i++) {
+            points[i] = -10f + 20f * i / (count - 1); // [-10, 10] in steps of 0.005
+        }
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray x = manager.create(points);
+            float[] textbook = Gpt2Model.geluNew(x).toFloatArray();
+            float[] fused = Gpt2Model.geluNewFused(x).toFloatArray();
+            for (int i = 0; i < count; i++) {
+                assertThat(fused[i]).as("gelu_new(%s)", points[i])
+                        .isCloseTo(textbook[i], offset(2e-6f + 2e-6f * Math.abs(textbook[i])));
+            }
+        }
+    }
+
+    @Test
     void theModelsMlpUsesGeluNew() {
         // Inflated c_fc weights push pre-activations into |x| ~ 1..3, where the two GELUs differ most.
         Gpt2Config config = new Gpt2Config(50257, 16, 32, 1, 4, 1e-5);
@@ -54,7 +72,7 @@ class GeluNewTest {
         Checkpoint checkpoint = new Checkpoint("inflated", config, parameters);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
-            ForwardTrace trace = model.forward(new long[] {1, 2, 3, 4}, CaptureSpec.of(TraceKind.MLP_FC, TraceKind.MLP_GELU)).trace();
+            CapturedPass trace = model.forward(new long[] {1, 2, 3, 4}, CaptureSpec.all()).trace();
             float[] fcOut = trace.get("h.0.mlp.fc").toArray();
             float[] geluOut = trace.get("h.0.mlp.gelu").toArray();
             double largestErfGap = 0;

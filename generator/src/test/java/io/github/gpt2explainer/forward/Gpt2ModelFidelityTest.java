@@ -51,13 +51,13 @@ class Gpt2ModelFidelityTest {
 
         try (Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
             StepResult result = model.forward(tokens, CaptureSpec.all());
-            ForwardTrace trace = result.trace();
+            CapturedPass trace = result.trace();
 
             assertThat(trace.tokens()).isEqualTo(tokens);
             assertThat(trace.startPosition()).isZero();
-            assertThat(trace.names()).containsExactlyElementsOf(TraceNames.all(config.layers()));
-            assertThat(expected.keySet()).containsExactlyElementsOf(TraceNames.all(config.layers()));
-            for (String name : TraceNames.all(config.layers())) {
+            assertThat(trace.names()).containsExactlyElementsOf(CaptureNames.all(config.layers()));
+            assertThat(expected.keySet()).containsExactlyElementsOf(CaptureNames.all(config.layers()));
+            for (String name : CaptureNames.all(config.layers())) {
                 TensorComparison.assertClose(name, trace.get(name), expected.get(name), TOLERANCE);
             }
             assertThat(trace.get("logits").shape()).containsExactly(1, config.vocabSize());
@@ -70,7 +70,7 @@ class Gpt2ModelFidelityTest {
     void maskedScoresAreMinusInfinityAndGetZeroAttention() {
         Gpt2Config config = TestCheckpoints.tinyConfig();
         try (Gpt2Model model = Gpt2Model.load(TestCheckpoints.random(config, 5), manager)) {
-            ForwardTrace trace = model.forward(TestCheckpoints.randomTokens(config, 6, 6), CaptureSpec.all()).trace();
+            CapturedPass trace = model.forward(TestCheckpoints.randomTokens(config, 6, 6), CaptureSpec.all()).trace();
             CapturedTensor masked = trace.get("h.1.attn.masked");
             CapturedTensor softmax = trace.get("h.1.attn.softmax");
             CapturedTensor scaled = trace.get("h.1.attn.scaled");

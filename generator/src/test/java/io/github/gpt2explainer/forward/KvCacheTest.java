@@ -37,7 +37,7 @@ class KvCacheTest {
     void prefillThenDecodeEqualsTheFullPass() {
         long[] tokens = TestCheckpoints.randomTokens(CONFIG, 20, 22);
         int k = 7;
-        ForwardTrace full = model.forward(tokens, CaptureSpec.all()).trace();
+        CapturedPass full = model.forward(tokens, CaptureSpec.all()).trace();
         int v = CONFIG.vocabSize();
 
         try (KvCache cache = model.newCache()) {
@@ -48,7 +48,7 @@ class KvCacheTest {
 
             for (int pos = k; pos < tokens.length; pos++) {
                 StepResult step = model.decode(cache, tokens[pos], CaptureSpec.all());
-                ForwardTrace trace = step.trace();
+                CapturedPass trace = step.trace();
                 assertThat(trace.startPosition()).isEqualTo(pos);
                 assertThat(trace.tokens()).containsExactly(tokens[pos]);
                 assertThat(step.lastPosition()).isEqualTo(pos);
@@ -57,17 +57,17 @@ class KvCacheTest {
                 TensorComparison.assertClose("logits at " + pos, new long[] {v}, step.lastLogits(),
                         new long[] {v}, lastLogitsWithoutCache(tokens, pos + 1), TOLERANCE);
                 for (int l = 0; l < CONFIG.layers(); l++) {
-                    for (TraceKind kind : new TraceKind[] {TraceKind.ATTN_SOFTMAX, TraceKind.ATTN_MASKED, TraceKind.ATTN_SCORES}) {
+                    for (CaptureKind kind : new CaptureKind[] {CaptureKind.ATTN_SOFTMAX, CaptureKind.ATTN_MASKED, CaptureKind.ATTN_SCORES}) {
                         CapturedTensor row = trace.get(kind, l);
                         assertThat(row.shape()).containsExactly(CONFIG.heads(), 1, pos + 1);
                         TensorComparison.assertClose(row.name() + " at " + pos, row.shape(), row.toArray(),
                                 row.shape(), attentionRow(full.get(kind, l), pos), TOLERANCE);
                     }
-                    CapturedTensor residual = trace.get(TraceKind.RESID_POST, l);
+                    CapturedTensor residual = trace.get(CaptureKind.RESID_POST, l);
                     assertThat(residual.shape()).containsExactly(1, CONFIG.width());
                     TensorComparison.assertClose(residual.name() + " at " + pos, residual.shape(), residual.toArray(),
-                            residual.shape(), row(full.get(TraceKind.RESID_POST, l), pos), TOLERANCE);
-                    CapturedTensor key = trace.get(TraceKind.ATTN_K, l);
+                            residual.shape(), row(full.get(CaptureKind.RESID_POST, l), pos), TOLERANCE);
+                    CapturedTensor key = trace.get(CaptureKind.ATTN_K, l);
                     assertThat(key.shape()).containsExactly(CONFIG.heads(), 1, CONFIG.headDim());
                 }
                 assertThat(trace.get("embed.position").shape()).containsExactly(1, CONFIG.width());
@@ -81,7 +81,7 @@ class KvCacheTest {
         StepResult full = model.forward(tokens, CaptureSpec.none());
         try (KvCache cache = model.newCache()) {
             model.prefill(cache, Arrays.copyOf(tokens, 5), CaptureSpec.none());
-            StepResult rest = model.prefill(cache, Arrays.copyOfRange(tokens, 5, 12), CaptureSpec.of(TraceKind.ATTN_SOFTMAX));
+            StepResult rest = model.prefill(cache, Arrays.copyOfRange(tokens, 5, 12), CaptureSpec.all());
             assertThat(rest.trace().get("h.0.attn.softmax").shape()).containsExactly(CONFIG.heads(), 7, 12);
             assertThat(rest.trace().get("h.0.attn.softmax").at(0, 0, 6)).isEqualTo(0f); // position 5 cannot see 6
             assertThat(rest.trace().get("h.0.attn.softmax").at(0, 0, 5)).isPositive();
@@ -143,7 +143,7 @@ class KvCacheTest {
                         assertThat(actual.trace().tokens()).containsExactly(next[i]);
                         TensorComparison.assertClose("row " + i + " step " + step, shapeV(), actual.lastLogits(),
                                 shapeV(), expected.lastLogits(), TOLERANCE);
-                        for (String name : TraceNames.all(CONFIG.layers())) {
+                        for (String name : CaptureNames.all(CONFIG.layers())) {
                             TensorComparison.assertClose(name + " row " + i, actual.trace().get(name),
                                     expected.trace().get(name), TOLERANCE);
                         }

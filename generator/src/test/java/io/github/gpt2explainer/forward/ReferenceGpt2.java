@@ -12,7 +12,7 @@ import java.util.Map;
  * The oracle: GPT-2 in plain Java, double precision, loops over arrays, no DJL. Written from the
  * GPT-2 definition (Radford et al. 2019; Hugging Face's modeling_gpt2 for naming), not from
  * {@link Gpt2Model}. It runs the whole sequence at once (no cache) and records every intermediate
- * under the trace names of {@link TraceNames}; masked attention scores are -infinity.
+ * under the trace names of {@link CaptureNames}; masked attention scores are -infinity.
  */
 public final class ReferenceGpt2 {
 

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.model.Gpt2Config;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * down that memory's lifetime: it outlives the model, its cache and later steps; closing a trace makes its
  * reads fail cleanly instead of touching freed memory; a dropped trace is freed without being closed.
  */
+@Tag("slow") // a resource check, minutes on a shared machine: left out of the fast run (README, "Test it")
 class TraceLifetimeTest {
 
     private static final Gpt2Config CONFIG = new Gpt2Config(50257, 128, 32, 2, 4, 1e-5);
@@ -55,7 +57,7 @@ class TraceLifetimeTest {
     @Test
     void capturesOutliveTheirModelAndCacheAndAreNotChangedByLaterSteps() {
         Map<String, float[]> snapshot = new LinkedHashMap<>();
-        ForwardTrace prefill;
+        CapturedPass prefill;
         try (NDManager root = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(TestCheckpoints.random(CONFIG, 72), root);
              KvCache cache = model.newCache()) {

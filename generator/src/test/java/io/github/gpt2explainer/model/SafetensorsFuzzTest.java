@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * random header lengths, textual and structured JSON mutations, data-region changes. Every case must either
  * load (and then every tensor must be readable) or throw {@link CheckpointException} naming the directory.
  */
+@Tag("slow") // a resource check, minutes on a shared machine: left out of the fast run (README, "Test it")
 class SafetensorsFuzzTest {
 
     private static final int CASES = 3000;

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.model;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A sparse file over 2 GiB: tensors beyond the 2 GiB offset load because each gets its own mapping. */
+@Tag("slow") // a resource check, minutes on a shared machine: left out of the fast run (README, "Test it")
 class SafetensorsLargeFileTest {
 
     private static final long TWO_GIB = 1L << 31;

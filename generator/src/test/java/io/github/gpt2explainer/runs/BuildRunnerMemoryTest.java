@@ -1,7 +1,10 @@
 package io.github.gpt2explainer.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.TraceStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,10 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Memory held between prompts must not grow with the number of prompts run. */
+@Tag("slow") // a resource check, minutes on a shared machine: left out of the fast run (README, "Test it")
 class BuildRunnerMemoryTest {
 
     private static final int PROMPTS = 20;
@@ -53,22 +59,42 @@ class BuildRunnerMemoryTest {
         System.out.printf("heap after GC: %d MB after prompt 5, %d MB after prompt %d; resident %d MB -> %d MB%n",
                 heapEarly / MB, heapLate / MB, PROMPTS, rssEarly / MB, rssLate / MB);
         assertThat(heapLate - heapEarly).as("heap growth over 15 prompts").isLessThan(20 * MB);
-        if (rssEarly > 0) {
+        if (ON_LINUX) {
             assertThat(rssLate - rssEarly).as("resident growth over 15 prompts").isLessThan(64 * MB);
         }
     }
 
-    /** VmRSS from /proc (Linux); 0 elsewhere. */
+    @Test
+    void anUnreadableResidentSizeFailsOnLinuxRatherThanSkippingTheCheck(@TempDir Path dir) throws IOException {
+        assumeTrue(ON_LINUX, "resident memory is read from /proc on Linux only");
+        assertThat(residentBytes()).isPositive();
+        assertThatThrownBy(() -> residentBytes(dir.resolve("missing"))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("VmRSS");
+        Path noRss = Files.writeString(dir.resolve("status"), "Name:\tjava\nVmPeak:\t 1000 kB\n");
+        assertThatThrownBy(() -> residentBytes(noRss)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("no VmRSS line");
+    }
+
+    private static final boolean ON_LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+
+    /**
+     * VmRSS from /proc/self/status. On Linux an unreadable value fails the test (the check it guards would
+     * otherwise pass silently); elsewhere there is no /proc and resident memory is not checked (0).
+     */
     private static long residentBytes() {
+        return ON_LINUX ? residentBytes(Path.of("/proc/self/status")) : 0;
+    }
+
+    private static long residentBytes(Path status) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return 0;
+        } catch (IOException | NumberFormatException e) {
+            throw new AssertionError("cannot read resident memory (VmRSS) from " + status + ": " + e, e);
         }
-        return 0;
+        throw new AssertionError("no VmRSS line in " + status);
     }
 }

@@ -3,7 +3,8 @@ package io.github.gpt2explainer.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CaptureNames;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
@@ -211,7 +212,7 @@ class BuildRunnerTest {
             PromptRun run = store.load(key);
             long[] tokens = model.source.tokenizer().encode("The story of " + key.promptId() + " begins");
             assertThat(run.prefill().tokens()).containsExactly(tokens);
-            assertThat(run.prefill().names()).containsExactlyElementsOf(TraceNames.all(2));
+            assertThat(run.prefill().names()).containsExactlyElementsOf(CaptureNames.all(2));
             assertThat(run.generations()).extracting(GenerationRun::temperature).containsExactly(0.0, 0.8);
             assertThat(run.lens().layers()).isEqualTo(2);
             assertThat(run.lens().positions()).isEqualTo(tokens.length);
@@ -226,18 +227,6 @@ class BuildRunnerTest {
                 assertThat(run.vocabulary().get((int) token)).isEqualTo(model.source.tokenizer().piece(token));
             }
         }
-    }
-
-    @Test
-    void aPromptTooLongForTheModelFailsBeforeAnyModelWork() {
-        Path prompts = StoreFixture.promptSet(temp.resolve("prompts"));
-        StoreFixture.prompt(prompts, "delta", "word ".repeat(70).trim(), "Long", "Too long.");
-        int loads = model.loads.get();
-        assertThatThrownBy(() -> run(prompts, temp.resolve("store")))
-                .isInstanceOf(PromptSetException.class)
-                .hasMessageContaining("delta.md")
-                .hasMessageContaining("too long for the model");
-        assertThat(model.loads.get()).isEqualTo(loads);
     }
 
     private static Path entry(Path runs, String id) throws IOException {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
-import io.github.gpt2explainer.forward.TraceNames;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.trace.GenerationRun;
@@ -60,7 +60,7 @@ class GeneratorTest {
     void theSharedPrefillHoldsEveryIntermediateOfThePrompt() {
         Generator.Result result = Generator.run(model, PROMPT, List.of(run(0, 1), run(1, 2)), 3, EOT, s -> { });
         assertThat(result.prefill().tokens()).containsExactly(PROMPT);
-        assertThat(result.prefill().names()).containsExactlyElementsOf(TraceNames.all(2));
+        assertThat(result.prefill().names()).containsExactlyElementsOf(CaptureNames.all(2));
         assertThat(result.prefill().get("logits").shape()).containsExactly(1, 50257); // the prediction: last position
     }
 

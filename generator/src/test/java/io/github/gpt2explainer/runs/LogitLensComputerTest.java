@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
-import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.trace.LogitLens;
@@ -29,7 +29,7 @@ class LogitLensComputerTest {
         int layers = checkpoint.config().layers();
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
-            ForwardTrace trace = model.forward(PROMPT, CaptureSpec.all()).trace();
+            CapturedPass trace = model.forward(PROMPT, CaptureSpec.all()).trace();
             LogitLens lens = LogitLensComputer.compute(model, trace, 5);
             assertThat(lens.layers()).isEqualTo(layers);
             assertThat(lens.positions()).isEqualTo(PROMPT.length);
@@ -55,7 +55,7 @@ class LogitLensComputerTest {
             FloatTensor head = checkpoint.tensor("lm_head.weight"); // [V, E]
             FloatBuffer headData = head.view();
             for (int l = 0; l < layers; l++) {
-                CapturedTensor resid = trace.get(TraceKind.RESID_POST, l);
+                CapturedTensor resid = trace.get(CaptureKind.RESID_POST, l);
                 for (int t = 0; t < PROMPT.length; t++) {
                     double[] x = new double[width];
                     double mean = 0;

@@ -3,6 +3,10 @@ package io.github.gpt2explainer.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gpt2explainer.prompts.PromptDirs;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

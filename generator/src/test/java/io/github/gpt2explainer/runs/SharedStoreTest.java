@@ -2,6 +2,7 @@ package io.github.gpt2explainer.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;

@@ -1,7 +1,11 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.model.RandomCheckpoint;
+import io.github.gpt2explainer.prompts.PromptDirs;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import io.github.gpt2explainer.trace.ModelInfo;
 import java.io.IOException;

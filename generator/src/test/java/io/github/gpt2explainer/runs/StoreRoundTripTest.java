@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
@@ -48,7 +50,7 @@ class StoreRoundTripTest {
                 assertThat(actual.toArray()).as(name).containsExactly(expected.toArray()); // -Infinity included
             }
             // The vocabulary holds the final position's top 50 and every token the runs mention.
-            assertThat(computed.vocabulary().size()).isGreaterThanOrEqualTo(PromptRunner.FINAL_TOP_TOKENS);
+            assertThat(computed.vocabulary().size()).isGreaterThanOrEqualTo(PromptRun.TOP_NEXT_TOKENS);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.sampling.Sampler;
+import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,24 +83,15 @@ class DepthBrowserTest {
         Files.write(dir.resolve(name + ".png"), element.getScreenshotAs(OutputType.BYTES));
     }
 
-    /** JavaScript's (p * 100).toPrecision(3) + '%', as the lens shows probabilities. */
-    static String percent3(double p) {
-        java.math.BigDecimal v = new java.math.BigDecimal(p * 100).round(new java.math.MathContext(3, java.math.RoundingMode.HALF_UP));
-        if (v.precision() < 3) {
-            v = v.setScale(v.scale() + 3 - v.precision());
-        }
-        return v.toPlainString() + "%";
-    }
-
     @Test
     void theGalleryShowsEveryHeadAndOpensOneInTheAttentionView() throws Exception {
         open("#view=heads");
         wait(d -> all("#heads-grid .head-map").size() == LAYERS * HEADS);
         noConsoleProblems();
         assertThat(all("#heads-table tbody tr")).hasSize(LAYERS);
-        // each map is a T x T picture of that head's weights
+        // each map is a T x T picture of that head's weights, s x s pixels a cell (s up to 4, so masked cells can be hatched)
         Number side = (Number) browser().driver.executeScript("return document.querySelector('#heads-grid canvas').width;");
-        assertThat(side.intValue()).isEqualTo(tokens);
+        assertThat(side.intValue()).isEqualTo(tokens * Math.max(1, Math.min(4, 256 / tokens)));
         shot("heads", "heads-all");
         // keyboard: focus the map of layer 5 head 2 and press Enter
         WebElement map = browser().driver.findElement(By.cssSelector("#heads-grid .head-map[data-layer='5'][data-head='2']"));
@@ -139,7 +131,7 @@ class DepthBrowserTest {
         assertThat(top.findElement(By.cssSelector(".prob")).getText()).isEqualTo(SiteBrowserTest.percent(shownByNextToken));
         assertThat(Double.parseDouble(cell.getAttribute("data-prob"))).isCloseTo(shownByNextToken,
                 org.assertj.core.data.Percentage.withPercentage(0.1));
-        assertThat(cell.findElement(By.cssSelector(".p")).getText()).isEqualTo(percent3(shownByNextToken));
+        assertThat(cell.findElement(By.cssSelector(".p")).getText()).isEqualTo(SiteBrowserTest.percent(shownByNextToken));
 
         // deep link to a cell: it is selected and its top 5 are listed
         open("#view=lens&layer=3&token=2");
@@ -241,7 +233,7 @@ class DepthBrowserTest {
     private static void compareLinks(float[] logits, double temperature) {
         int topK = SiteFixture.promptSet().settings().topK(); // the section's default, as in the next-token view
         double[] expected = Sampler.probabilities(logits, temperature, topK, 1.0);
-        int[] top = PromptData.topIds(logits, 10);
+        int[] top = TopTokens.of(logits, 10);
         double rest = 1;
         for (int id : top) {
             WebElement link = browser().driver.findElement(By.cssSelector("#ps-chart path.ps-link[data-id='" + id + "']"));

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
-import io.github.gpt2explainer.runs.ModelSource;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSpec;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ class DepthViewsBrowserTest {
     private static void waitFor(String key, int strips) {
         new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> key.equals(
                 browser().driver.findElement(By.id("inside")).getAttribute("data-rendered"))
-                && browser().driver.findElements(By.cssSelector(".op-host figure.hs canvas")).size() == strips);
+                && browser().driver.findElements(By.cssSelector(".op-host figure.hs .hs-canvas canvas")).size() == strips);
     }
 
     private static List<LogEntry> problems() {
@@ -135,7 +135,7 @@ class DepthViewsBrowserTest {
                 String head = view.contains("head=") ? "3" : "";
                 open("#view=" + view + "&layer=" + layer + "&token=2&ch=5");
                 waitFor(layer + "/" + op + "/" + ln + "/" + head, STRIPS.get(op));
-                for (WebElement canvas : browser().driver.findElements(By.cssSelector(".op-host figure.hs canvas"))) {
+                for (WebElement canvas : browser().driver.findElements(By.cssSelector(".op-host figure.hs .hs-canvas canvas"))) {
                     assertThat(inked(canvas)).as(view + " layer " + layer + " " + canvas.getAttribute("aria-label")).isPositive();
                     assertThat(canvas.getAttribute("tabindex")).isEqualTo("0");
                     assertThat(canvas.getAttribute("aria-label")).isNotBlank();
@@ -155,7 +155,7 @@ class DepthViewsBrowserTest {
     void theKeyboardCursorReadsTheCapturedValues() {
         open("#view=mlp&layer=11&token=1&ch=4");
         waitFor("11/mlp//", 4);
-        WebElement fc = browser().driver.findElement(By.cssSelector("figure[data-strip='mlp.fc'] canvas"));
+        WebElement fc = browser().driver.findElement(By.cssSelector("figure[data-strip='mlp.fc'] .hs-canvas canvas"));
         browser().driver.executeScript("arguments[0].focus();", fc);
         fc.sendKeys(Keys.ARROW_RIGHT);
         fc.sendKeys(Keys.ARROW_DOWN);
@@ -167,7 +167,7 @@ class DepthViewsBrowserTest {
         // layer norm: the captured output and the stored statistics in the table
         open("#view=layernorm&ln=2&layer=11&token=3&ch=7");
         waitFor("11/layernorm/2/", 3);
-        WebElement out = browser().driver.findElement(By.cssSelector("figure[data-strip='ln_2.out'] canvas"));
+        WebElement out = browser().driver.findElement(By.cssSelector("figure[data-strip='ln_2.out'] .hs-canvas canvas"));
         browser().driver.executeScript("arguments[0].focus();", out);
         out.sendKeys(Keys.END);
         readout = browser().driver.findElement(By.cssSelector(".op-host .hs-readout"));
@@ -180,7 +180,7 @@ class DepthViewsBrowserTest {
     void hoveringAStripShowsTheCapturedValueAndTheTableAlternativeListsIt() {
         open("#view=residual&layer=11");
         waitFor("11/residual//", 5);
-        WebElement canvas = browser().driver.findElement(By.cssSelector("figure[data-strip='resid_post'] canvas"));
+        WebElement canvas = browser().driver.findElement(By.cssSelector("figure[data-strip='resid_post'] .hs-canvas canvas"));
         int row = 3;
         int col = 20;
         @SuppressWarnings("unchecked")

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gpt2explainer.model.Gpt2Config;
-import io.github.gpt2explainer.runs.ModelSource;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSpec;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

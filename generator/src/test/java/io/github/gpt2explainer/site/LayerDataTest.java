@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.RandomCheckpoint;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package io.github.gpt2explainer.site;
 
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
-import io.github.gpt2explainer.runs.ModelSource;
+import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.runs.PromptRunner;
-import io.github.gpt2explainer.runs.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.trace.PromptRun;
 
 /**

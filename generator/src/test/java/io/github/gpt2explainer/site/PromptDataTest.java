@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
-import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.util.Map;
@@ -42,7 +42,7 @@ class PromptDataTest {
         }
         // the 50 stored candidates are the 50 highest logits, highest first
         JsonNode top = main.get("next").get("topIds");
-        assertThat(top).hasSize(PromptData.TOP_NEXT);
+        assertThat(top).hasSize(PromptRun.TOP_NEXT_TOKENS);
         float[] last = new float[v];
         for (int id = 0; id < v; id++) {
             last[id] = logits.at(0, id);
@@ -63,7 +63,7 @@ class PromptDataTest {
     @Test
     void overviewNormsAreTheNormsOfTheCapturedVectors() {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
-        ForwardTrace trace = run.prefill();
+        CapturedPass trace = run.prefill();
         JsonNode overview = new PromptData(run).main().get("overview");
         int t = trace.tokens().length;
         int e = run.model().config().width();
@@ -154,16 +154,10 @@ class PromptDataTest {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
         Map<String, CapturedTensor> some = new TreeMap<>(run.prefill().tensors());
         some.remove("h.2.mlp.proj");
-        ForwardTrace partial = new ForwardTrace(run.prefill().tokens(), 0, some);
+        CapturedPass partial = new CapturedPass(run.prefill().tokens(), 0, some);
         PromptRun broken = new PromptRun(run.promptId(), run.contentHash(), run.model(), partial, run.generations(),
                 run.lens(), run.vocabulary());
         assertThatThrownBy(() -> new PromptData(broken).main())
                 .hasMessageContaining("h.2.mlp.proj").hasMessageContaining("full capture");
-    }
-
-    @Test
-    void topIdsPreferLowerIdsOnTies() {
-        assertThat(PromptData.topIds(new float[] {1, 3, 3, 2, 3}, 3)).containsExactly(1, 2, 4);
-        assertThat(PromptData.topIds(new float[] {5, 1}, 5)).containsExactly(0, 1);
     }
 }

@@ -1,9 +1,9 @@
 package io.github.gpt2explainer.site;
 
-import io.github.gpt2explainer.runs.ModelSource;
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSpec;
-import io.github.gpt2explainer.runs.SiteSettings;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSpec;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import io.github.gpt2explainer.trace.PromptRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;

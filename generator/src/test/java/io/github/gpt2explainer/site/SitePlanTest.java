@@ -3,9 +3,9 @@ package io.github.gpt2explainer.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.gpt2explainer.runs.PromptSet;
-import io.github.gpt2explainer.runs.PromptSpec;
-import io.github.gpt2explainer.runs.SiteSettings;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSpec;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

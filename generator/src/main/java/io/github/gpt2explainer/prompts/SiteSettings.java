@@ -1,0 +1,44 @@
+package io.github.gpt2explainer.prompts;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code prompts/site.yaml}: the site title and the defaults every prompt inherits. All values are
+ * final (defaults already applied).
+ *
+ * @param title         site title per language, one entry for every language in {@code languages}
+ * @param model         Hugging Face model id, default {@value #DEFAULT_MODEL}
+ * @param temperatures  default temperatures, ascending; 0 = greedy
+ * @param maxNewTokens  default number of tokens to generate
+ * @param topK          default top-k; 0 = off (the key is absent)
+ * @param topP          default top-p; 1.0 = off
+ * @param seed          base seed from which every run's seed is derived
+ * @param languages     the site's languages in display order; every prompt needs a title and a note in each
+ * @param source        the site.yaml file read (null for {@link #fallback})
+ */
+public record SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
+                           int topK, double topP, long seed, List<String> languages, Path source) {
+
+    public static final String DEFAULT_MODEL = "openai-community/gpt2";
+
+    public SiteSettings {
+        Objects.requireNonNull(model, "model");
+        title = Collections.unmodifiableMap(new LinkedHashMap<>(title));
+        temperatures = temperatures.stream().sorted().toList();
+        languages = List.copyOf(languages);
+    }
+
+    /**
+     * Stand-in settings used only to keep validating prompt files when site.yaml is missing or broken
+     * (the load fails anyway, but the prompts' own problems are still reported).
+     */
+    static SiteSettings fallback() {
+        return new SiteSettings(Map.of(), DEFAULT_MODEL, List.of(0.0, 0.3, 0.8, 1.2, 2.0), 16, 0, 1.0, 0,
+                List.of("en", "zh"), null);
+    }
+}
