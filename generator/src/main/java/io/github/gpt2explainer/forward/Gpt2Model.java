@@ -3,17 +3,13 @@ package io.github.gpt2explainer.forward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.CheckpointException;
-import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,22 +70,23 @@ public final class Gpt2Model implements AutoCloseable {
             int v = config.vocabSize();
             int c = config.contextLength();
             int m = config.mlpWidth();
-            wte = upload(checkpoint, "wte.weight", v, e);
-            wpe = upload(checkpoint, "wpe.weight", c, e);
+            EngineParameters parameters = new EngineParameters(checkpoint, manager);
+            wte = parameters.load("wte.weight", v, e);
+            wpe = parameters.load("wpe.weight", c, e);
             blocks = new Block[config.layers()];
             for (int l = 0; l < blocks.length; l++) {
                 String p = "h." + l + ".";
                 blocks[l] = new Block(
-                        upload(checkpoint, p + "ln_1.weight", e), upload(checkpoint, p + "ln_1.bias", e),
-                        upload(checkpoint, p + "attn.c_attn.weight", e, 3 * e), upload(checkpoint, p + "attn.c_attn.bias", 3 * e),
-                        upload(checkpoint, p + "attn.c_proj.weight", e, e), upload(checkpoint, p + "attn.c_proj.bias", e),
-                        upload(checkpoint, p + "ln_2.weight", e), upload(checkpoint, p + "ln_2.bias", e),
-                        upload(checkpoint, p + "mlp.c_fc.weight", e, m), upload(checkpoint, p + "mlp.c_fc.bias", m),
-                        upload(checkpoint, p + "mlp.c_proj.weight", m, e), upload(checkpoint, p + "mlp.c_proj.bias", e));
+                        parameters.load(p + "ln_1.weight", e), parameters.load(p + "ln_1.bias", e),
+                        parameters.load(p + "attn.c_attn.weight", e, 3 * e), parameters.load(p + "attn.c_attn.bias", 3 * e),
+                        parameters.load(p + "attn.c_proj.weight", e, e), parameters.load(p + "attn.c_proj.bias", e),
+                        parameters.load(p + "ln_2.weight", e), parameters.load(p + "ln_2.bias", e),
+                        parameters.load(p + "mlp.c_fc.weight", e, m), parameters.load(p + "mlp.c_fc.bias", m),
+                        parameters.load(p + "mlp.c_proj.weight", m, e), parameters.load(p + "mlp.c_proj.bias", e));
             }
-            lnFWeight = upload(checkpoint, "ln_f.weight", e);
-            lnFBias = upload(checkpoint, "ln_f.bias", e);
-            lmHeadT = uploadTransposed(checkpoint, "lm_head.weight", v, e);
+            lnFWeight = parameters.load("ln_f.weight", e);
+            lnFBias = parameters.load("ln_f.bias", e);
+            lmHeadT = parameters.loadTransposed("lm_head.weight", v, e);
             causalBias = manager.create(causalBiasTable(c), new Shape(c, c));
             attentionScale = manager.create((float) Math.sqrt(config.headDim()));
             geluConstants = GeluConstants.in(manager);
@@ -101,8 +98,9 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * Uploads every parameter of {@code checkpoint} once into native float32 arrays under
-     * {@code manager} (a PyTorch-engine manager). Closing the model frees them, and its caches.
+     * Loads every parameter of {@code checkpoint} once into native float32 arrays under {@code manager}
+     * (a PyTorch-engine manager), read straight into memory PyTorch allocated (see {@link EngineParameters}).
+     * Closing the model frees them, and its caches.
      *
      * @throws CheckpointException when a tensor is missing or has the wrong shape for the config
      */
@@ -390,38 +388,6 @@ public final class Gpt2Model implements AutoCloseable {
             Arrays.fill(table, query * c + query + 1, (query + 1) * c, Float.NEGATIVE_INFINITY);
         }
         return table;
-    }
-
-    private NDArray upload(Checkpoint checkpoint, String name, long... expectedShape) {
-        FloatTensor tensor = checked(checkpoint, name, expectedShape);
-        // Direct buffers are copied once into native memory; DJL keeps the copy alive with the array.
-        return manager.create(tensor.view(), new Shape(expectedShape), DataType.FLOAT32);
-    }
-
-    /** Uploads a [rows, cols] tensor as [cols, rows] so the head's matMul reads it in row-major order. */
-    private NDArray uploadTransposed(Checkpoint checkpoint, String name, int rows, int cols) {
-        FloatBuffer source = checked(checkpoint, name, rows, cols).view();
-        ByteBuffer target = ByteBuffer.allocateDirect(Math.multiplyExact(rows * cols, Float.BYTES))
-                .order(ByteOrder.nativeOrder());
-        FloatBuffer out = target.asFloatBuffer();
-        float[] row = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            source.get(row);
-            for (int c = 0; c < cols; c++) {
-                out.put(c * rows + r, row[c]);
-            }
-        }
-        return manager.create(target, new Shape(cols, rows), DataType.FLOAT32);
-    }
-
-    private static FloatTensor checked(Checkpoint checkpoint, String name, long... expectedShape) {
-        FloatTensor tensor = checkpoint.tensor(name);
-        if (!Arrays.equals(tensor.shape(), expectedShape)) {
-            throw new CheckpointException(checkpoint.source() + ": tensor " + name + " has shape "
-                    + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(expectedShape)
-                    + " for " + checkpoint.config());
-        }
-        return tensor;
     }
 
     /**

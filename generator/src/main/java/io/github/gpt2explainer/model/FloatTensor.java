@@ -1,5 +1,7 @@
 package io.github.gpt2explainer.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -11,7 +13,7 @@ import java.util.Arrays;
  * @param shape the dimensions, outermost first
  * @param data  exactly product(shape) floats, position 0 at the first element
  */
-public record FloatTensor(String name, long[] shape, FloatBuffer data) {
+public record FloatTensor(String name, long[] shape, FloatBuffer data) implements ParameterValues {
 
     public FloatTensor {
         shape = shape.clone();
@@ -27,8 +29,22 @@ public record FloatTensor(String name, long[] shape, FloatBuffer data) {
         return shape.clone();
     }
 
+    @Override
     public long size() {
         return elementCount(shape);
+    }
+
+    @Override
+    public SafetensorsDtype dtype() {
+        return SafetensorsDtype.F32;
+    }
+
+    @Override
+    public void copyTo(long firstElement, ByteBuffer target) {
+        int count = target.remaining() / Float.BYTES;
+        FloatBuffer source = view();
+        source.position(Math.toIntExact(firstElement)).limit(Math.toIntExact(firstElement + count));
+        target.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(source);
     }
 
     /** A fresh read-only view positioned at the first element. */
