@@ -27,17 +27,23 @@ import java.util.Arrays;
 final class EngineParameters {
 
     /** Rows of the transposed head are moved in chunks of about this many bytes, not all at once. */
-    private static final long CHUNK_BYTES = 16L << 20;
+    static final long CHUNK_BYTES = 16L << 20;
 
     private final Checkpoint checkpoint;
     private final NDManager manager;
+    private final long chunkBytes;
 
     EngineParameters(Checkpoint checkpoint, NDManager manager) {
+        this(checkpoint, manager, CHUNK_BYTES);
+    }
+
+    EngineParameters(Checkpoint checkpoint, NDManager manager, long chunkBytes) {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new IllegalStateException("loading weights needs a little-endian machine, as safetensors files are");
         }
         this.checkpoint = checkpoint;
         this.manager = manager;
+        this.chunkBytes = chunkBytes;
     }
 
     /** The parameter as a float32 tensor of {@code expectedShape} in the model's manager. */
@@ -53,7 +59,7 @@ final class EngineParameters {
     NDArray loadTransposed(String name, int rows, int cols) {
         ParameterValues values = checked(name, rows, cols);
         NDArray transposed = manager.create(new Shape(cols, rows), DataType.FLOAT32);  // [cols, rows], uninitialized
-        int chunkRows = (int) Math.max(1, Math.min(rows, CHUNK_BYTES / ((long) cols * Float.BYTES)));
+        int chunkRows = (int) Math.max(1, Math.min(rows, chunkBytes / ((long) cols * Float.BYTES)));
         for (int first = 0; first < rows; first += chunkRows) {
             int count = Math.min(chunkRows, rows - first);
             try (NDManager scope = manager.newSubManager()) {
