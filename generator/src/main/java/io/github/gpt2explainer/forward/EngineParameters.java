@@ -119,6 +119,11 @@ final class EngineParameters {
         return view.order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Fails, naming the tensor, when it does not have {@code expectedShape}. */
+    void requireShape(String name, long... expectedShape) {
+        checked(name, expectedShape);
+    }
+
     private ParameterValues checked(String name, long... expectedShape) {
         ParameterValues values = checkpoint.values(name);
         if (!Arrays.equals(values.shape(), expectedShape)) {

@@ -39,7 +39,7 @@ public final class Gpt2Model implements AutoCloseable {
 
     private final Gpt2Config config;
     private final NDManager manager;
-    private final NDArray wte;        // [V, E]
+    private final NDArray wte;        // [V, E]; for a tied head a view of lmHeadT, so the values are in memory once
     private final NDArray wpe;        // [C, E]
     private final Block[] blocks;
     private final NDArray lnFWeight;  // [E]
@@ -71,7 +71,10 @@ public final class Gpt2Model implements AutoCloseable {
             int c = config.contextLength();
             int m = config.mlpWidth();
             EngineParameters parameters = new EngineParameters(checkpoint, manager);
-            wte = parameters.load("wte.weight", v, e);
+            parameters.requireShape("wte.weight", v, e); // a tied head's error then names the tensor in the file
+            lmHeadT = parameters.loadTransposed("lm_head.weight", v, e);
+            wte = checkpoint.headTiedToEmbedding() ? lmHeadT.transpose()            // [V, E] view
+                    : parameters.load("wte.weight", v, e);
             wpe = parameters.load("wpe.weight", c, e);
             blocks = new Block[config.layers()];
             for (int l = 0; l < blocks.length; l++) {
@@ -86,7 +89,6 @@ public final class Gpt2Model implements AutoCloseable {
             }
             lnFWeight = parameters.load("ln_f.weight", e);
             lnFBias = parameters.load("ln_f.bias", e);
-            lmHeadT = parameters.loadTransposed("lm_head.weight", v, e);
             causalBias = manager.create(causalBiasTable(c), new Shape(c, c));
             attentionScale = manager.create((float) Math.sqrt(config.headDim()));
             geluConstants = GeluConstants.in(manager);

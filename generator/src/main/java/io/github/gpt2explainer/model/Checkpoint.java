@@ -69,6 +69,19 @@ public final class Checkpoint {
         return parameters();
     }
 
+    /**
+     * True when {@code lm_head.weight} is {@code wte.weight}'s values under the head's name (tied weights, as
+     * in every OpenAI GPT-2): the same stored entry, or the same buffer in memory.
+     */
+    public boolean headTiedToEmbedding() {
+        ParameterValues head = values("lm_head.weight");
+        ParameterValues embedding = values("wte.weight");
+        if (head instanceof StoredTensor h && embedding instanceof StoredTensor e) {
+            return h.file().equals(e.file()) && h.entry().equals(e.entry());
+        }
+        return head instanceof FloatTensor h && embedding instanceof FloatTensor e && h.data() == e.data();
+    }
+
     /** The canonical names, sorted. */
     public java.util.Set<String> names() {
         return parameters.keySet();
