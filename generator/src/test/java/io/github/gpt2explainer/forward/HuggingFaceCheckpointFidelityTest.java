@@ -87,7 +87,7 @@ class HuggingFaceCheckpointFidelityTest {
     }
 
     /** The weights as the file holds them: F32 unchanged, F16/BF16 rounded (the oracle then runs on exactly those). */
-    private static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
+    static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
         if (dtype == SafetensorsDtype.F32) {
             return checkpoint;
         }
