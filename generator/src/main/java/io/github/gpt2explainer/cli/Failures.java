@@ -2,6 +2,7 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
+import io.github.gpt2explainer.model.NotEnoughMemoryException;
 import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.runs.PromptSetException;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
@@ -83,6 +84,9 @@ final class Failures {
         }
         if (ex instanceof OutputLockedException) {
             return ExitCode.LOCKED;
+        }
+        if (ex instanceof NotEnoughMemoryException) {
+            return ExitCode.NOT_ENOUGH_MEMORY;
         }
         if (ex instanceof InterruptedException || ex instanceof ClosedByInterruptException
                 || ex instanceof InterruptedIOException) {

@@ -19,12 +19,13 @@ import java.util.Arrays;
  * on disk, ordinary positional file reads into a view of the tensor). Nothing goes through Java direct
  * buffers, so the JVM's direct-memory limit plays no part, and the weights are in memory once.
  *
- * <p>Element types: F32 is read as is. F16 is read into a float16 tensor that the engine converts. BF16 is
- * never made a bfloat16 array (DJL's bfloat16 arrays can kill the JVM): its two bytes per element are read
- * into a uint8 tensor and the engine copies them into the upper half of each float32 of the destination,
- * zeroing the lower half, which is exactly the widening bfloat16 -> float32 (both little-endian).
+ * <p>Element types: F32 is read as is. F16 is read into a staging tensor that the engine converts from
+ * float16. BF16 is never made a bfloat16 array (DJL's bfloat16 arrays can kill the JVM): its two bytes per
+ * element are read into the staging tensor and the engine copies them into the upper half of each float32
+ * of the destination, zeroing the lower half, which is exactly the widening bfloat16 -> float32 (both
+ * little-endian).
  */
-final class EngineParameters {
+final class EngineParameters implements AutoCloseable {
 
     /** Rows of the transposed head are moved in chunks of about this many bytes, not all at once. */
     static final long CHUNK_BYTES = 16L << 20;
@@ -32,6 +33,8 @@ final class EngineParameters {
     private final Checkpoint checkpoint;
     private final NDManager manager;
     private final long chunkBytes;
+    private NDArray staging;          // uint8 [largest F16/BF16 tensor's bytes], made on first use
+    private ByteBuffer stagingBytes;  // a view of its memory
 
     EngineParameters(Checkpoint checkpoint, NDManager manager) {
         this(checkpoint, manager, CHUNK_BYTES);
@@ -72,7 +75,7 @@ final class EngineParameters {
     }
 
     /** Elements {@code first ..} of {@code values}, {@code shape.size()} of them, as a new float32 tensor in {@code into}. */
-    private static NDArray read(ParameterValues values, long first, Shape shape, NDManager into) {
+    private NDArray read(ParameterValues values, long first, Shape shape, NDManager into) {
         long count = shape.size();
         return switch (values.dtype()) {
             case F32 -> {
@@ -81,20 +84,24 @@ final class EngineParameters {
                 yield out;
             }
             case F16 -> {
-                NDArray half = into.create(shape, DataType.FLOAT16);
-                values.copyTo(first, bytesOf(half, values));
-                NDArray out = half.toType(DataType.FLOAT32, false);
-                half.close();
-                yield out;
+                ByteBuffer stored = stage(count * 2, values);
+                values.copyTo(first, stored);
+                try (NDManager scope = into.newSubManager()) {
+                    NDArray half = scope.create(stored, shape, DataType.FLOAT16);          // a view of the staging memory
+                    NDArray out = half.toType(DataType.FLOAT32, false);
+                    out.attach(into);
+                    yield out;
+                }
             }
             case BF16 -> {
+                ByteBuffer stored = stage(count * 2, values);
+                values.copyTo(first, stored);
                 NDArray out = into.create(shape, DataType.FLOAT32);
                 try (NDManager scope = into.newSubManager()) {
-                    NDArray stored = scope.create(new Shape(count, 2), DataType.UINT8);      // [n, 2] the bfloat16 bytes
-                    values.copyTo(first, bytesOf(stored, values));
+                    NDArray storedBytes = scope.create(stored, new Shape(count, 2), DataType.UINT8); // [n, 2] staging view
                     // The same memory as out, seen as 4 bytes per element (little-endian: bytes 2, 3 are the top half).
                     NDArray outBytes = scope.create(bytesOf(out, values), new Shape(count, 4), DataType.UINT8); // [n, 4]
-                    outBytes.set(new NDIndex().addAllDim().addSliceDim(2, 4), stored);
+                    outBytes.set(new NDIndex().addAllDim().addSliceDim(2, 4), storedBytes);
                     outBytes.set(new NDIndex().addAllDim().addSliceDim(0, 2), 0);
                 }
                 yield out;
@@ -102,6 +109,38 @@ final class EngineParameters {
             default -> throw new CheckpointException(values + ": unsupported dtype " + values.dtype()
                     + ", expected F32/F16/BF16");
         };
+    }
+
+    /**
+     * The first {@code bytes} of one staging tensor that every F16/BF16 tensor passes through on its way to
+     * float32. One allocation, large enough for the largest, instead of a temporary per tensor: freed
+     * temporaries of every size between the weights would fragment the native heap and keep it resident.
+     */
+    private ByteBuffer stage(long bytes, ParameterValues values) {
+        if (staging == null || staging.size() < bytes) {
+            if (staging != null) {
+                staging.close();
+            }
+            long largest = bytes;
+            for (String name : checkpoint.names()) {
+                ParameterValues v = checkpoint.values(name);
+                if (v.dtype().byteSize() == 2) {
+                    largest = Math.max(largest, v.size() * 2);
+                }
+            }
+            staging = manager.create(new Shape(largest), DataType.UINT8);                   // [bytes], uninitialized
+            stagingBytes = bytesOf(staging, values);
+        }
+        return stagingBytes.duplicate().position(0).limit(Math.toIntExact(bytes)).slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Frees the staging memory; the loaded parameters stay. */
+    @Override
+    public void close() {
+        if (staging != null) {
+            staging.close();
+            staging = null;
+        }
     }
 
     /** A writable view of a contiguous CPU tensor's memory (no copy). */

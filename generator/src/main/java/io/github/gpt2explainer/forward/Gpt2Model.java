@@ -65,12 +65,11 @@ public final class Gpt2Model implements AutoCloseable {
     private Gpt2Model(Checkpoint checkpoint, NDManager parent) {
         this.config = checkpoint.config();
         this.manager = parent.newSubManager();
-        try {
+        try (EngineParameters parameters = new EngineParameters(checkpoint, manager)) {
             int e = config.width();
             int v = config.vocabSize();
             int c = config.contextLength();
             int m = config.mlpWidth();
-            EngineParameters parameters = new EngineParameters(checkpoint, manager);
             parameters.requireShape("wte.weight", v, e); // a tied head's error then names the tensor in the file
             lmHeadT = parameters.loadTransposed("lm_head.weight", v, e);
             wte = checkpoint.headTiedToEmbedding() ? lmHeadT.transpose()            // [V, E] view
