@@ -448,8 +448,8 @@ public final class Gpt2Model implements AutoCloseable {
         }
 
         /**
-         * A slice of a parameter, the same for every row. It is kept as a copy: parameters are uploaded
-         * from Java direct buffers, whose memory PyTorch does not own, so a view would not keep it alive.
+         * A slice of a parameter, the same for every row. It is kept as a copy, so a trace holds none of
+         * the model's own memory.
          */
         void sharedParameterSlice(TraceKind kind, NDArray parameterView) {
             if (spec.captures(kind)) {

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * A named F32 tensor in row-major order. The data may live off the Java heap (a memory-mapped
- * file region or a direct buffer); F16 and BF16 checkpoints are widened to F32 when loaded.
+ * file region or a direct buffer); a stored F16 or BF16 tensor is widened to F32 when read as one
+ * ({@link StoredTensor#toFloatTensor()}). It is also {@link ParameterValues} that the engine can load.
  *
  * @param name  the canonical GPT-2 name without any {@code transformer.} prefix, e.g. {@code h.0.attn.c_attn.weight}
  * @param shape the dimensions, outermost first
