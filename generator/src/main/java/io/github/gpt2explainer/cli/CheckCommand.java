@@ -57,6 +57,7 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         if (prompts != null) {
+            problems.addAll(MarkdownCheck.noteProblems(prompts));
             String spec = modelSpec != null ? modelSpec : prompts.settings().model();
             try {
                 ResolvedModel model = cachedModel(spec, problems);

@@ -1,10 +1,13 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.PrintWriter;
 
 /**
  * The tool's voice: results on stdout, progress and diagnostics on stderr, filtered by -q / -v.
  * One instance per command line, so tests capture everything through the streams they pass in.
+ * Every line goes through {@link TerminalText#escapeLines}: ids, titles, file names and server messages
+ * inside it can never send escape sequences to the terminal.
  */
 public final class Console {
     public enum Level { QUIET, NORMAL, VERBOSE }
@@ -32,14 +35,14 @@ public final class Console {
 
     /** A result line (what the command produced); printed even with -q. */
     public void result(String line) {
-        out.println(line);
+        out.println(TerminalText.escapeLines(line));
         out.flush();
     }
 
     /** A status line (what the tool resolved or is doing); hidden by -q. */
     public void info(String line) {
         if (level != Level.QUIET) {
-            err.println(line);
+            err.println(TerminalText.escapeLines(line));
             err.flush();
         }
     }
@@ -47,14 +50,14 @@ public final class Console {
     /** Detail for -v only. */
     public void detail(String line) {
         if (level == Level.VERBOSE) {
-            err.println(line);
+            err.println(TerminalText.escapeLines(line));
             err.flush();
         }
     }
 
     /** An error; never hidden. */
     public void error(String line) {
-        err.println(line);
+        err.println(TerminalText.escapeLines(line));
         err.flush();
     }
 

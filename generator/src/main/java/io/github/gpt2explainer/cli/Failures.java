@@ -5,6 +5,8 @@ import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.model.NotEnoughMemoryException;
 import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.runs.PromptSetException;
+import io.github.gpt2explainer.site.MarkdownTooDeepException;
+import io.github.gpt2explainer.text.TerminalText;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
 import io.github.gpt2explainer.trace.TraceStoreException;
 import java.io.IOException;
@@ -38,8 +40,9 @@ final class Failures {
             for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
                 console.error("  caused by: " + cause);
             }
-            failure.printStackTrace(console.err());
-            console.err().flush();
+            java.io.StringWriter trace = new java.io.StringWriter();
+            failure.printStackTrace(new PrintWriter(trace));
+            console.error(trace.toString().stripTrailing()); // escaped like every console line
         } else if (code == ExitCode.FAILURE) {
             console.error("(run again with -v for the cause)");
         }
@@ -50,7 +53,7 @@ final class Failures {
     static int reportUsage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("error: " + ex.getMessage());
+        err.println("error: " + TerminalText.escapeLines(ex.getMessage()));
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
         err.flush();
@@ -62,7 +65,8 @@ final class Failures {
         if (ex instanceof CommandLine.ParameterException) {
             return ExitCode.USAGE;
         }
-        if (ex instanceof InvalidInputException || ex instanceof PromptSetException) {
+        if (ex instanceof InvalidInputException || ex instanceof PromptSetException
+                || ex instanceof MarkdownTooDeepException) {
             return ExitCode.INVALID_INPUT;
         }
         if (ex instanceof TraceStoreException store) {
@@ -71,9 +75,9 @@ final class Failures {
         if (ex instanceof HubException hub) {
             return switch (hub.reason()) {
                 case INVALID_SPEC -> ExitCode.INVALID_INPUT;
-                case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK -> ExitCode.MODEL_UNAVAILABLE;
-                case UNSUPPORTED -> ExitCode.BROKEN_CHECKPOINT;
-                case CHECKSUM, DISK, PROTOCOL -> ExitCode.FAILURE;
+                case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK, PROTOCOL -> ExitCode.MODEL_UNAVAILABLE;
+                case UNSUPPORTED, BROKEN_CACHE -> ExitCode.BROKEN_CHECKPOINT;
+                case CHECKSUM, DISK -> ExitCode.FAILURE;
             };
         }
         if (ex instanceof CheckpointException || ex instanceof TokenizerException) {

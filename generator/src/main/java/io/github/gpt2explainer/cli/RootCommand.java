@@ -21,14 +21,17 @@ import picocli.CommandLine.Spec;
             "  ./gpt2-explainer download --model gpt2 # fill the Hugging Face cache",
             "  ./gpt2-explainer trace --model demo --prompt \"what a beautiful day\" \\",
             "      --out t.safetensors",
+            "  ./gpt2-explainer heads --model demo --out heads.safetensors",
             "  ./gpt2-explainer help build            # every command: --help, examples"},
         subcommands = {
             BuildCommand.class,
             ServeCommand.class,
             CheckCommand.class,
             RunCommand.class,
+            MergeStoresCommand.class,
             DownloadCommand.class,
             TraceCommand.class,
+            HeadsCommand.class,
             CommandLine.HelpCommand.class})
 public final class RootCommand implements Runnable {
 

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Parses every FreeMarker template ({@code *.ftlh}, {@code *.ftl}) under a directory without rendering it, so
- * syntax errors are found in a second, with file and line, before any model work.
+ * syntax errors are found in a second, with file and line, before any model work; and checks that no prose
+ * Markdown nests deeper than the renderer allows ({@link MarkdownCheck}).
  */
 final class TemplateCheck {
 
@@ -52,6 +53,7 @@ final class TemplateCheck {
                 problems.add(template + ": cannot read: " + e.getMessage());
             }
         }
+        problems.addAll(MarkdownCheck.proseProblems(dir.resolve("prose")));
         return new Result(templates.size(), problems);
     }
 

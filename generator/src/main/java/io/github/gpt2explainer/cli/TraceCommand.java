@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.insight.TraceExports;
+import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.runs.ModelSource;
 import io.github.gpt2explainer.trace.TraceFile;
 import java.nio.file.Files;
@@ -30,7 +32,10 @@ import picocli.CommandLine.ParentCommand;
             "  h.<l>.ln_1.out [T,E]; h.<l>.attn.q|k|v [H,T,D]; h.<l>.attn.scores|scaled|masked|softmax [H,T,T];",
             "  h.<l>.attn.heads [H,T,D]; h.<l>.attn.proj, h.<l>.resid_mid, h.<l>.ln_2.out [T,E];",
             "  h.<l>.mlp.fc, h.<l>.mlp.gelu [T,4E]; h.<l>.mlp.proj, h.<l>.resid_post [T,E]; ln_f.out [T,E]; logits [T,V].",
-            "  Masked attention entries (a key after its query) hold -Infinity."})
+            "  Masked attention entries (a key after its query) hold -Infinity.",
+            "Direct logit attribution of the last position's argmax token (L layers): dla.target [1] (I64);",
+            "  dla.embed [1]; dla.attn [L] (output bias included); dla.attn_heads [L,H] (bias excluded);",
+            "  dla.mlp [L]; dla.ln_f_bias [1]. They add up to logits[T-1, dla.target]; see README."})
 final class TraceCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -52,8 +57,7 @@ final class TraceCommand implements Callable<Integer> {
             throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
         }
         try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
-             NDManager manager = NDManager.newBaseManager("PyTorch");
-             Gpt2Model gpt2 = Gpt2Model.load(loaded.loadCheckpoint(), manager)) {
+             NDManager manager = NDManager.newBaseManager("PyTorch")) {
             long[] ids = loaded.tokenizer().encode(prompt);
             if (ids.length == 0) {
                 throw new InvalidInputException("--prompt is empty: it encodes to no tokens");
@@ -76,8 +80,12 @@ final class TraceCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
-                TraceFile.write(result.trace(), loaded.config().layers(), metadata, out);
+            Checkpoint checkpoint = loaded.loadCheckpoint(); // kept: the attribution reads ln_f, c_proj and the head
+            try (Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager);
+                 StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
+                TraceExports exports = TraceExports.of(gpt2, checkpoint, result.trace());
+                TraceFile.write(result.trace(), loaded.config().layers(), metadata,
+                        Map.of(exports.logits().name(), exports.logits()), exports.dla()::writeTo, out);
             }
             console.info("Traced " + ids.length + " tokens through " + loaded.config().layers()
                     + " layers" + (loaded.info().demo() ? " of the untrained demo model" : ""));

@@ -62,17 +62,24 @@ record CachedSnapshot(String repoId, String commit, Path directory, List<String>
         return new Lookup(null, List.copyOf(lookedAt));
     }
 
-    /** The snapshot if its required files are all there (symlinks resolving to blobs), else null with why. */
+    /**
+     * The snapshot if its required files are all there (symlinks resolving to blobs), else null with why. A file
+     * that leads outside the repository's blobs is an error ({@link HubCache#checkedPointer}), not a reason to
+     * download it again.
+     */
     static CachedSnapshot inspect(HubCache cache, String repoId, String commit, StringBuilder why) {
         Path dir = cache.snapshotDir(repoId, commit);
         if (!Files.exists(dir.resolve(ModelFiles.CONFIG))) {
             why.append("no ").append(ModelFiles.CONFIG);
             return null;
         }
+        cache.checkedPointer(repoId, commit, ModelFiles.CONFIG);
         List<String> weights;
         if (Files.exists(dir.resolve(ModelFiles.WEIGHTS))) {
+            cache.checkedPointer(repoId, commit, ModelFiles.WEIGHTS);
             weights = List.of(ModelFiles.WEIGHTS);
         } else if (Files.exists(dir.resolve(ModelFiles.WEIGHTS_INDEX))) {
+            cache.checkedPointer(repoId, commit, ModelFiles.WEIGHTS_INDEX); // before reading it
             try {
                 weights = ModelFiles.shardsOf(dir.resolve(ModelFiles.WEIGHTS_INDEX));
             } catch (HubException e) {
@@ -84,6 +91,7 @@ record CachedSnapshot(String repoId, String commit, Path directory, List<String>
                     why.append("shard ").append(shard).append(" not downloaded");
                     return null;
                 }
+                cache.checkedPointer(repoId, commit, shard);
             }
         } else {
             why.append("no ").append(ModelFiles.WEIGHTS).append(" nor ").append(ModelFiles.WEIGHTS_INDEX);
@@ -93,6 +101,7 @@ record CachedSnapshot(String repoId, String commit, Path directory, List<String>
         List<String> unknown = new ArrayList<>();
         for (String optional : ModelFiles.OPTIONAL) {
             if (Files.exists(dir.resolve(optional))) {
+                cache.checkedPointer(repoId, commit, optional);
                 continue;
             }
             (cache.isMarkedMissing(repoId, commit, optional) ? missing : unknown).add(optional);

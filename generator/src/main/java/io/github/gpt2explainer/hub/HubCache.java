@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.hub;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -69,6 +70,31 @@ public final class HubCache {
 
     public Path pointer(String repoId, String commit, String file) {
         return snapshotDir(repoId, commit).resolve(file);
+    }
+
+    /**
+     * {@code snapshots/{commit}/{file}} once it is known to be what the cache layout says: a link that resolves to a
+     * file directly in this repository's {@code blobs/}, or a plain file (where links are not allowed the blob is
+     * copied) reached through no link at all. Anything else, such as a link to a file elsewhere on the disk, is
+     * refused before it is opened, and the message names the entry but nothing of what it points to.
+     */
+    public Path checkedPointer(String repoId, String commit, String file) {
+        Path pointer = pointer(repoId, commit, file);
+        Path repo = repoFolder(repoId);
+        try {
+            Path repoReal = repo.toRealPath();
+            Path real = pointer.toRealPath();
+            boolean inBlobs = repoReal.resolve("blobs").equals(real.getParent());
+            boolean plainCopy = real.equals(repoReal.resolve(repo.relativize(pointer)));
+            if ((inBlobs || plainCopy) && Files.isRegularFile(real)) {
+                return pointer;
+            }
+        } catch (IOException e) {
+            // a dangling or unreadable link: refused like a foreign one
+        }
+        throw new HubException(HubException.Reason.BROKEN_CACHE, "The Hugging Face cache entry " + pointer
+                + " does not lead to a file in " + repo.resolve("blobs") + ", so it was not opened. Delete the folder "
+                + snapshotDir(repoId, commit) + " and run again to download the model afresh.");
     }
 
     public Path noExistMarker(String repoId, String commit, String file) {
@@ -169,7 +195,7 @@ public final class HubCache {
     static String checkName(String what, String name) {
         if (name == null || !SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
             throw new HubException(HubException.Reason.PROTOCOL,
-                    "The server sent an unusable " + what + " '" + name + "': expected letters, digits, '-', '_' or '.'");
+                    "The server sent an unusable " + what + " '" + TerminalText.escape(name) + "': expected letters, digits, '-', '_' or '.'");
         }
         return name;
     }

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.hub;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +47,12 @@ final class HubClient {
     static final OutputOpener FILES = (file, append) -> Files.newOutputStream(file, StandardOpenOption.CREATE,
             StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
 
+    /**
+     * The most bytes one file may have: a body that announces no size stops here, and a larger announced size is
+     * refused before any byte is written. The largest GPT-2 file (gpt2-xl's model.safetensors) is 6.4 GB.
+     */
+    static final long MAX_DOWNLOAD_SIZE = 8L << 30;
+
     private static final Logger LOG = LoggerFactory.getLogger(HubClient.class);
     private static final int MAX_REDIRECTS = 10;
     private static final long FORGIVING_PROGRESS = 1 << 20;
@@ -62,15 +69,22 @@ final class HubClient {
     private final URI endpoint;
     private final HttpClient http;
     private final OutputOpener opener;
+    private final long maxDownloadSize;
 
     HubClient(HubOptions options) {
         this(options, FILES);
     }
 
     HubClient(HubOptions options, OutputOpener opener) {
+        this(options, opener, MAX_DOWNLOAD_SIZE);
+    }
+
+    /** {@code maxDownloadSize} replaces {@link #MAX_DOWNLOAD_SIZE} in tests. */
+    HubClient(HubOptions options, OutputOpener opener, long maxDownloadSize) {
         this.options = options;
         this.endpoint = URI.create(options.endpoint());
         this.opener = opener;
+        this.maxDownloadSize = maxDownloadSize;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -97,11 +111,8 @@ final class HubClient {
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
             if (status >= 300 && status < 400) {
-                URI from = url;
-                String location = headers.firstValue("Location").orElseThrow(() -> new HubException(
-                        HubException.Reason.PROTOCOL, "HTTP " + status + " without Location header from " + from));
-                URI target = url.resolve(location.strip());
-                boolean relative = URI.create(location.strip()).getHost() == null;
+                URI target = redirectTarget(url, status, headers);
+                boolean relative = URI.create(headers.firstValue("Location").orElseThrow().strip()).getHost() == null;
                 boolean carriesMetadata = headers.firstValue("X-Repo-Commit").isPresent()
                         || headers.firstValue("X-Linked-Etag").isPresent();
                 if (relative || (!carriesMetadata && sameHost(target, url))) {
@@ -170,7 +181,8 @@ final class HubClient {
 
     private HubException httpError(int status, HttpHeaders headers, URI url, String repoId, String revision, String file) {
         String code = headers.firstValue("X-Error-Code").orElse("");
-        String serverMessage = headers.firstValue("X-Error-Message").map(m -> " The server said: " + m).orElse("");
+        String serverMessage = headers.firstValue("X-Error-Message")
+                .map(m -> " The server said: " + TerminalText.escape(m)).orElse("");
         String repoPage = options.endpoint() + "/" + repoId;
         if (code.equals("RepoNotFound")) {
             return new ModelUnavailableException(HubException.Reason.NOT_FOUND, "Repository '" + repoId
@@ -217,6 +229,12 @@ final class HubClient {
         boolean resumedSomewhere = false;
         boolean restartedClean = false;
         IOException lastFailure = null;
+        if (meta.size() > maxDownloadSize) {
+            throw new HubException(HubException.Reason.PROTOCOL, "The server announced " + meta.size() + " bytes for "
+                    + file + " of '" + repoId + "', more than the " + ProgressFormat.bytes(maxDownloadSize)
+                    + " any GPT-2 file needs; nothing was downloaded. Check HF_ENDPOINT and any proxy between you"
+                    + " and the Hub.");
+        }
         progress.start(file, meta.size());
         try {
             while (true) {
@@ -311,10 +329,7 @@ final class HubClient {
             int status = response.statusCode();
             try (InputStream body = response.body()) {
                 if (status >= 300 && status < 400) {
-                    URI from = url;
-                    String location = response.headers().firstValue("Location").orElseThrow(() -> new HubException(
-                            HubException.Reason.PROTOCOL, "HTTP " + status + " without Location header from " + from));
-                    url = url.resolve(location.strip());
+                    url = redirectTarget(url, status, response.headers());
                     continue;
                 }
                 if (isRetryable(status)) {
@@ -347,7 +362,8 @@ final class HubClient {
                             + url.getHost() + " answered HTTP " + status + " for " + file + " of '" + repoId
                             + "' (" + url + "). Its signed link may have expired: run again.");
                 }
-                return copy(body, incomplete, append, progress, url);
+                long allowed = (meta.size() >= 0 ? meta.size() : maxDownloadSize) - (append ? have : 0);
+                return copy(body, incomplete, append, allowed, progress, url, file);
             } catch (IOException e) {
                 throw new TransientFailure(e, 0); // closing the body failed: nothing written is lost
             }
@@ -356,9 +372,12 @@ final class HubClient {
                 + meta.downloadUrl());
     }
 
-    /** Streams the body to the file; a stall longer than the read timeout closes the stream (a timeout). */
-    private long copy(InputStream body, Path target, boolean append, DownloadProgress progress, URI url)
-            throws TransientFailure {
+    /**
+     * Streams the body to the file; a stall longer than the read timeout closes the stream (a timeout). A body
+     * longer than {@code allowed} bytes is not read further: the file is deleted and the download fails.
+     */
+    private long copy(InputStream body, Path target, boolean append, long allowed, DownloadProgress progress, URI url,
+                      String file) throws TransientFailure {
         OutputStream out;
         try {
             out = opener.open(target, append);
@@ -379,6 +398,7 @@ final class HubClient {
             }
         }, period, period, TimeUnit.MILLISECONDS);
         long received = 0;
+        boolean tooLong = false;
         try (out) {
             byte[] buffer = new byte[64 * 1024];
             while (true) {
@@ -391,6 +411,10 @@ final class HubClient {
                 if (n < 0) {
                     break;
                 }
+                if (n > allowed - received) {
+                    tooLong = true; // a hostile or broken server: not one byte past the limit reaches the disk
+                    break;
+                }
                 try {
                     out.write(buffer, 0, n);
                 } catch (IOException e) {
@@ -400,7 +424,7 @@ final class HubClient {
                 lastData.set(System.nanoTime());
                 progress.advance(n);
             }
-            if (stalled.get()) {
+            if (stalled.get() && !tooLong) {
                 throw new TransientFailure(stallTimeout(url), received);
             }
         } catch (IOException e) {
@@ -408,7 +432,38 @@ final class HubClient {
         } finally {
             watchdog.cancel(false);
         }
+        if (tooLong) {
+            deleteQuietly(target);
+            throw tooLong(file, url, target);
+        }
         return received;
+    }
+
+    private HubException tooLong(String file, URI url, Path partial) {
+        return new HubException(HubException.Reason.PROTOCOL, "The server " + url.getHost() + " sent more bytes of "
+                + file + " than allowed; reading stopped and the partial file " + partial + " was deleted."
+                + " A file is limited to the size the Hub announced for it, or to "
+                + ProgressFormat.bytes(maxDownloadSize) + " when it announced none. Check HF_ENDPOINT and any proxy between you and the Hub.");
+    }
+
+    /** The absolute http(s) address a redirect leads to; any other scheme, or a malformed one, is refused. */
+    private static URI redirectTarget(URI from, int status, HttpHeaders headers) {
+        String location = headers.firstValue("Location").orElseThrow(() -> new HubException(
+                HubException.Reason.PROTOCOL, "HTTP " + status + " without Location header from " + from)).strip();
+        URI target;
+        try {
+            target = from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new HubException(HubException.Reason.PROTOCOL, "HTTP " + status + " from " + from
+                    + " redirects to a malformed address; it was not followed.");
+        }
+        String scheme = target.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || target.getHost() == null) {
+            throw new HubException(HubException.Reason.PROTOCOL, "HTTP " + status + " from " + from
+                    + " redirects to a " + scheme + ": address; only http and https addresses are followed, so"
+                    + " nothing was read from it. Check HF_ENDPOINT and any proxy between you and the Hub.");
+        }
+        return target;
     }
 
     private HttpTimeoutException stallTimeout(URI url) {

@@ -25,7 +25,9 @@ public class HubException extends RuntimeException {
         /** The repository exists but has no weights in a format this tool reads (safetensors). */
         UNSUPPORTED,
         /** The server answered, but not like the Hub (no X-Repo-Commit / ETag, bad redirect, bad index). */
-        PROTOCOL
+        PROTOCOL,
+        /** A cache entry leads outside its repository's {@code blobs/} (a foreign symlink); it was not opened. */
+        BROKEN_CACHE
     }
 
     private final Reason reason;

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.hub;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -94,7 +95,7 @@ public final class ModelResolver {
                 throw e;
             }
             if (cached != null) {
-                LOG.warn("{}; using the cached snapshot {} instead", e.getMessage(), cached.directory());
+                LOG.warn("{}; using the cached snapshot {} instead", TerminalText.escape(e.getMessage()), cached.directory());
                 return cached.toResolved(spec.text(), spec.revision(), true);
             }
             throw networkUnavailable(spec, lookup, e);
@@ -171,7 +172,7 @@ public final class ModelResolver {
             // a commit never changes: what the cache knows about it needs no request (as huggingface_hub)
             Path pointer = cache.pointer(repoId, context.commit, file);
             if (Files.exists(pointer)) {
-                return Optional.of(pointer);
+                return Optional.of(cache.checkedPointer(repoId, context.commit, file));
             }
             if (cache.isMarkedMissing(repoId, context.commit, file)) {
                 return Optional.empty();
@@ -206,7 +207,7 @@ public final class ModelResolver {
         onCacheWrite(() -> cache.writeRef(repoId, context.requestedRevision, commit));
         Path pointer = cache.pointer(repoId, commit, file);
         if (Files.exists(pointer)) {
-            return Optional.of(pointer);
+            return Optional.of(cache.checkedPointer(repoId, commit, file));
         }
         Path blob = cache.blob(repoId, meta.etag());
         if (!Files.exists(blob)) {

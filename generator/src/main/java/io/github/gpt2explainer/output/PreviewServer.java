@@ -10,16 +10,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Serves a directory over HTTP on the loopback interface only, for previewing the site. Every request
  * resolves the directory afresh, so a build swapping in a new output is visible on the next request.
  * Only GET and HEAD; no directory listings; a request can never reach a file outside the directory
- * (".." and symbolic links that lead out are refused with 404).
+ * (".." and symbolic links that lead out are refused with 404). A request naming another host than
+ * {@code 127.0.0.1:PORT} or {@code localhost:PORT} gets 403, so that a web page cannot read the preview by
+ * pointing its own name at 127.0.0.1 (DNS rebinding). Idle or half-sent requests cannot hold it up: see
+ * {@link DeadlineExecutor}.
  */
 public final class PreviewServer implements AutoCloseable {
 
@@ -45,15 +47,20 @@ public final class PreviewServer implements AutoCloseable {
             Map.entry("bin", "application/octet-stream"),
             Map.entry("wasm", "application/wasm"));
 
+    /** Threads answering requests; more than a browser opens to one host (6) plus a few stuck clients. */
+    static final int WORKERS = 16;
+    /** The longest one exchange may take, from the first byte of the request to the last of the answer. */
+    static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
+
     private static final String NOT_FOUND_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found"
             + "</title></head><body><h1>404: not found</h1><p>%s is not part of the site.</p>"
             + "<p><a href=\"/\">Back to the start</a></p></body></html>";
 
     private final Path root;
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final DeadlineExecutor executor;
 
-    private PreviewServer(Path root, HttpServer server, ExecutorService executor) {
+    private PreviewServer(Path root, HttpServer server, DeadlineExecutor executor) {
         this.root = root;
         this.server = server;
         this.executor = executor;
@@ -61,12 +68,13 @@ public final class PreviewServer implements AutoCloseable {
 
     /** Starts serving {@code root} on 127.0.0.1 (IPv4 or IPv6 loopback); port 0 picks a free port. */
     public static PreviewServer start(Path root, int port) throws IOException {
+        return start(root, port, REQUEST_DEADLINE);
+    }
+
+    /** As {@link #start(Path, int)}, with another deadline per exchange (tests). */
+    static PreviewServer start(Path root, int port, Duration deadline) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "preview-server");
-            t.setDaemon(true);
-            return t;
-        });
+        DeadlineExecutor executor = new DeadlineExecutor(WORKERS, deadline, "preview-server");
         PreviewServer preview = new PreviewServer(root.toAbsolutePath().normalize(), server, executor);
         server.createContext("/", preview::handle);
         server.setExecutor(executor);
@@ -93,6 +101,12 @@ public final class PreviewServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (!isOwnHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                String body = "403: this preview answers only to http://127.0.0.1:" + port() + "/ and http://localhost:"
+                        + port() + "/\n";
+                send(exchange, 403, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), false);
+                return;
+            }
             String method = exchange.getRequestMethod();
             boolean head = method.equals("HEAD");
             if (!head && !method.equals("GET")) {
@@ -116,6 +130,24 @@ public final class PreviewServer implements AutoCloseable {
             }
             send(exchange, 200, contentType(file), Files.readAllBytes(file), head);
         }
+    }
+
+    /**
+     * Whether a Host header names this server as this machine reaches it: 127.0.0.1, [::1] or localhost, with this
+     * server's port (which a browser leaves out only for port 80). No Host at all (HTTP/1.0) is accepted: browsers
+     * always send one, so a rebinding page cannot leave it out.
+     */
+    private boolean isOwnHost(String host) {
+        if (host == null) {
+            return true;
+        }
+        String value = host.strip().toLowerCase(Locale.ROOT);
+        int colon = value.lastIndexOf(':');
+        boolean hasPort = colon >= 0 && value.indexOf(']') < colon;
+        String name = hasPort ? value.substring(0, colon) : value;
+        String portText = hasPort ? value.substring(colon + 1) : "80";
+        boolean loopbackName = name.equals("127.0.0.1") || name.equals("localhost") || name.equals("[::1]");
+        return loopbackName && portText.equals(Integer.toString(port()));
     }
 
     /** The file a URL path names, or null if the path is malformed or leaves the root. */

@@ -34,6 +34,15 @@ public final class BuildRunner {
      * @throws PromptSetException if a prompt does not fit the model (before any model work)
      */
     public RunReport run(PromptSet set, ModelSource model) {
+        return run(set, model, true);
+    }
+
+    /**
+     * @param prune whether to remove, after a complete run, the entries of prompts not in {@code set}; false for a
+     *              share of a larger set ({@code run --shard}), whose store may hold the other shares' entries
+     * @throws PromptSetException if a prompt does not fit the model (before any model work)
+     */
+    public RunReport run(PromptSet set, ModelSource model, boolean prune) {
         PromptSetValidator.validate(set, text -> model.tokenizer().encode(text).length, model.config().contextLength());
         List<String> notices = new ArrayList<>(store.notices());
         notices.forEach(progress::notice);
@@ -89,7 +98,7 @@ public final class BuildRunner {
                 runSeconds = seconds(runStart);
             }
         }
-        int pruned = store.prune(keys);
+        int pruned = prune ? store.prune(keys) : 0;
         return new RunReport(keys, cached, ran, !toRun.isEmpty(), loadSeconds, runSeconds, pruned, notices);
     }
 

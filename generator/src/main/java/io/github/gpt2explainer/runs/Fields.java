@@ -1,19 +1,22 @@
 package io.github.gpt2explainer.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gpt2explainer.text.TerminalText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Typed access to the keys of one YAML mapping (prompt front matter or site.yaml). Every wrong value
  * becomes a {@link Problem} at the key's line and the getter returns null, so reading continues and all
- * problems of a file are collected.
+ * problems of a file are collected. No text value may hold a control character other than tab and newline,
+ * or a bidirectional embedding, override or isolate ({@link #hiddenCharacter}).
  */
 final class Fields {
 
@@ -87,7 +90,45 @@ final class Fields {
                     + (node.isValueNode() && !node.isNull() ? " (put it in quotes)" : ""));
             return null;
         }
+        String hidden = hiddenCharacter(node.textValue());
+        if (hidden != null) {
+            problem(key, "'" + key + "' " + hidden);
+            return null;
+        }
         return node.textValue();
+    }
+
+    /**
+     * Null if {@code text} is clean, else what is wrong with it: the first control character other than tab
+     * and newline (NUL, ESC, DEL, C1), or bidirectional embedding, override or isolate (U+202A-U+202E,
+     * U+2066-U+2069), named with its position. Such characters are invisible on a page and in a terminal,
+     * and an override makes text display in another order than the model reads it. The bidirectional marks
+     * U+200E, U+200F and U+061C stay allowed: mixed-direction text needs them, and they reorder nothing
+     * beyond the neutral characters next to them.
+     */
+    static String hiddenCharacter(String text) {
+        int position = 0;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int c = text.codePointAt(i);
+            position++;
+            boolean control = Character.isISOControl(c) && c != '\t' && c != '\n';
+            boolean bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+            if (control || bidi) {
+                String name = Character.getName(c);
+                String character = String.format(Locale.ROOT, "U+%04X", c)
+                        + (name != null ? " (" + name.toLowerCase(Locale.ROOT) + ")" : "");
+                return "contains " + character + " at character " + position + ": " + (control
+                        ? "control characters other than tab and newline are not allowed"
+                        : "bidirectional overrides and isolates are not allowed (they make text display in another"
+                                + " order than it is read)")
+                        + "; the text reads \"" + abbreviate(TerminalText.escape(text)) + "\"";
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /** A whole number in [min, max], or null if absent or wrong. */
@@ -200,6 +241,11 @@ final class Fields {
         }
         Map<String, String> values = new LinkedHashMap<>();
         if (node.isTextual()) {
+            String hidden = hiddenCharacter(node.textValue());
+            if (hidden != null) {
+                problem(key, "'" + key + "' " + hidden);
+                return null;
+            }
             values.put("en", node.textValue());
         } else if (node.isObject()) {
             boolean ok = true;
@@ -209,6 +255,10 @@ final class Fields {
                 if (!entry.getValue().isTextual()) {
                     problems.add(new Problem(file, entryLine, "'" + key + "." + entry.getKey()
                             + "' must be text, found " + describe(entry.getValue())));
+                    ok = false;
+                } else if (hiddenCharacter(entry.getValue().textValue()) != null) {
+                    problems.add(new Problem(file, entryLine, "'" + key + "." + entry.getKey() + "' "
+                            + hiddenCharacter(entry.getValue().textValue())));
                     ok = false;
                 } else {
                     values.put(entry.getKey(), entry.getValue().textValue());

@@ -10,17 +10,25 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * A YAML document read into a Jackson tree, remembering the file line of every key and array element
- * (by JSON pointer such as {@code /temperatures/2}) so problems can point at the right line.
+ * (by JSON pointer such as {@code /temperatures/2}) so problems can point at the right line. Anchors
+ * ({@code &name}) and aliases ({@code *name}) are reported as problems: Jackson would read an alias as the
+ * text of its name ({@code title: *t} became the title "t"), and a prompt file has no need for them.
  */
 final class LocatedYaml {
 
@@ -71,6 +79,7 @@ final class LocatedYaml {
             if (first == null) {
                 return new LocatedYaml(null, lines, firstLine);
             }
+            rejectAnchorsAndAliases(yaml, file, firstLine, problems);
             Reader reader = new Reader(parser, file, firstLine, lines, problems);
             JsonNode root = reader.read("");
             if (parser.nextToken() != null) {
@@ -84,6 +93,28 @@ final class LocatedYaml {
         } catch (IOException e) {
             problems.add(new Problem(file, firstLine, "cannot read YAML: " + oneLine(e.getMessage())));
             return null;
+        }
+    }
+
+    /**
+     * Reports every anchor ({@code &name}) and alias ({@code *name}) at its line. Read from snakeyaml's events
+     * because Jackson forgets the anchors of plain values and turns an alias into the text of its name.
+     * A syntax error stops the scan quietly: Jackson reports it.
+     */
+    private static void rejectAnchorsAndAliases(String yaml, Path file, int firstLine, List<Problem> problems) {
+        try {
+            for (Event event : new Yaml().parse(new StringReader(yaml))) {
+                int line = event.getStartMark().getLine() + firstLine; // Mark lines are 0-based
+                if (event instanceof AliasEvent alias) {
+                    problems.add(new Problem(file, line, "'*" + alias.getAnchor() + "' is a YAML alias, which is not"
+                            + " supported: write the value out in full (in quotes if it really starts with '*')"));
+                } else if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                    problems.add(new Problem(file, line, "'&" + node.getAnchor() + "' is a YAML anchor; anchors and"
+                            + " aliases are not supported: remove it and write the value out wherever it is needed"));
+                }
+            }
+        } catch (YAMLException e) {
+            // not valid YAML: the Jackson parse below reports where
         }
     }
 

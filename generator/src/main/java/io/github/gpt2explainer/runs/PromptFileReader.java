@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.runs;
 
+import io.github.gpt2explainer.text.MarkdownDepth;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,9 +137,19 @@ final class PromptFileReader {
         Map<String, Integer> markerLines = new LinkedHashMap<>();
         StringBuilder current = null;
         boolean reportedStray = false;
+        boolean reportedDepth = false;
         for (int i = closing + 1; i < lines.length; i++) {
             int lineNumber = i + 1;
             String line = lines[i];
+            String hidden = Fields.hiddenCharacter(line);
+            if (hidden != null) {
+                problems.add(new Problem(file, lineNumber, "the note " + hidden));
+            }
+            int depth = MarkdownDepth.depth(line);
+            if (depth > MarkdownDepth.MAX_DEPTH && !reportedDepth) {
+                problems.add(new Problem(file, lineNumber, new MarkdownDepth.TooDeep(lineNumber, depth).message()));
+                reportedDepth = true; // one is enough: the rest of a deep note is usually just as deep
+            }
             Matcher marker = MARKER.matcher(line);
             if (marker.matches()) {
                 String language = marker.group(1);

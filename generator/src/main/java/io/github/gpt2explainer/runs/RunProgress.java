@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.runs;
 
+import io.github.gpt2explainer.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -54,7 +55,7 @@ public interface RunProgress {
 
             @Override
             public void notice(String message) {
-                out.println(message);
+                out.println(TerminalText.escapeLines(message)); // may quote store paths and file names
                 out.flush();
             }
 

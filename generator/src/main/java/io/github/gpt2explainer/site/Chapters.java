@@ -126,6 +126,7 @@ public final class Chapters {
         } catch (IOException e) {
             throw new SiteRenderException(file + ": cannot read: " + e.getMessage(), e);
         }
+        MarkdownTooDeepException.check(file.toString(), text);
         String stripped = text.stripLeading();
         if (!stripped.startsWith("# ")) {
             throw new SiteRenderException(file + ": a chapter starts with its title as a '# Title' line; found '"

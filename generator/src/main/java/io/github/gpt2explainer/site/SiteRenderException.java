@@ -1,7 +1,7 @@
 package io.github.gpt2explainer.site;
 
 /** Rendering failed: a template, string file or input is broken. The message names the file and the problem. */
-public final class SiteRenderException extends RuntimeException {
+public class SiteRenderException extends RuntimeException {
     public SiteRenderException(String message) {
         super(message);
     }

@@ -106,7 +106,12 @@ public final class SiteTemplates implements AutoCloseable {
     public String prose(String language, String name) {
         Path file = root.resolve("prose").resolve(language).resolve(name + ".md");
         try {
-            return Files.isRegularFile(file) ? Files.readString(file) : null;
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            String text = Files.readString(file);
+            MarkdownTooDeepException.check(file.toString(), text);
+            return text;
         } catch (IOException e) {
             throw new SiteRenderException(file + ": cannot read: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import io.github.gpt2explainer.forward.TraceNames;
 import io.github.gpt2explainer.model.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Writes a forward trace as a standard safetensors file: {@code tokens} (I64) first, then every captured
@@ -18,16 +19,28 @@ public final class TraceFile {
 
     /** Writes {@code trace} to {@code target} atomically; {@code metadata} goes to {@code __metadata__}. */
     public static Path write(ForwardTrace trace, int layers, Map<String, String> metadata, Path target) {
+        return write(trace, layers, metadata, Map.of(), writer -> { }, target);
+    }
+
+    /**
+     * As {@link #write(ForwardTrace, int, Map, Path)}, but a tensor of {@code replacements} is written in
+     * place of the captured tensor of the same name (e.g. {@code logits} at every position), and
+     * {@code appendix} adds further tensors after the captured ones.
+     */
+    public static Path write(ForwardTrace trace, int layers, Map<String, String> metadata,
+                             Map<String, CapturedTensor> replacements, Consumer<SafetensorsWriter> appendix,
+                             Path target) {
         SafetensorsWriter writer = SafetensorsWriter.create();
         metadata.forEach(writer::metadata);
         long[] tokens = trace.tokens();
         writer.add(TraceNames.TOKENS, new long[] {tokens.length}, tokens);
         for (String name : TraceNames.all(layers)) {
-            if (trace.contains(name)) {
-                CapturedTensor t = trace.get(name);
+            if (replacements.containsKey(name) || trace.contains(name)) {
+                CapturedTensor t = replacements.containsKey(name) ? replacements.get(name) : trace.get(name);
                 writer.add(name, t.shape(), t.toArray()); // a copy: the writer reads it later
             }
         }
+        appendix.accept(writer);
         return writer.write(target);
     }
 }

@@ -308,10 +308,21 @@ public final class TraceStore {
     // ---- checks ------------------------------------------------------------------------------------
 
     private Manifest verified(StoreKey key, Path dir) {
+        Manifest manifest = readManifest(dir);
+        if (!FORMAT.equals(manifest.format()) || manifest.schema() != schema || !key.hash().equals(manifest.key())
+                || !key.promptId().equals(manifest.promptId())) {
+            throw new TraceStoreException(dir.resolve(MANIFEST) + " is for another key or schema (schema " + manifest.schema()
+                    + ", prompt " + manifest.promptId() + ")");
+        }
+        checkFiles(dir, manifest);
+        return manifest;
+    }
+
+    /** Parses an entry's manifest.json; a missing or malformed one is a {@link TraceStoreException} naming the file. */
+    static Manifest readManifest(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
-        Manifest manifest;
         try {
-            manifest = JSON.readValue(Files.readAllBytes(manifestFile), Manifest.class);
+            return JSON.readValue(Files.readAllBytes(manifestFile), Manifest.class);
         } catch (NoSuchFileException e) {
             throw new TraceStoreException(manifestFile + " is missing");
         } catch (JsonProcessingException e) {
@@ -319,13 +330,12 @@ public final class TraceStore {
         } catch (IOException e) {
             throw new TraceStoreException("cannot read " + manifestFile + ": " + e, e);
         }
-        if (!FORMAT.equals(manifest.format()) || manifest.schema() != schema || !key.hash().equals(manifest.key())
-                || !key.promptId().equals(manifest.promptId())) {
-            throw new TraceStoreException(manifestFile + " is for another key or schema (schema " + manifest.schema()
-                    + ", prompt " + manifest.promptId() + ")");
-        }
+    }
+
+    /** Checks that the entry holds exactly the tensor files its manifest lists, each with the recorded size and SHA-256. */
+    static void checkFiles(Path dir, Manifest manifest) {
         if (manifest.files() == null || !manifest.files().keySet().equals(Set.of(PREFILL, LENS))) {
-            throw new TraceStoreException(manifestFile + " lists files " + manifest.files() + ", expected "
+            throw new TraceStoreException(dir.resolve(MANIFEST) + " lists files " + manifest.files() + ", expected "
                     + PREFILL + " and " + LENS);
         }
         for (Map.Entry<String, Manifest.StoredFile> f : manifest.files().entrySet()) {
@@ -347,7 +357,41 @@ public final class TraceStore {
                 throw new TraceStoreException("cannot read " + file + ": " + e, e);
             }
         }
-        return manifest;
+    }
+
+    /**
+     * Copies a verified entry of another store in under {@code key}, replacing whatever was there: the files are
+     * copied into a temporary directory, checked again against the manifest, and renamed into place (atomic, like
+     * {@link #write}).
+     */
+    void copyIn(StoreKey key, Path sourceEntry) {
+        Path temp = null;
+        try {
+            temp = Files.createTempDirectory(root, TEMP_PREFIX + key.directoryName() + "-");
+            for (String name : List.of(PREFILL, LENS, MANIFEST)) {
+                Files.copy(sourceEntry.resolve(name), temp.resolve(name));
+            }
+            verified(key, temp);
+            makeReadable(temp);
+            Path target = entryDirectory(key);
+            deleteRecursively(target);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw new TraceStoreException("cannot copy " + sourceEntry + " into trace store " + root + ": " + e, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    deleteRecursively(temp);
+                } catch (IOException ignored) {
+                    // removed when the store is next opened
+                }
+            }
+        }
     }
 
     private static TraceStoreException damaged(Path file, RuntimeException cause) {
@@ -407,7 +451,7 @@ public final class TraceStore {
 
     // ---- files -------------------------------------------------------------------------------------
 
-    private static int readSchema(Path dir, Path storeFile) throws IOException {
+    static int readSchema(Path dir, Path storeFile) throws IOException {
         JsonNode node;
         try {
             node = JSON.readTree(Files.readAllBytes(storeFile));

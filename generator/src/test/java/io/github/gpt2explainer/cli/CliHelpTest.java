@@ -19,7 +19,7 @@ class CliHelpTest {
     });
 
     @ParameterizedTest
-    @ValueSource(strings = {"build", "serve", "check", "download", "trace"})
+    @ValueSource(strings = {"build", "serve", "check", "download", "trace", "heads"})
     void everyCommandHasHelpWithExamplesAndExitCodes(String command) {
         Cli.Result result = Cli.run(WIRING, command, "--help");
 
@@ -67,7 +67,7 @@ class CliHelpTest {
         Cli.Result result = Cli.run(WIRING, "--help");
 
         assertThat(result.code()).isEqualTo(ExitCode.OK);
-        assertThat(result.out()).contains("build", "serve", "check", "download", "trace", "Examples:", "Exit codes:");
+        assertThat(result.out()).contains("build", "serve", "check", "download", "trace", "heads", "Examples:", "Exit codes:");
     }
 
     @Test

@@ -30,9 +30,9 @@ class FailuresTest {
     void everyHubReasonHasADeliberateExitCode(HubException.Reason reason) {
         int expected = switch (reason) {
             case INVALID_SPEC -> 3;
-            case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK -> 4;
-            case UNSUPPORTED -> 5;
-            case CHECKSUM, DISK, PROTOCOL -> 1;
+            case NOT_FOUND, UNAUTHORIZED, OFFLINE_NOT_CACHED, NETWORK, PROTOCOL -> 4;
+            case UNSUPPORTED, BROKEN_CACHE -> 5;
+            case CHECKSUM, DISK -> 1;
         };
         assertThat(Failures.exitCodeFor(new HubException(reason, "x"))).isEqualTo(expected);
     }

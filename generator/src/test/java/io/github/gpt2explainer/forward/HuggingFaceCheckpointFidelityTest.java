@@ -67,7 +67,9 @@ class HuggingFaceCheckpointFidelityTest {
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
 
         Checkpoint asStored = roundedTo(original, options.dtype());
-        Map<String, ReferenceGpt2.Tensor> expected = new ReferenceGpt2(asStored).run(PROMPT_IDS);
+        ReferenceGpt2 reference = new ReferenceGpt2(asStored);
+        Map<String, ReferenceGpt2.Tensor> expected = reference.run(PROMPT_IDS);
+        expected.put("logits", everyPosition(reference.logitsAtEveryPosition(expected))); // trace writes [T, V]
         try (SafetensorsFile trace = SafetensorsFile.open(out)) {
             LongBuffer tokens = trace.longs("tokens");
             long[] ids = new long[tokens.remaining()];
@@ -84,6 +86,15 @@ class HuggingFaceCheckpointFidelityTest {
                         e.getValue().data(), TOLERANCE);
             }
         }
+    }
+
+    private static ReferenceGpt2.Tensor everyPosition(double[][] logits) {
+        int v = logits[0].length;
+        double[] flat = new double[logits.length * v];
+        for (int t = 0; t < logits.length; t++) {
+            System.arraycopy(logits[t], 0, flat, t * v, v);
+        }
+        return new ReferenceGpt2.Tensor(new long[] {logits.length, v}, flat);
     }
 
     /** The weights as the file holds them: F32 unchanged, F16/BF16 rounded (the oracle then runs on exactly those). */

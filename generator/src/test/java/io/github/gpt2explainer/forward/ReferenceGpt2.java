@@ -14,22 +14,22 @@ import java.util.Map;
  * {@link Gpt2Model}. It runs the whole sequence at once (no cache) and records every intermediate
  * under the trace names of {@link TraceNames}; masked attention scores are -infinity.
  */
-final class ReferenceGpt2 {
+public final class ReferenceGpt2 {
 
     /** A named double tensor, row-major. */
-    record Tensor(long[] shape, double[] data) {
+    public record Tensor(long[] shape, double[] data) {
     }
 
     private final Checkpoint checkpoint;
     private final Gpt2Config config;
 
-    ReferenceGpt2(Checkpoint checkpoint) {
+    public ReferenceGpt2(Checkpoint checkpoint) {
         this.checkpoint = checkpoint;
         this.config = checkpoint.config();
     }
 
     /** All intermediates of a forward pass over {@code tokens} at positions 0 .. T-1, in pass order. */
-    Map<String, Tensor> run(long[] tokens) {
+    public Map<String, Tensor> run(long[] tokens) {
         int t = tokens.length;
         int e = config.width();
         int h = config.heads();
@@ -160,6 +160,28 @@ final class ReferenceGpt2 {
         return out;
     }
 
+    /**
+     * The logits at every position, [T][V], from {@code ln_f.out} of a {@link #run} over the same tokens:
+     * what Hugging Face's {@code logits} output holds.
+     */
+    public double[][] logitsAtEveryPosition(Map<String, Tensor> run) {
+        Tensor lnF = run.get("ln_f.out");
+        int t = (int) lnF.shape()[0];
+        int e = config.width();
+        double[][] head = matrix("lm_head.weight"); // [V, E]
+        double[][] logits = new double[t][head.length];
+        for (int i = 0; i < t; i++) {
+            for (int w = 0; w < head.length; w++) {
+                double acc = 0;
+                for (int j = 0; j < e; j++) {
+                    acc += lnF.data()[i * e + j] * head[w][j];
+                }
+                logits[i][w] = acc;
+            }
+        }
+        return logits;
+    }
+
     /** GPT-2's gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static double geluNew(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
@@ -214,7 +236,7 @@ final class ReferenceGpt2 {
         return y;
     }
 
-    private double[] vector(String name) {
+    public double[] vector(String name) {
         FloatBuffer data = checkpoint.tensor(name).view();
         double[] y = new double[data.remaining()];
         for (int i = 0; i < y.length; i++) {
@@ -223,7 +245,7 @@ final class ReferenceGpt2 {
         return y;
     }
 
-    private double[][] matrix(String name) {
+    public double[][] matrix(String name) {
         FloatTensor tensor = checkpoint.tensor(name);
         int rows = (int) tensor.shape()[0];
         int cols = (int) tensor.shape()[1];

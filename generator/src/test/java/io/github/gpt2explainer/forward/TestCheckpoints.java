@@ -12,13 +12,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Random GPT-2 checkpoints built in memory, with the canonical parameter names and direct buffers. */
-final class TestCheckpoints {
+public final class TestCheckpoints {
 
     private TestCheckpoints() {
     }
 
     /** A small GPT-2 with the real vocabulary size: 2 layers, width 32, 4 heads, 64 positions. */
-    static Gpt2Config tinyConfig() {
+    public static Gpt2Config tinyConfig() {
         return new Gpt2Config(50257, 64, 32, 2, 4, 1e-5);
     }
 
@@ -26,7 +26,7 @@ final class TestCheckpoints {
      * Weights ~ N(0, 0.02), LayerNorm weights ~ 1 + N(0, 0.1), every bias ~ N(0, 0.02) (non-zero, so
      * a dropped bias shows), lm_head a separate draw so a head/embedding mix-up shows too.
      */
-    static Checkpoint random(Gpt2Config config, long seed) {
+    public static Checkpoint random(Gpt2Config config, long seed) {
         Random random = new Random(seed);
         int e = config.width();
         int m = config.mlpWidth();
@@ -65,7 +65,7 @@ final class TestCheckpoints {
     }
 
     /** Random token ids over the whole vocabulary. */
-    static long[] randomTokens(Gpt2Config config, int count, long seed) {
+    public static long[] randomTokens(Gpt2Config config, int count, long seed) {
         Random random = new Random(seed);
         long[] ids = new long[count];
         for (int i = 0; i < count; i++) {

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,6 +63,14 @@ final class FakeHub implements AutoCloseable {
     final Map<String, Boolean> corrupt = new ConcurrentHashMap<>();
     final Map<String, Long> stallBeforeBodyMillis = new ConcurrentHashMap<>();
     final Map<String, Long> slowBodyMillisPerChunk = new ConcurrentHashMap<>();
+    /** The storage host sends this many bytes, chunked, in place of the file: a body longer than announced. */
+    final Map<String, Long> oversizeBodyBytes = new ConcurrentHashMap<>();
+    /** How many bytes of oversize bodies the storage host wrote before the client hung up. */
+    final AtomicLong oversizeBytesSent = new AtomicLong();
+    /** The Hub answers the file with a 302 to this Location (and nothing else). */
+    final Map<String, String> hubRedirects = new ConcurrentHashMap<>();
+    /** The storage host answers the file with a 302 to this Location. */
+    final Map<String, String> storageRedirects = new ConcurrentHashMap<>();
     volatile long stallHeadMillis;
     /** When > 0, storage holds every body until the Hub has answered this many HEADs for that file (max 10 s). */
     volatile int holdBodiesUntilHeads;
@@ -160,6 +169,11 @@ final class FakeHub implements AutoCloseable {
             if (stallHeadMillis > 0) {
                 sleep(stallHeadMillis);
             }
+            if (hubRedirects.containsKey(file)) {
+                exchange.getResponseHeaders().set("Location", hubRedirects.get(file));
+                send(exchange, 302, null);
+                return;
+            }
             AtomicInteger errors = serverErrors.get(file);
             if (errors != null && errors.getAndDecrement() > 0) {
                 send(exchange, 503, null);
@@ -240,8 +254,32 @@ final class FakeHub implements AutoCloseable {
                 send(exchange, 500, null);
                 return;
             }
+            if (storageRedirects.containsKey(file)) {
+                exchange.getResponseHeaders().set("Location", storageRedirects.get(file));
+                send(exchange, 302, null);
+                return;
+            }
+            if (oversizeBodyBytes.containsKey(file)) {
+                streamJunk(exchange, oversizeBodyBytes.get(file));
+                return;
+            }
             holdUntilEnoughHeads(file);
             serveBytes(exchange, file, data);
+        }
+    }
+
+    /** {@code total} bytes in chunked encoding, counted as they go, until done or the client hangs up. */
+    private void streamJunk(HttpExchange exchange, long total) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                out.write(chunk);
+                oversizeBytesSent.addAndGet(chunk.length);
+            }
+        } catch (IOException e) {
+            // the client stopped reading and closed the connection: what the test hopes for
         }
     }
 

@@ -61,7 +61,7 @@ class OfflineTraceFromHubCacheTest {
         assertThat(stderr).contains("openai-community/gpt2@" + COMMIT);
         try (SafetensorsFile trace = SafetensorsFile.open(out)) {
             assertThat(trace.metadata()).containsEntry("commit", COMMIT).containsEntry("demo", "false");
-            assertThat(trace.entry("logits").shape()).containsExactly(1, 50257);
+            assertThat(trace.entry("logits").shape()).containsExactly(4, 50257); // every position of the 4 tokens
         }
     }
 

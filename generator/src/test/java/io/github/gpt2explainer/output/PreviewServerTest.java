@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,9 +54,13 @@ class PreviewServerTest {
 
     /** Sends the request line exactly as given (HTTP clients normalise '..' away). */
     private String raw(String requestPath) throws IOException {
+        return raw(requestPath, "localhost:" + server.port());
+    }
+
+    private String raw(String requestPath, String host) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + requestPath + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            out.write(("GET " + requestPath + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             try (InputStream in = socket.getInputStream()) {
@@ -153,6 +160,90 @@ class PreviewServerTest {
         }
 
         assertThat(get("/").body()).isEqualTo("<h1>rebuilt</h1>");
+    }
+
+    @Test
+    void anotherHostNameIsRefusedSoThatDnsRebindingCannotReadThePreview() throws Exception {
+        int port = server.port();
+        for (String foreign : List.of("attacker.example", "attacker.example:" + port, "localhost:" + (port + 1),
+                "127.0.0.1.attacker.example:" + port, "localhost.attacker.example:" + port)) {
+            String response = raw("/", foreign);
+            assertThat(response).as(foreign).startsWith("HTTP/1.1 403 ").doesNotContain("<h1>home</h1>");
+        }
+        for (String own : List.of("localhost:" + port, "127.0.0.1:" + port, "LocalHost:" + port)) {
+            assertThat(raw("/", own)).as(own).startsWith("HTTP/1.1 200 ").contains("<h1>home</h1>");
+        }
+    }
+
+    @Test
+    void eightIdleConnectionsDoNotStopAGetFromBeingAnswered() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                idle.add(halfSentRequest()); // each one holds a thread of a server that waits for the rest
+            }
+            Thread.sleep(200); // let the server hand every one of them to a thread
+
+            long started = System.nanoTime();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri())
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.body()).isEqualTo("<h1>home</h1>");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aRequestThatIsNeverFinishedIsDroppedAfterTheDeadline() throws Exception {
+        server.close();
+        server = PreviewServer.start(site, 0, Duration.ofMillis(500));
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < PreviewServer.WORKERS + 4; i++) {
+                idle.add(halfSentRequest()); // more than the server has threads
+            }
+            long started = System.nanoTime();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.body()).isEqualTo("<h1>home</h1>");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            Socket first = idle.get(0);
+            first.setSoTimeout(5000);
+            assertThat(readUntilClosed(first)).as("the server closed the half-sent request").isTrue();
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A connection that has sent the request line and one header, and never sends the blank line. */
+    private Socket halfSentRequest() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET / HTTP/1.1\r\nHost: localhost:" + server.port() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    /** True when the peer closes the connection (end of stream or reset) before the socket's read timeout. */
+    private static boolean readUntilClosed(Socket socket) throws IOException {
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // whatever the server says before it hangs up
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // connection reset
+        }
     }
 
     @Test

@@ -519,4 +519,78 @@ class PromptSetLoaderTest {
                 .contains(nl + "  4. " + stray + ": unexpected file")
                 .contains(nl + "  5. " + site + ":8: 'seed' must be a whole number");
     }
+
+    // ---- hidden characters, anchors and aliases (issue 13) --------------------------------------------
+
+    @Test
+    void nulAndRightToLeftOverrideInATitleAreRejectedAtTheirLine() {
+        site(dir);
+        Path file = prompt(dir, "alpha", "id: alpha", "text: \"Hello\"", "title:", "  en: \"Hel\\0lo\"",
+                "  zh: \"abc\\u202Eexe.txt\"");
+
+        List<Problem> found = problems();
+
+        assertThat(found).extracting(Problem::file).containsOnly(file);
+        assertThat(found).extracting(Problem::line).containsExactly(5, 6);
+        assertThat(found.get(0).message()).contains("'title.en'", "U+0000 (null)", "character 4",
+                "control characters other than tab and newline", "Hel\\x00lo");
+        assertThat(found.get(1).message()).contains("'title.zh'", "U+202E (right-to-left override)", "character 4",
+                "bidirectional", "abc\\u202Eexe.txt");
+        assertThat(found).allSatisfy(p -> assertThat(p.toString()).doesNotContain("\u0000", "\u202E"));
+    }
+
+    @Test
+    void controlCharactersInTextIdAndNotesAreRejectedButTabAndNewlineAreNot() {
+        site(dir);
+        Path escaped = prompt(dir, "alpha", "id: \"\\e]0;PWNED\\a\\e[2J\"", "text: \"one\\x01two\"", "title: {en: A, zh: B}");
+        Path ok = prompt(dir, "beta", "id: beta", "text: \"tab\\there\\nnew line \u200Fmark\"",
+                "title: {en: A, zh: B}");
+        Path isolate = write(dir, "gamma.md", "---\nid: gamma\ntext: \"x\"\ntitle: {en: A, zh: B}\n---\n"
+                + "<!-- lang: en -->\nfine\nnot \u2067fine\n<!-- lang: zh -->\n好\n");
+
+        List<Problem> found = problems();
+
+        assertThat(found).extracting(Problem::file).doesNotContain(ok);
+        assertThat(found).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo(escaped);
+            assertThat(p.line()).isEqualTo(2);
+            assertThat(p.message()).contains("'id'", "U+001B", "\\x1B]0;PWNED\\x07\\x1B[2J");
+        });
+        assertThat(found).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo(escaped);
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).contains("'text'", "U+0001");
+        });
+        assertThat(found).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo(isolate);
+            assertThat(p.line()).isEqualTo(8);
+            assertThat(p.message()).contains("note", "U+2067");
+        });
+        assertThat(found).hasSize(3);
+    }
+
+    @Test
+    void yamlAnchorsAndAliasesAreRejectedNotResolvedToTheirNames() {
+        site(dir);
+        Path file = prompt(dir, "alpha", "id: alpha", "text: &t \"hello\"", "title:", "  en: *t", "  zh: \"*t\"");
+
+        List<Problem> found = problems();
+
+        assertThat(found).extracting(Problem::line).containsExactly(3, 5);
+        assertThat(found).extracting(Problem::file).containsOnly(file);
+        assertThat(found.get(0).message()).contains("'&t' is a YAML anchor");
+        assertThat(found.get(1).message()).contains("'*t' is a YAML alias");
+    }
+
+    @Test
+    void anchorsOnMappingsAndMergeKeysInSiteYamlAreRejectedToo() {
+        write(dir, "site.yaml", PromptDirs.SITE.replace("title:", "title: &names").replace("seed: 1234",
+                "seed: 1234\nextra:\n  <<: *names"));
+        validPrompt(dir, "alpha");
+
+        List<Problem> found = problems();
+
+        assertThat(found).anySatisfy(p -> assertThat(p.toString()).contains("site.yaml:1:", "'&names' is a YAML anchor"));
+        assertThat(found).anySatisfy(p -> assertThat(p.toString()).contains("site.yaml:10:", "'*names' is a YAML alias"));
+    }
 }

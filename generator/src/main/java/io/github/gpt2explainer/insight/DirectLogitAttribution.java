@@ -1,0 +1,144 @@
+package io.github.gpt2explainer.insight;
+
+import io.github.gpt2explainer.forward.CapturedTensor;
+import io.github.gpt2explainer.forward.ForwardTrace;
+import io.github.gpt2explainer.forward.TraceKind;
+import io.github.gpt2explainer.model.Checkpoint;
+import io.github.gpt2explainer.model.Gpt2Config;
+import io.github.gpt2explainer.model.SafetensorsWriter;
+import java.nio.FloatBuffer;
+
+/**
+ * Direct logit attribution of one token's logit at the last position of a captured pass: how much the
+ * embedding, each layer's attention (each head, and the output bias apart) and each MLP wrote toward it,
+ * read through the final layer norm with its scale frozen at the actual value ({@link LogitReadout}).
+ *
+ * <p>The residual stream at the last position is {@code embed.sum + Σ_l (attn.proj_l + mlp.proj_l)}, so
+ * {@code embed + Σ attn + Σ mlp + lnFBias} is exactly the logit (up to float rounding of the captured
+ * values). Layer l's attention output is {@code Σ_h heads_h · c_proj.weight[hD:(h+1)D, :] + c_proj.bias}:
+ * {@code Σ_h attnHeads[l][h] + attnBias[l] == attn[l]}.
+ *
+ * @param target    the token attributed
+ * @param embed     token + position embedding
+ * @param attn      [L] each layer's attention output, its c_proj bias included
+ * @param attnHeads [L][H] each head's part of it, bias excluded
+ * @param attnBias  [L] the c_proj bias's part
+ * @param mlp       [L] each layer's MLP output, its bias included
+ * @param lnFBias   the final layer norm's bias term {@code W_U[target] · β}
+ * @param sigma     the final layer norm's actual σ at the last position, ε included
+ */
+public record DirectLogitAttribution(long target, double embed, double[] attn, double[][] attnHeads,
+                                     double[] attnBias, double[] mlp, double lnFBias, double sigma) {
+
+    public static final String TARGET = "dla.target";
+    public static final String EMBED = "dla.embed";
+    public static final String ATTN = "dla.attn";
+    public static final String ATTN_HEADS = "dla.attn_heads";
+    public static final String MLP = "dla.mlp";
+    public static final String LN_F_BIAS = "dla.ln_f_bias";
+
+    /**
+     * The attribution of {@code target}'s logit at the last position of {@code trace}, a pass from position
+     * 0 that captured {@code embed.sum} and, per layer, {@code attn.heads}, {@code attn.proj},
+     * {@code mlp.proj} and {@code resid_post}; the parameters come from {@code checkpoint}.
+     */
+    public static DirectLogitAttribution of(Checkpoint checkpoint, ForwardTrace trace, long target) {
+        Gpt2Config config = checkpoint.config();
+        int layers = config.layers();
+        int heads = config.heads();
+        int headDim = config.headDim();
+        int e = config.width();
+        int last = trace.tokens().length - 1;
+        if (trace.startPosition() != 0) {
+            throw new IllegalArgumentException("direct logit attribution needs a pass from position 0, this one starts at "
+                    + trace.startPosition());
+        }
+        CapturedTensor finalResidual = layers == 0 ? trace.get(TraceKind.EMBED_SUM, -1)
+                : trace.get(TraceKind.RESID_POST, layers - 1);                       // [T, E]
+        LogitReadout readout = LogitReadout.of(checkpoint, target, row(finalResidual, last, e));
+
+        double embed = readout.contribution(row(trace.get(TraceKind.EMBED_SUM, -1), last, e));
+        double[] attn = new double[layers];
+        double[][] attnHeads = new double[layers][heads];
+        double[] attnBias = new double[layers];
+        double[] mlp = new double[layers];
+        double[] r = readout.direction();
+        for (int l = 0; l < layers; l++) {
+            attn[l] = readout.contribution(row(trace.get(TraceKind.ATTN_PROJ, l), last, e));
+            mlp[l] = readout.contribution(row(trace.get(TraceKind.MLP_PROJ, l), last, e));
+            attnBias[l] = readout.contribution(checkpoint.tensor("h." + l + ".attn.c_proj.bias").view(), 0);
+            // Row i of c_proj.weight [E, E] (Conv1D [in, out]) read through r: what a unit in merged-head
+            // column i writes toward the target. Head h owns columns hD .. hD + D - 1 of the merged heads.
+            FloatBuffer proj = checkpoint.tensor("h." + l + ".attn.c_proj.weight").view();
+            CapturedTensor headOutputs = trace.get(TraceKind.ATTN_HEADS, l);         // [H, T, D]
+            for (int h = 0; h < heads; h++) {
+                double sum = 0;
+                for (int d = 0; d < headDim; d++) {
+                    int input = h * headDim + d;
+                    double perUnit = 0;
+                    for (int o = 0; o < e; o++) {
+                        perUnit += proj.get(input * e + o) * r[o];
+                    }
+                    sum += headOutputs.at(h, last, d) * perUnit;
+                }
+                attnHeads[l][h] = sum;
+            }
+        }
+        return new DirectLogitAttribution(target, embed, attn, attnHeads, attnBias, mlp, readout.biasTerm(),
+                readout.sigma());
+    }
+
+    /** The sum of every part: the target's logit as the attribution reconstructs it. */
+    public double total() {
+        double sum = embed + lnFBias;
+        for (int l = 0; l < attn.length; l++) {
+            sum += attn[l] + mlp[l];
+        }
+        return sum;
+    }
+
+    public int layers() {
+        return attn.length;
+    }
+
+    /** Adds the {@code dla.*} tensors: target I64 [1], the rest F32 ([1], [L] or [L, H]). */
+    public void writeTo(SafetensorsWriter writer) {
+        int layers = attn.length;
+        int heads = layers == 0 ? 0 : attnHeads[0].length;
+        writer.add(TARGET, new long[] {1}, new long[] {target});
+        writer.add(EMBED, new long[] {1}, new float[] {(float) embed});
+        writer.add(ATTN, new long[] {layers}, narrow(attn));
+        float[] perHead = new float[layers * heads];
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                perHead[l * heads + h] = (float) attnHeads[l][h];
+            }
+        }
+        writer.add(ATTN_HEADS, new long[] {layers, heads}, perHead);
+        writer.add(MLP, new long[] {layers}, narrow(mlp));
+        writer.add(LN_F_BIAS, new long[] {1}, new float[] {(float) lnFBias});
+    }
+
+    /** The highest value's index, the lowest index on ties: the temperature-0 choice. */
+    public static int argmax(float[] values, int from, int length) {
+        int best = 0;
+        for (int i = 1; i < length; i++) {
+            if (values[from + i] > values[from + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static float[] row(CapturedTensor rows, int index, int width) {
+        return rows.copyRange(index * width, width);
+    }
+
+    private static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+}
