@@ -1,5 +1,8 @@
 package io.github.gpt2explainer.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -54,6 +57,28 @@ public final class Checkpoint {
     public FloatTensor tensor(String name) {
         ParameterValues v = values(name);
         return v instanceof StoredTensor stored ? stored.toFloatTensor() : (FloatTensor) v;
+    }
+
+    /**
+     * {@code count} elements of a parameter from {@code firstElement} on, as floats on the Java heap (F16 and
+     * BF16 widened): reads only that range, so a row of the head costs a row, not the whole matrix.
+     */
+    public FloatBuffer floats(String name, long firstElement, int count) {
+        ParameterValues v = values(name);
+        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(count, v.dtype().byteSize()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        v.copyTo(firstElement, bytes);
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (v.dtype()) {
+                case F32 -> bytes.getFloat(i * 4);
+                case F16 -> HalfFloat.halfToFloat(bytes.getShort(i * 2));
+                case BF16 -> HalfFloat.bfloat16ToFloat(bytes.getShort(i * 2));
+                default -> throw new CheckpointException(source + ": tensor " + name + " has dtype " + v.dtype()
+                        + ", expected F32/F16/BF16");
+            };
+        }
+        return FloatBuffer.wrap(out);
     }
 
     /** Every parameter as Java floats, sorted by name (reads a stored checkpoint's every tensor). */

@@ -88,7 +88,7 @@ class HuggingFaceCheckpointFidelityTest {
         }
     }
 
-    private static ReferenceGpt2.Tensor everyPosition(double[][] logits) {
+    static ReferenceGpt2.Tensor everyPosition(double[][] logits) {
         int v = logits[0].length;
         double[] flat = new double[logits.length * v];
         for (int t = 0; t < logits.length; t++) {
