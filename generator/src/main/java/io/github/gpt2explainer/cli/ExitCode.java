@@ -39,7 +39,7 @@ public final class ExitCode {
             new Meaning(OK, "OK", "success"),
             new Meaning(FAILURE, "FAILURE", "failure that is not the input's fault (I/O error, bug); -v shows the cause"),
             new Meaning(USAGE, "USAGE", "the command line is wrong (unknown option, missing value)"),
-            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates, --model value or --store directory"),
+            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates, --model value, --store or --shard, or an --out the tool may not replace"),
             new Meaning(MODEL_UNAVAILABLE, "MODEL_UNAVAILABLE", "the model is not cached and cannot be fetched (offline, 401/403, 404, network, a server that breaks the Hub protocol)"),
             new Meaning(BROKEN_CHECKPOINT, "BROKEN_CHECKPOINT", "the model files are broken or not a GPT-2 checkpoint"),
             new Meaning(STALE_SITE, "STALE_SITE", "build --check: the output differs from what the inputs produce"),
