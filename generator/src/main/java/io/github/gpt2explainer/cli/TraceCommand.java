@@ -53,9 +53,7 @@ final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = root.console();
-        if (Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
-        }
+        ExportFile.checkReplaceable(out, "trace.safetensors");
         try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             long[] ids = loaded.tokenizer().encode(prompt);
