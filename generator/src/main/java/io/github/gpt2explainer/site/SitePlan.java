@@ -126,10 +126,6 @@ public final class SitePlan {
         return List.copyOf(byFoldedPath.values());
     }
 
-    public boolean contains(String path) {
-        return byFoldedPath.containsKey(path.toLowerCase(Locale.ROOT));
-    }
-
     public int size() {
         return byFoldedPath.size();
     }
