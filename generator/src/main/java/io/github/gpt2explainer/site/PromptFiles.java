@@ -9,6 +9,7 @@ import io.github.gpt2explainer.site.PageModel.PromptPage;
 import io.github.gpt2explainer.site.SitePlan.Kind;
 import io.github.gpt2explainer.site.SitePlan.PromptPages;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class PromptFiles {
 
     /** A prompt's data files in load order (main first), as its handouts inline them. */
     private static List<DataFile> dataFiles(String id, int layers) {
-        List<DataFile> files = new java.util.ArrayList<>(List.of(
+        List<DataFile> files = new ArrayList<>(List.of(
                 new DataFile(SiteLayout.mainData(id), id + "/main", PromptData::main),
                 new DataFile(SiteLayout.modelData(id), id + "/model", PromptData::modelLevel),
                 new DataFile(SiteLayout.headsData(id), id + "/heads", PromptData::heads)));
