@@ -3,12 +3,14 @@ package io.github.gpt2explainer.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.prompts.SiteSettings;
 import io.github.gpt2explainer.site.SitePlan.Kind;
 import io.github.gpt2explainer.site.SitePlan.PlannedFile;
 import io.github.gpt2explainer.site.SitePlan.PromptPages;
+import io.github.gpt2explainer.trace.ModelInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,5 +153,22 @@ class SitePlanTest {
             new SiteRenderer(t).render(counting, out);
         }
         assertThat(loads).containsExactlyElementsOf(fixture.promptSet().ids());
+    }
+
+    @Test
+    void aRunWithOtherLayersThanTheModelIsRejectedNamingThePrompt(@TempDir Path out) {
+        SiteInput fixture = SiteFixture.input();
+        ModelInfo m = fixture.model();
+        Gpt2Config c = m.config();
+        ModelInfo deeper = new ModelInfo(m.spec(), m.repoId(), m.revision(), m.commit(), m.weightsSha256(),
+                m.tokenizerSha256(), new Gpt2Config(c.vocabSize(), c.contextLength(), c.width(), c.layers() + 1,
+                c.heads(), c.layerNormEpsilon()), m.demo());
+        SiteInput input = new SiteInput(fixture.promptSet(), deeper, fixture.runs(), fixture.generatorVersion());
+        try (SiteTemplates t = SiteFixture.templates()) {
+            assertThatThrownBy(() -> new SiteRenderer(t).render(input, out))
+                    .isInstanceOf(SiteRenderException.class)
+                    .hasMessageContaining("prompt " + fixture.promptSet().ids().get(0))
+                    .hasMessageContaining(c.layers() + " layers, the model " + (c.layers() + 1));
+        }
     }
 }
