@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.insight.InputAttribution;
 import io.github.gpt2explainer.insight.TraceExports;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
@@ -35,7 +36,10 @@ import picocli.CommandLine.ParentCommand;
             "  Masked attention entries (a key after its query) hold -Infinity.",
             "Direct logit attribution of the last position's argmax token (L layers): dla.target [1] (I64);",
             "  dla.embed [1]; dla.attn [L] (output bias included); dla.attn_heads [L,H] (bias excluded);",
-            "  dla.mlp [L]; dla.ln_f_bias [1]. They add up to logits[T-1, dla.target]; see README."})
+            "  dla.mlp [L]; dla.ln_f_bias [1]. They add up to logits[T-1, dla.target]; see README.",
+            "Input attribution by occlusion of the same token: attr.occlusion [T], the drop of its log-probability",
+            "  when token i is replaced by <|endoftext|>; attr.share [T], each divided by the sum of their",
+            "  absolute values; attr.neutral [1] (I64), the replacement id. See docs/insight.md."})
 final class TraceCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -84,8 +88,15 @@ final class TraceCommand implements Callable<Integer> {
             try (Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager);
                  StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
                 TraceExports exports = TraceExports.of(gpt2, checkpoint, result.trace());
+                InputAttribution attribution = InputAttribution.of(gpt2, ids, exports.dla().target(),
+                        loaded.tokenizer().endOfTextId());
+                metadata.put("attr.method", "occlusion: log p(dla.target) minus its value with token i replaced by "
+                        + "<|endoftext|> (id " + attribution.neutral() + ")");
                 TraceFile.write(result.trace(), loaded.config().layers(), metadata,
-                        Map.of(exports.logits().name(), exports.logits()), exports.dla()::writeTo, out);
+                        Map.of(exports.logits().name(), exports.logits()), writer -> {
+                            exports.dla().writeTo(writer);
+                            attribution.writeTo(writer);
+                        }, out);
             }
             console.info("Traced " + ids.length + " tokens through " + loaded.config().layers()
                     + " layers" + (loaded.info().demo() ? " of the untrained demo model" : ""));
