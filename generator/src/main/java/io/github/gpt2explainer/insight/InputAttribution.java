@@ -44,6 +44,11 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
      * per forward pass) and measures {@code target}'s log-probability at the last position of each.
      */
     public static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral) {
+        return of(model, ids, target, neutral, FLOATS_PER_BATCH);
+    }
+
+    /** As {@link #of(Gpt2Model, long[], long, long)}, with the batch bound in floats (tests use a small one). */
+    static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, long floatsPerBatch) {
         Gpt2Config config = model.config();
         if (ids.length == 0) {
             throw new IllegalArgumentException("input attribution needs at least one token");
@@ -65,7 +70,7 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
                 positions.add(i);
             }
         }
-        double[] logProbs = logProbabilities(model, sequences, target);
+        double[] logProbs = logProbabilities(model, sequences, target, floatsPerBatch);
         double baseline = logProbs[0];
         double[] occlusion = new double[t];
         for (int s = 1; s < sequences.size(); s++) {
@@ -101,11 +106,12 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
     }
 
     /** log p(target) at the last position of each sequence (all of one length), a few sequences per pass. */
-    private static double[] logProbabilities(Gpt2Model model, List<long[]> sequences, long target) {
+    private static double[] logProbabilities(Gpt2Model model, List<long[]> sequences, long target,
+                                             long floatsPerBatch) {
         Gpt2Config config = model.config();
         int t = sequences.get(0).length;
         long perSequence = (long) t * Math.max((long) config.heads() * t, 4L * config.width());
-        int batch = (int) Math.max(1, Math.min(sequences.size(), FLOATS_PER_BATCH / perSequence));
+        int batch = (int) Math.max(1, Math.min(sequences.size(), floatsPerBatch / perSequence));
         double[] out = new double[sequences.size()];
         for (int from = 0; from < sequences.size(); from += batch) {
             int n = Math.min(batch, sequences.size() - from);

@@ -82,6 +82,29 @@ class InputAttributionTest {
     }
 
     @Test
+    void oneSequencePerPassAndUnevenBatchesGiveTheSameValuesAsOneBatch() {
+        Gpt2Config config = new Gpt2Config(50257, 32, 32, 2, 4, 1e-5);
+        Checkpoint checkpoint = TestCheckpoints.random(config, 71);
+        long[] tokens = TestCheckpoints.randomTokens(config, 9, 72);
+        int t = tokens.length;
+        long perSequence = (long) t * Math.max(4L * t, 4L * 32); // the budget's unit: one sequence's largest intermediate
+        try (Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
+            long target = argmax(model, tokens);
+            double[] together = InputAttribution.of(model, tokens, target, END_OF_TEXT).occlusion();
+            for (long sequencesPerPass : new long[] {1, 3}) { // 10 sequences: 10 passes, or 3 + 3 + 3 + 1
+                double[] split = InputAttribution.of(model, tokens, target, END_OF_TEXT,
+                        sequencesPerPass * perSequence).occlusion();
+                for (int i = 0; i < t; i++) {
+                    assertThat(split[i]).as("position %d, %d sequences per pass", i, sequencesPerPass)
+                            .isCloseTo(together[i], org.assertj.core.data.Offset.offset(1e-5));
+                }
+            }
+            assertThat(java.util.Arrays.stream(together).map(Math::abs).max().orElse(0))
+                    .as("a check that can fail: some token matters").isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
     void whenAttentionWritesNothingOnlyTheLastTokenMatters() {
         Gpt2Config config = new Gpt2Config(50257, 32, 32, 2, 4, 1e-5);
         // c_proj.weight = 0 in every layer: no position reads another, the last row of the residual stream
