@@ -7,6 +7,7 @@ import io.github.gpt2explainer.forward.StepResult;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.SafetensorsWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
     public static final String SHARE = "attr.share";
     public static final String NEUTRAL = "attr.neutral";
 
-    /** Bounds a batch's largest native intermediate (attention [N, H, T, T] or MLP [N*T, 4E]): 2^25 floats, 128 MB. */
+    /** Bounds a batch's largest native intermediate (attention [N, H, T-i, T] or MLP [N*(T-i), 4E]): 2^25 floats, 128 MB. */
     private static final long FLOATS_PER_BATCH = 1L << 25;
 
     public InputAttribution {
@@ -40,8 +41,8 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
     }
 
     /**
-     * Runs the prompt and its occluded copies through {@code model} (no capture; batched, a few sequences
-     * per forward pass) and measures {@code target}'s log-probability at the last position of each.
+     * Runs the prompt and its occluded copies through {@code model} (no capture; batched, each copy from its
+     * occluded position on, after the prompt's cached prefix) and measures {@code target}'s log-probability at the last position of each.
      */
     public static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral) {
         return of(model, ids, target, neutral, FLOATS_PER_BATCH);
@@ -58,27 +59,70 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
                     + " must be ids below the vocabulary size " + config.vocabSize());
         }
         int t = ids.length;
-        List<long[]> sequences = new ArrayList<>(t + 1);  // the prompt, then one occluded copy per position run
-        List<Integer> positions = new ArrayList<>(t + 1); // the occluded position of each sequence, -1 for the prompt
-        sequences.add(ids.clone());
-        positions.add(-1);
-        for (int i = 0; i < t; i++) {
-            if (ids[i] != neutral) {
-                long[] occluded = ids.clone();
-                occluded[i] = neutral;
-                sequences.add(occluded);
-                positions.add(i);
+        double[] occluded = new double[t]; // log p(target) with token i replaced
+        // The copy occluded at position i equals the prompt before i: positions 0 .. i-1 come from one cache
+        // of the prompt that advances along it, and only positions i .. T-1 of each copy are computed
+        // (about T^2/2 token positions in all instead of T^2). A chunk holds the copies occluded at
+        // i .. i+n-1, all continuing the cache of 0 .. i-1 with the same T-i positions.
+        try (KvCache prompt = model.newCache()) {
+            int i = 0;
+            while (i < t) {
+                if (ids[i] == neutral) { // replacing it changes nothing: 0 exactly, not run
+                    i++;
+                    continue;
+                }
+                advance(model, prompt, ids, i);
+                long perCopy = (long) (t - i) * Math.max((long) config.heads() * t, 4L * config.width());
+                int n = (int) Math.max(1, Math.min(t - i, floatsPerBatch / perCopy));
+                occludeChunk(model, prompt, ids, i, n, target, neutral, occluded);
+                i += n;
             }
+            double baseline; // the prompt itself: its cache holds fewer than T positions, the rest ends it
+            try (StepResult rest = model.prefill(prompt, Arrays.copyOfRange(ids, prompt.length(), t), CaptureSpec.none())) {
+                baseline = logProbability(rest.lastLogits(), (int) target);
+            }
+            double[] occlusion = new double[t];
+            for (int p = 0; p < t; p++) {
+                occlusion[p] = ids[p] == neutral ? 0 : baseline - occluded[p];
+            }
+            return new InputAttribution(target, neutral, baseline, occlusion);
         }
-        double[] logProbs = logProbabilities(model, sequences, target, floatsPerBatch);
-        double baseline = logProbs[0];
-        double[] occlusion = new double[t];
-        for (int s = 1; s < sequences.size(); s++) {
-            occlusion[positions.get(s)] = baseline - logProbs[s];
-        }
-        return new InputAttribution(target, neutral, baseline, occlusion);
     }
 
+    /**
+     * Runs the copies occluded at {@code from .. from+n-1} (skipping positions that hold the neutral token)
+     * as one batch continuing {@code prompt}, which holds positions 0 .. from-1; stores each copy's
+     * log p(target) in {@code logProbs} at its occluded position.
+     */
+    private static void occludeChunk(Gpt2Model model, KvCache prompt, long[] ids, int from, int n, long target,
+                                     long neutral, double[] logProbs) {
+        List<long[]> suffixes = new ArrayList<>(n);   // each [T - from]: positions from .. T-1
+        List<Integer> positions = new ArrayList<>(n);
+        for (int p = from; p < from + n; p++) {
+            if (ids[p] != neutral) {
+                long[] suffix = Arrays.copyOfRange(ids, from, ids.length);
+                suffix[p - from] = neutral;
+                suffixes.add(suffix);
+                positions.add(p);
+            }
+        }
+        try (KvCache copies = prompt.repeat(suffixes.size())) {
+            List<StepResult> results = model.step(copies, suffixes.toArray(new long[0][]), CaptureSpec.none());
+            for (int r = 0; r < results.size(); r++) {
+                try (StepResult result = results.get(r)) {
+                    logProbs[positions.get(r)] = logProbability(result.lastLogits(), (int) target);
+                }
+            }
+        }
+    }
+
+    /** Advances {@code prompt}'s cache with the prompt's tokens up to position {@code to} (exclusive). */
+    private static void advance(Gpt2Model model, KvCache prompt, long[] ids, int to) {
+        int from = prompt.length();
+        if (from < to) {
+            model.prefill(prompt, Arrays.copyOfRange(ids, from, to), CaptureSpec.none()).close();
+        }
+    }
     /** Each position's occlusion divided by the sum of their absolute values (all 0 when every occlusion is 0). */
     public double[] shares() {
         double total = 0;
@@ -103,29 +147,6 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
         writer.add(OCCLUSION, new long[] {occlusion.length}, toFloats(occlusion));
         writer.add(SHARE, new long[] {occlusion.length}, toFloats(shares()));
         writer.add(NEUTRAL, new long[] {1}, new long[] {neutral});
-    }
-
-    /** log p(target) at the last position of each sequence (all of one length), a few sequences per pass. */
-    private static double[] logProbabilities(Gpt2Model model, List<long[]> sequences, long target,
-                                             long floatsPerBatch) {
-        Gpt2Config config = model.config();
-        int t = sequences.get(0).length;
-        long perSequence = (long) t * Math.max((long) config.heads() * t, 4L * config.width());
-        int batch = (int) Math.max(1, Math.min(sequences.size(), floatsPerBatch / perSequence));
-        double[] out = new double[sequences.size()];
-        for (int from = 0; from < sequences.size(); from += batch) {
-            int n = Math.min(batch, sequences.size() - from);
-            long[][] ids = sequences.subList(from, from + n).toArray(new long[0][]);
-            try (KvCache empty = model.newCache(); KvCache cache = empty.repeat(n)) {
-                List<StepResult> results = model.step(cache, ids, CaptureSpec.none());
-                for (int r = 0; r < n; r++) {
-                    try (StepResult result = results.get(r)) {
-                        out[from + r] = logProbability(result.lastLogits(), (int) target);
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /** log softmax(logits)[target], in double: max-shifted log-sum-exp. */

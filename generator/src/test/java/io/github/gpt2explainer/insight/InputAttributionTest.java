@@ -87,11 +87,11 @@ class InputAttributionTest {
         Checkpoint checkpoint = TestCheckpoints.random(config, 71);
         long[] tokens = TestCheckpoints.randomTokens(config, 9, 72);
         int t = tokens.length;
-        long perSequence = (long) t * Math.max(4L * t, 4L * 32); // the budget's unit: one sequence's largest intermediate
+        long perSequence = (long) t * Math.max(4L * t, 4L * 32); // one full-length copy's largest intermediate (H=4, E=32)
         try (Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
             long target = argmax(model, tokens);
             double[] together = InputAttribution.of(model, tokens, target, END_OF_TEXT).occlusion();
-            for (long sequencesPerPass : new long[] {1, 3}) { // 10 sequences: 10 passes, or 3 + 3 + 3 + 1
+            for (long sequencesPerPass : new long[] {1, 3}) { // one copy per pass, or uneven chunks (shorter copies fit more)
                 double[] split = InputAttribution.of(model, tokens, target, END_OF_TEXT,
                         sequencesPerPass * perSequence).occlusion();
                 for (int i = 0; i < t; i++) {
