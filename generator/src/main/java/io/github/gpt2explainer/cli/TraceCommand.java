@@ -39,7 +39,8 @@ import picocli.CommandLine.ParentCommand;
             "  dla.mlp [L]; dla.ln_f_bias [1]. They add up to logits[T-1, dla.target]; see README.",
             "Input attribution by occlusion of the same token: attr.occlusion [T], the drop of its log-probability",
             "  when token i is replaced by <|endoftext|>; attr.share [T], each divided by the sum of their",
-            "  absolute values; attr.neutral [1] (I64), the replacement id. See docs/insight.md."})
+            "  absolute values; attr.neutral [1] (I64), the replacement id (left out with --no-attribution).",
+            "  See docs/insight.md."})
 final class TraceCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -53,6 +54,11 @@ final class TraceCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "The safetensors file to write.")
     private Path out;
+
+    @Option(names = "--attribution", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write attr.* (input attribution by occlusion, about T^2/2 token positions of extra "
+                    + "forward work; --no-attribution skips it for long prompts). Default: on.")
+    private boolean attribution;
 
     @Override
     public Integer call() {
@@ -88,14 +94,18 @@ final class TraceCommand implements Callable<Integer> {
             try (Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager);
                  StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
                 TraceExports exports = TraceExports.of(gpt2, checkpoint, result.trace());
-                InputAttribution attribution = InputAttribution.of(gpt2, ids, exports.dla().target(),
-                        loaded.tokenizer().endOfTextId());
-                metadata.put("attr.method", "occlusion: log p(dla.target) minus its value with token i replaced by "
-                        + "<|endoftext|> (id " + attribution.neutral() + ")");
+                InputAttribution occlusion = attribution ? InputAttribution.of(gpt2, ids, exports.dla().target(),
+                        loaded.tokenizer().endOfTextId()) : null;
+                if (occlusion != null) {
+                    metadata.put("attr.method", "occlusion: log p(dla.target) minus its value with token i replaced by "
+                            + "<|endoftext|> (id " + occlusion.neutral() + ")");
+                }
                 TraceFile.write(result.trace(), loaded.config().layers(), metadata,
                         Map.of(exports.logits().name(), exports.logits()), writer -> {
                             exports.dla().writeTo(writer);
-                            attribution.writeTo(writer);
+                            if (occlusion != null) {
+                                occlusion.writeTo(writer);
+                            }
                         }, out);
             }
             console.info("Traced " + ids.length + " tokens through " + loaded.config().layers()

@@ -126,7 +126,7 @@ class InputAttributionTest {
     }
 
     @Test
-    void traceWritesTheOcclusionOfItsPredictionItsSharesAndTheNeutralToken(@TempDir Path dir) {
+    void traceWritesTheOcclusionOfItsPredictionItsSharesAndTheNeutralTokenUnlessToldNot(@TempDir Path dir) {
         Gpt2Config config = new Gpt2Config(50257, 32, 32, 2, 4, 1e-5);
         Checkpoint checkpoint = TestCheckpoints.random(config, 61);
         Path model = dir.resolve("model");
@@ -158,6 +158,15 @@ class InputAttributionTest {
                         .isCloseTo(expected[i] / total, org.assertj.core.data.Offset.offset(1e-3));
             }
             assertThat(trace.metadata().get("attr.method")).contains("occlusion").contains("50256");
+        }
+
+        Path without = dir.resolve("without.safetensors");
+        exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "trace", "--model", model.toString(),
+                "--prompt", prompt, "--out", without.toString(), "--no-attribution");
+        assertThat(exit).as("exit code with --no-attribution; stderr: %s", err).isZero();
+        try (SafetensorsFile trace = SafetensorsFile.open(without)) {
+            assertThat(trace.names()).contains("dla.target").noneMatch(name -> name.startsWith("attr."));
+            assertThat(trace.metadata()).doesNotContainKey("attr.method");
         }
     }
 
