@@ -79,6 +79,7 @@
   }
 
   GPT2X.view('flow', {
+    section: 'flow',
     graph: graph,
     PRUNE: PRUNE,
     init: function (main) {
