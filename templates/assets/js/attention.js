@@ -16,8 +16,7 @@
 
   function layerData(main, layer) {
     if (decoded[layer]) { return Promise.resolve(decoded[layer]); }
-    var id = main.promptId;
-    return GPT2X.require(id + '/attn-' + layer, 'data/' + id + '/attn-' + layer + '.js').then(function (raw) {
+    return GPT2X.load(GPT2X.data.attention(main.promptId, layer)).then(function (raw) {
       var out = { shape: raw['attn.softmax'].shape };
       STAGES.forEach(function (s) { out[s] = GPT2X.decode(raw[s]); });
       decoded[layer] = out;
@@ -230,6 +229,7 @@
   }
 
   GPT2X.view('attention', {
+    section: 'attention',
     init: function (main) {
       var L = main.model.layers, H = main.model.heads;
       var layerSelect = document.getElementById('attn-layer');
@@ -238,9 +238,6 @@
       var toggle = document.getElementById('attn-expand');
       var status = document.getElementById('attn-status');
       var qkBox = document.getElementById('attn-qk');
-      for (var l = 0; l < L; l++) {
-        layerSelect.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
-      }
       var headButtons = [];
       for (var h = 0; h < H; h++) {
         var b = GPT2X.el('button', { type: 'button', 'class': 'head', 'data-head': String(h) }, String(h));
@@ -249,7 +246,7 @@
         headBox.appendChild(b);
         headButtons.push(b);
       }
-      layerSelect.addEventListener('change', function () { GPT2X.router.set({ layer: layerSelect.value }); });
+      var showLayer = GPT2X.layerSelect(layerSelect, L, function (l) { GPT2X.router.set({ layer: l }); });
       toggle.addEventListener('click', function () {
         GPT2X.router.set({ steps: GPT2X.router.get('steps') === '1' ? undefined : '1' });
       });
@@ -261,7 +258,7 @@
         var layer = GPT2X.router.int('layer', 0, 0, L - 1);
         var head = GPT2X.router.int('head', 0, 0, H - 1);
         var expanded = GPT2X.router.get('steps') === '1';
-        layerSelect.value = String(layer);
+        showLayer(layer);
         headButtons.forEach(function (btn, i) { btn.setAttribute('aria-pressed', i === head ? 'true' : 'false'); });
         toggle.textContent = GPT2X.t(expanded ? 'attention.collapse' : 'attention.expand');
         toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');

@@ -42,6 +42,7 @@
   }
 
   GPT2X.view('block', {
+    section: 'inside',
     concat: concat,
     init: function (main) {
       var L = main.model.layers, T = main.tokens.length, E = main.model.width;
@@ -50,13 +51,10 @@
       var tokenSelect = document.getElementById('blk-token');
       var list = document.getElementById('blk-pipeline');
       var status = document.getElementById('blk-status');
-      for (var l = 0; l < L; l++) {
-        layerSelect.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
-      }
       for (var t = 0; t < T; t++) {
         tokenSelect.appendChild(GPT2X.el('option', { value: String(t) }, t + ': ' + GPT2X.token(main, main.tokens[t])));
       }
-      layerSelect.addEventListener('change', function () { GPT2X.router.set({ layer: layerSelect.value }); });
+      var showLayer = GPT2X.layerSelect(layerSelect, L, function (l) { GPT2X.router.set({ layer: l }); });
       tokenSelect.addEventListener('change', function () { GPT2X.router.set({ token: tokenSelect.value }); });
 
       var shownKey = null, panel = null, visible = false, rendering = null;
@@ -146,7 +144,7 @@
       var lastView = GPT2X.router.get('view');
       function show() {
         var s = state();
-        layerSelect.value = String(s.layer);
+        showLayer(s.layer);
         tokenSelect.value = String(s.token);
         var ours = s.view === 'block' || s.op !== null;
         if (ours) { visible = true; }

@@ -28,9 +28,10 @@
 
   GPT2X.view('page:compare', {
     init: function () {
-      var index = GPT2X.get('compare/index');
+      var indexPart = GPT2X.data.compareIndex();
+      var index = GPT2X.get(indexPart.key);
       if (!index) {
-        throw new Error(GPT2X.t('error.load', { file: 'data/compare/index.js' }));
+        throw new Error(GPT2X.t('error.load', { file: indexPart.path }));
       }
       var L = index.model.layers, H = index.model.heads;
       var prompts = index.prompts.map(function (p) {
@@ -51,7 +52,7 @@
 
       function layerMaps(layer) {
         if (decoded[layer]) { return Promise.resolve(decoded[layer]); }
-        return GPT2X.require('compare/attn-' + layer, 'data/compare/attn-' + layer + '.js').then(function (raw) {
+        return GPT2X.load(GPT2X.data.compareAttention(layer)).then(function (raw) {
           decoded[layer] = raw.maps.map(function (m) { return { shape: m.shape, values: GPT2X.decode(m) }; });
           return decoded[layer];
         });
@@ -62,7 +63,7 @@
       grid.parentNode.insertBefore(GPT2X.palette.legend({ kind: 'weight', masked: true, caption: GPT2X.t('legend.weight') }), grid);
 
       // ---- controls ----
-      layerSelect.addEventListener('change', function () { GPT2X.router.set({ layer: layerSelect.value }); });
+      var showLayer = GPT2X.layerSelect(layerSelect, L, function (l) { GPT2X.router.set({ layer: l }); });
       headButtons.forEach(function (b) {
         b.addEventListener('click', function () { GPT2X.router.set({ head: b.getAttribute('data-head') }); });
       });
@@ -216,7 +217,7 @@
         var head = GPT2X.router.int('head', 0, 0, H - 1);
         var t = parseInt(GPT2X.router.get('token', ''), 10);
         var tokenId = Number.isNaN(t) ? null : t;
-        layerSelect.value = String(layer);
+        showLayer(layer);
         headButtons.forEach(function (b, i) { b.setAttribute('aria-pressed', i === head ? 'true' : 'false'); });
         Object.keys(chips).forEach(function (id) { chips[id].setAttribute('aria-pressed', Number(id) === tokenId ? 'true' : 'false'); });
         cells.forEach(function (c, p) {

@@ -11,6 +11,11 @@
   var requested = {};     // key -> Promise
   var strings = {};
   var views = {};
+  var viewOrder = [];     // view names in registration (script) order
+
+  function part(owner, name) {
+    return { key: owner + '/' + name, path: 'data/' + owner + '/' + name + '.js' };
+  }
 
   var GPT2X = {
     views: views,
@@ -52,6 +57,24 @@
     },
 
     root: function () { return document.body.getAttribute('data-root') || ''; },
+
+    /**
+     * Where the generator writes each data part (site/SiteLayout.java; DataPathsBrowserTest checks both agree
+     * and that the files exist): part "<owner>/<name>" is the file data/<owner>/<name>.js, which calls
+     * GPT2X.receive("<owner>/<name>", ...). Views load data only through these, never with a path of their own.
+     */
+    data: {
+      main: function (id) { return part(id, 'main'); },
+      model: function (id) { return part(id, 'model'); },
+      attention: function (id, layer) { return part(id, 'attn-' + layer); },
+      layer: function (id, layer) { return part(id, 'layer-' + layer); },
+      heads: function (id) { return part(id, 'heads'); },
+      compareIndex: function () { return part('compare', 'index'); },
+      compareAttention: function (layer) { return part('compare', 'attn-' + layer); }
+    },
+
+    /** The payload of a data part ({key, path} from GPT2X.data), loading its file when needed (a Promise). */
+    load: function (p) { return GPT2X.require(p.key, p.path); },
 
     /** A UI string with {name} placeholders filled in; the key itself when missing (visible, not silent). */
     t: function (key, vars) {
@@ -191,8 +214,34 @@
       return out;
     },
 
-    /** Registers a view module: {init(main, ctx)}. */
-    view: function (name, module) { views[name] = module; },
+    /**
+     * Registers a view: one script calls GPT2X.view(name, {section, init(main)}). `section` is the id of the
+     * page's <section> it draws into (errors are shown there); the router's `view` values that scroll to it
+     * are the view's name and its section. page.js starts every registered view in script order. A page of
+     * another kind may have one script of its own, registered as 'page:<kind>' with init() only.
+     */
+    view: function (name, module) {
+      if (views[name]) { throw new Error('view ' + name + ' registered twice'); }
+      if (name.indexOf('page:') !== 0 && !module.section) { throw new Error('view ' + name + ' names no section'); }
+      views[name] = module;
+      viewOrder.push(name);
+    },
+
+    /** The names of the registered views, in registration order. */
+    viewNames: function () { return viewOrder.slice(); },
+
+    /**
+     * The shared layer selector: fills `select` with one option per layer (0 … layers−1), and calls
+     * onPick(layer) when the reader picks one. Returns set(layer), which shows `layer` without calling onPick.
+     */
+    layerSelect: function (select, layers, onPick) {
+      select.textContent = '';
+      for (var l = 0; l < layers; l++) {
+        select.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
+      }
+      select.addEventListener('change', function () { onPick(Number(select.value)); });
+      return function set(layer) { select.value = String(layer); };
+    },
 
     /** Shows a tooltip near the pointer; content is text lines. */
     tip: function (evt, lines) {

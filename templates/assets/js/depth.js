@@ -43,8 +43,7 @@
 
     layer: function (main, l) {
       if (!layers[l]) {
-        var id = main.promptId;
-        layers[l] = GPT2X.require(id + '/layer-' + l, 'data/' + id + '/layer-' + l + '.js').then(decodeAll);
+        layers[l] = GPT2X.load(GPT2X.data.layer(main.promptId, l)).then(decodeAll);
         layers[l].catch(function () { delete layers[l]; });
       }
       return layers[l];
@@ -52,8 +51,7 @@
 
     model: function (main) {
       if (!model) {
-        var id = main.promptId;
-        model = GPT2X.require(id + '/model', 'data/' + id + '/model.js').then(decodeAll);
+        model = GPT2X.load(GPT2X.data.model(main.promptId)).then(decodeAll);
         model.catch(function () { model = null; });
       }
       return model;

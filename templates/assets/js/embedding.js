@@ -6,6 +6,7 @@
   'use strict';
 
   GPT2X.view('embedding', {
+    section: 'inside',
     init: function () { },
     render: function (host, main) {
       return GPT2X.depth.model(main).then(function (m) {

@@ -78,7 +78,11 @@
     return col === 0 ? GPT2X.t('flow.column.input') : GPT2X.t('flow.column.after', { layer: col - 1 });
   }
 
+  /** Intermediate nodes at least this tall (px) carry their position number beside them. */
+  var LABEL_MIN_HEIGHT = 9;
+
   GPT2X.view('flow', {
+    section: 'flow',
     graph: graph,
     PRUNE: PRUNE,
     init: function (main) {
@@ -107,13 +111,13 @@
         var g = graph(main, tg);
         box.textContent = '';
         var width = Math.max(760, box.clientWidth || 960);
-        var height = Math.max(300, 24 * T + 60);
-        var left = 110, right = 130;
+        var height = Math.max(300, 24 * T + 80);
+        var left = 110, right = 130, top = 28;
         var sankey = d3.sankey().nodeId(function (d) { return d.id; })
           .nodeAlign(function (d) { return d.column; })
           .nodeWidth(8).nodePadding(6)
           .nodeSort(function (a, b) { return a.position - b.position; })
-          .extent([[left, 8], [width - right, height - 26]]);
+          .extent([[left, top], [width - right, height - 26]]);
         var laid = sankey({ nodes: g.nodes.map(function (d) { return Object.assign({}, d); }),
           links: g.links.map(function (d) { return Object.assign({}, d); }) });
         // d3-sankey places columns by link depth; pin each node to its layer's column.
@@ -121,9 +125,10 @@
         laid.nodes.forEach(function (d) { d.x0 = left + d.column * step; d.x1 = d.x0 + 8; });
         sankey.update(laid);
         var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + height)
-          .attr('class', 'sankey flow-sankey').attr('role', 'img').attr('aria-details', 'flow-table')
+          .attr('class', 'sankey flow-sankey').attr('role', 'group').attr('aria-details', 'flow-table')
+          .attr('tabindex', '0')
           .attr('aria-label', GPT2X.t('flow.aria', { target: tg < 0 ? GPT2X.t('flow.target.all') :
-            GPT2X.token(main, main.tokens[tg]) }));
+            GPT2X.token(main, main.tokens[tg]) }) + '. ' + GPT2X.t('flow.keys'));
         // colour = the input position a band comes from, on the palette's sequential map (legend above the chart)
         var tokColour = function (position) { return GPT2X.palette.weight(T > 1 ? position / (T - 1) : 0); };
         svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
@@ -138,15 +143,13 @@
               GPT2X.t('flow.link', { layer: d.layer, share: GPT2X.percent(d.value / g.total) })]);
           })
           .on('mouseleave', GPT2X.untip);
+        var links = svg.selectAll('path.flow-link');
         var nodes = svg.append('g').attr('class', 'nodes').selectAll('g').data(laid.nodes).join('g')
           .attr('class', function (d) { return 'node flow-node' + (d.column === L ? ' top' : ''); })
           .attr('data-node', function (d) { return d.id; })
           .attr('data-flow', function (d) { return String(d.flow); })
-          .on('mousemove', function (evt, d) {
-            GPT2X.tip(evt, [GPT2X.token(main, main.tokens[d.position]), columnName(d.column),
-              GPT2X.t('flow.share', { share: GPT2X.percent(d.flow / g.total) })]);
-          })
-          .on('mouseleave', GPT2X.untip);
+          .on('mousemove', function (evt, d) { GPT2X.tip(evt, nodeLines(d)); mark(d); })
+          .on('mouseleave', function () { GPT2X.untip(); mark(cursor); });
         // Not tab stops (up to (L+1)·T of them) and parts of an image: the data table gives every value to the
         // keyboard and screen readers; the <title> names the node for pointer users.
         nodes.append('title').text(function (d) {
@@ -157,6 +160,12 @@
           .attr('width', function (d) { return d.x1 - d.x0; })
           .attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })
           .attr('fill', function (d) { return tokColour(d.position); });
+        // Between the ends: the position number (the legend's colour scale) beside every node tall enough.
+        nodes.filter(function (d) { return d.column > 0 && d.column < L && d.y1 - d.y0 >= LABEL_MIN_HEIGHT; }).append('text')
+          .attr('class', 'flow-pos').attr('aria-hidden', 'true')
+          .attr('x', function (d) { return d.x1 + 2; })
+          .attr('y', function (d) { return (d.y0 + d.y1) / 2; }).attr('dy', '0.35em')
+          .text(function (d) { return String(d.position); });
         nodes.filter(function (d) { return d.column === 0 || d.column === L; }).append('text')
           .attr('x', function (d) { return d.column === 0 ? d.x0 - 6 : d.x1 + 6; })
           .attr('y', function (d) { return (d.y0 + d.y1) / 2; }).attr('dy', '0.35em')
@@ -168,6 +177,72 @@
         svg.append('g').attr('class', 'captions').selectAll('text').data(d3.range(L + 1)).join('text')
           .attr('x', function (c) { return left + c * step + 4; }).attr('y', height - 8).attr('text-anchor', 'middle')
           .text(function (c) { return c === 0 ? GPT2X.t('flow.caption.input') : String(c - 1); });
+        // Header: what the columns are (the numbers under them are block numbers).
+        var header = svg.append('g').attr('class', 'captions flow-header');
+        header.append('text').attr('x', left + 4).attr('y', 12).attr('text-anchor', 'middle').text(GPT2X.t('flow.column.input'));
+        if (L > 0) {
+          header.append('text').attr('x', left + (1 + L) / 2 * step + 4).attr('y', 12).attr('text-anchor', 'middle')
+            .text(GPT2X.t('flow.header.blocks', { last: L - 1 }));
+          header.append('path').attr('class', 'leader')
+            .attr('d', 'M' + (left + step + 4) + ',' + (top - 8) + 'H' + (left + L * step + 4));
+        }
+        // The hovered or focused node's token, written beside it.
+        var hoverLabel = svg.append('text').attr('class', 'flow-hover-label').attr('aria-hidden', 'true').attr('dy', '0.35em');
+
+        function nodeLines(d) {
+          return [GPT2X.t('flow.node.position', { position: d.position, token: GPT2X.token(main, main.tokens[d.position]) }),
+            columnName(d.column), GPT2X.t('flow.share', { share: GPT2X.percent(d.flow / g.total) })];
+        }
+
+        /** Highlights node d (null: none), every node and band of its position, and writes its token beside it. */
+        function mark(d) {
+          var pos = d ? d.position : -1;
+          nodes.classed('hot', function (n) { return n.position === pos; })
+            .classed('cursor', function (n) { return d !== null && n === d; });
+          links.classed('hot', function (l) { return l.source.position === pos || l.target.position === pos; });
+          svg.classed('marking', d !== null);
+          if (!d || d.column === 0 || d.column === L) { hoverLabel.text(''); return; }
+          hoverLabel.attr('x', d.x1 + 14).attr('y', (d.y0 + d.y1) / 2)
+            .text(GPT2X.token(main, main.tokens[d.position]) + ' \u00b7 ' + columnName(d.column));
+        }
+
+        // Keyboard: one tab stop; arrow keys move a cursor over the nodes (left/right: columns, up/down:
+        // positions), the tooltip (a live status) reads the node out, Escape leaves.
+        var byColumn = [];
+        laid.nodes.forEach(function (d) { (byColumn[d.column] = byColumn[d.column] || []).push(d); });
+        byColumn.forEach(function (col) { col.sort(function (a, b) { return a.position - b.position; }); });
+        var cursor = null;
+        function moveTo(d) {
+          cursor = d;
+          mark(d);
+          var el = nodes.filter(function (n) { return n === d; }).node();
+          if (el) { GPT2X.tipAt(el, nodeLines(d)); }
+        }
+        function nearest(column, position) {
+          var col = byColumn[column];
+          if (!col || !col.length) { return null; }
+          return col.reduce(function (best, n) {
+            return Math.abs(n.position - position) < Math.abs(best.position - position) ? n : best;
+          }, col[0]);
+        }
+        var svgNode = svg.node();
+        svgNode.addEventListener('focus', function () { moveTo(cursor || nearest(L, tg < 0 ? T - 1 : tg)); });
+        svgNode.addEventListener('blur', function () { GPT2X.untip(); mark(null); });
+        svgNode.addEventListener('keydown', function (evt) {
+          var c = cursor || nearest(L, T - 1);
+          if (!c) { return; }
+          var col = byColumn[c.column], i = col.indexOf(c), next = null;
+          if (evt.key === 'ArrowLeft') { for (var a = c.column - 1; a >= 0 && !next; a--) { next = nearest(a, c.position); } }
+          else if (evt.key === 'ArrowRight') { for (var b = c.column + 1; b <= L && !next; b++) { next = nearest(b, c.position); } }
+          else if (evt.key === 'ArrowUp') { next = col[Math.max(0, i - 1)]; }
+          else if (evt.key === 'ArrowDown') { next = col[Math.min(col.length - 1, i + 1)]; }
+          else if (evt.key === 'Home') { next = nearest(0, c.position); }
+          else if (evt.key === 'End') { next = nearest(L, c.position); }
+          else if (evt.key === 'Escape') { cursor = null; GPT2X.untip(); mark(null); return; }
+          else { return; }
+          evt.preventDefault();
+          if (next) { moveTo(next); }
+        });
         summary.textContent = GPT2X.t('flow.summary', { shown: g.links.length, prune: (PRUNE * 100) + '%' });
         fillTable(g, tg);
       }

@@ -7,6 +7,7 @@
   'use strict';
 
   GPT2X.view('generation', {
+    section: 'generation',
     init: function (main) {
       var gens = main.generations;
       if (!gens.length) { return; }

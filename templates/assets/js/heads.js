@@ -37,6 +37,7 @@
   }
 
   GPT2X.view('heads', {
+    section: 'heads',
     init: function (main) {
       var L = main.model.layers, H = main.model.heads, T = main.tokens.length;
       var section = document.getElementById('heads');
@@ -46,16 +47,14 @@
       var modeLayer = document.getElementById('heads-one');
       var layerSelect = document.getElementById('heads-layer');
       var table = document.getElementById('heads-table');
-      for (var l = 0; l < L; l++) {
-        layerSelect.appendChild(GPT2X.el('option', { value: String(l) }, GPT2X.t('attention.layer', { layer: l })));
-      }
+      var showLayer = GPT2X.layerSelect(layerSelect, L, function (l) { GPT2X.router.set({ view: 'heads', layer: l }); });
       legend(document.getElementById('heads-legend'));
       var softmax = null, loading = null, drawn = '';
 
       function load() {
         if (!loading) {
           status.textContent = GPT2X.t('attention.loading');
-          loading = GPT2X.require(main.promptId + '/heads', 'data/' + main.promptId + '/heads.js').then(function (raw) {
+          loading = GPT2X.load(GPT2X.data.heads(main.promptId)).then(function (raw) {
             softmax = GPT2X.decode(raw.softmax);
             status.textContent = '';
             document.getElementById('heads-load').hidden = true;
@@ -86,7 +85,7 @@
         var head = GPT2X.router.int('head', 0, 0, H - 1);
         modeAll.setAttribute('aria-pressed', all ? 'true' : 'false');
         modeLayer.setAttribute('aria-pressed', all ? 'false' : 'true');
-        layerSelect.value = String(layer);
+        showLayer(layer);
         layerSelect.disabled = all;
         if (!softmax) {
           if (GPT2X.router.get('view') === 'heads') { load(); }
@@ -144,7 +143,6 @@
 
       modeAll.addEventListener('click', function () { GPT2X.router.set({ view: 'heads', gallery: undefined }); load(); });
       modeLayer.addEventListener('click', function () { GPT2X.router.set({ view: 'heads', gallery: 'layer' }); load(); });
-      layerSelect.addEventListener('change', function () { GPT2X.router.set({ view: 'heads', layer: layerSelect.value }); });
       document.getElementById('heads-load').addEventListener('click', load);
       if ('IntersectionObserver' in window) {
         var seen = new IntersectionObserver(function (entries) {

@@ -8,6 +8,7 @@
   'use strict';
 
   GPT2X.view('layernorm', {
+    section: 'inside',
     init: function () { },
     render: function (host, main, ctx) {
       var t = GPT2X.t, T = main.tokens.length, E = main.model.width, eps = main.model.layerNormEpsilon;

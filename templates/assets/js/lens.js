@@ -12,6 +12,7 @@
   var percent = GPT2X.percent;
 
   GPT2X.view('lens', {
+    section: 'lens',
     init: function (main) {
       var box = document.getElementById('lens-table-box');
       var detail = document.getElementById('lens-detail');

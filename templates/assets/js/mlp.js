@@ -21,6 +21,7 @@
   }
 
   GPT2X.view('mlp', {
+    section: 'inside',
     topNeurons: topNeurons,
     init: function () { },
     render: function (host, main, ctx) {

@@ -9,6 +9,7 @@
   var ROWS = 12;
 
   GPT2X.view('nexttoken', {
+    section: 'next-token',
     init: function (main) {
       var section = document.getElementById('next-token');
       var tInput = document.getElementById('nt-temperature');

@@ -6,12 +6,20 @@
 (function (GPT2X) {
   'use strict';
 
-  var ORDER = ['tokens', 'sankey-overview', 'attention', 'nexttoken', 'generation',
-    'block', 'embedding', 'layernorm', 'qkv', 'mlp', 'residual'];
-  var SECTIONS = { overview: 'overview', tokens: 'tokens', attention: 'attention', 'next-token': 'next-token', generation: 'generation',
-    block: 'inside', embedding: 'inside', layernorm: 'inside', qkv: 'inside', mlp: 'inside', residual: 'inside' };
-  // depth views: view name = section id = router `view` value
-  ['heads', 'flow', 'lens', 'probsankey'].forEach(function (name) { ORDER.push(name); SECTIONS[name] = name; });
+  /** The registered views of a prompt page (every view but 'page:<kind>'), in registration (script) order. */
+  function promptViews() {
+    return GPT2X.viewNames().filter(function (name) { return name.indexOf('page:') !== 0; });
+  }
+
+  /** The section a router `view` value scrolls to: a view answers to its name and its section's id. */
+  function sectionOf(viewValue) {
+    var found = null;
+    promptViews().forEach(function (name) {
+      var section = GPT2X.views[name].section;
+      if (!found && (viewValue === name || viewValue === section)) { found = section; }
+    });
+    return found;
+  }
 
   var SETTLE_MS = 3000;
 
@@ -48,29 +56,34 @@
       }
     }
     if (kind !== 'prompt') { return; }
-    var id = document.body.getAttribute('data-prompt');
-    var main = GPT2X.get(id + '/main');
+    var mainPart = GPT2X.data.main(document.body.getAttribute('data-prompt'));
+    var main = GPT2X.get(mainPart.key);
     if (!main) {
-      GPT2X.fail('overview', new Error(GPT2X.t('error.load', { file: 'data/' + id + '/main.js' })));
+      GPT2X.fail('overview', new Error(GPT2X.t('error.load', { file: mainPart.path })));
       return;
     }
-    ORDER.forEach(function (name) {
+    // Which views started, for the tests and for anyone debugging a page: name -> 'ready' | 'failed'.
+    GPT2X.started = {};
+    promptViews().forEach(function (name) {
+      var view = GPT2X.views[name];
       try {
-        GPT2X.views[name].init(main);
+        view.init(main);
+        GPT2X.started[name] = 'ready';
       } catch (err) {
-        GPT2X.fail(name === 'sankey-overview' ? 'overview' : name === 'nexttoken' ? 'next-token' : SECTIONS[name] || name, err);
+        GPT2X.started[name] = 'failed';
+        GPT2X.fail(view.section, err);
       }
     });
     var lastView = GPT2X.router.get('view');
     function scroll(state) {
       var v = state.view;
-      if (v && SECTIONS[v] && v !== lastView) {
-        GPT2X.scrollToSection(SECTIONS[v]);
+      if (v && sectionOf(v) && v !== lastView) {
+        GPT2X.scrollToSection(sectionOf(v));
       }
       lastView = v;
     }
     GPT2X.router.listen(scroll);
-    if (lastView && SECTIONS[lastView]) {
+    if (lastView && sectionOf(lastView)) {
       lastView = undefined;
       scroll({ view: GPT2X.router.get('view') });
     }

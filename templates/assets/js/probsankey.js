@@ -31,6 +31,7 @@
   }
 
   GPT2X.view('probsankey', {
+    section: 'probsankey',
     init: function (main) {
       var logits = GPT2X.decode(main.next.logits);
       var V = logits.length;

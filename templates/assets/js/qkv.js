@@ -13,6 +13,7 @@
   }
 
   GPT2X.view('qkv', {
+    section: 'inside',
     init: function () { },
     render: function (host, main, ctx) {
       var t = GPT2X.t, d = ctx.data, H = main.model.heads, D = main.model.headDim, E = main.model.width;

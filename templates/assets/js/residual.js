@@ -7,6 +7,7 @@
   'use strict';
 
   GPT2X.view('residual', {
+    section: 'inside',
     init: function () { },
     render: function (host, main, ctx) {
       var t = GPT2X.t, d = ctx.data, E = main.model.width, l = ctx.layer;

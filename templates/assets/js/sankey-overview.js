@@ -146,6 +146,7 @@
   }
 
   GPT2X.view('sankey-overview', {
+    section: 'overview',
     graph: graph,
     init: function (main) {
       var box = document.getElementById('sankey');

@@ -7,6 +7,7 @@
   'use strict';
 
   GPT2X.view('tokens', {
+    section: 'tokens',
     init: function (main) {
       var chips = Array.prototype.slice.call(document.querySelectorAll('#tokens .token[data-position]'));
       function show() {

@@ -127,7 +127,7 @@ class AccessibilityTest {
 
     /**
      * Every SVG chart is named and points to a table of its data (aria-details); it is an image, or a group
-     * when it holds focusable parts (an image may not contain controls).
+     * when it holds focusable parts or is itself a keyboard-operated chart (an image may not contain controls).
      */
     @Test
     void everyChartHasANameAndADataTable() throws Exception {
@@ -140,7 +140,7 @@ class AccessibilityTest {
                             + "document.querySelectorAll('svg').forEach(function (svg) {"
                             + "  if (svg.closest('[aria-hidden=true]') || svg.getAttribute('aria-hidden') === 'true') { return; }"
                             + "  var where = (svg.closest('[id]') || {}).id;"
-                            + "  var role = svg.getAttribute('role'), controls = svg.querySelector('[tabindex]');"
+                            + "  var role = svg.getAttribute('role'), controls = svg.hasAttribute('tabindex') || svg.querySelector('[tabindex]');"
                             + "  if (role !== (controls ? 'group' : 'img')) { out.push(where + ': svg role ' + role + ', expected img (a picture) or group (with controls)'); return; }"
                             + "  if (!(svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby'))) { out.push(where + ': chart without a name'); }"
                             + "  var ref = svg.getAttribute('aria-details'), box = ref && document.getElementById(ref);"
