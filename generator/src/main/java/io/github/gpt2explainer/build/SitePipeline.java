@@ -1,22 +1,21 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * What {@code build}, {@code build --check} and {@code serve} run: bring the trace store up to date (model work
- * only for prompts whose content hash changed) and render the whole site.
+ * The stages of a build after validation: run what changed, plan, render. {@link SiteBuild} owns everything
+ * around them (loading and validating the inputs, the lock, the staging directory and the swap); this interface
+ * is the one seam tests replace, to build without the model. {@link StandardPipeline} is the real one.
  *
- * <p>The CLI owns everything around it: the start-up summary, the lock, the staging directory and the swap
- * (see {@link io.github.gpt2explainer.output.SafeOutput}), comparing for {@code --check}, and exit codes.
- * Implementations must be deterministic: identical inputs give byte-identical files (sorted iteration, no
+ * <p>Implementations must be deterministic: identical inputs give byte-identical files (sorted iteration, no
  * timestamps, locale-independent number formatting).
  */
 @FunctionalInterface
 public interface SitePipeline {
 
     /**
-     * @param context what the command line resolved (prompts, model, templates, store, progress, console)
+     * @param context the validated inputs (prompts, model, templates, store, progress, log)
      * @param siteDir an empty directory to write the complete site into; it becomes the output only if this
      *                method returns normally
      */

@@ -1,10 +1,8 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import io.github.gpt2explainer.runs.BuildRunner;
-import io.github.gpt2explainer.prompts.EffectivePrompt;
-import io.github.gpt2explainer.model.ModelSource;
-import io.github.gpt2explainer.runs.RunProgress;
 import io.github.gpt2explainer.runs.RunReport;
+import io.github.gpt2explainer.site.PromptRunSource;
 import io.github.gpt2explainer.site.RenderReport;
 import io.github.gpt2explainer.site.SiteInput;
 import io.github.gpt2explainer.site.SiteRenderer;
@@ -19,84 +17,44 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The production {@link SitePipeline}: the trace store brings every prompt's runs up to date (running the
- * model only for what changed), then the renderer writes the pages, loading one prompt's runs at a time.
+ * The real {@link SitePipeline}: the trace store brings every prompt's runs up to date (running the model only
+ * for what changed), then the renderer plans the site and writes the pages, loading one prompt's runs at a time.
  */
-final class StandardPipeline {
-    private StandardPipeline() {
+public final class StandardPipeline implements SitePipeline {
+
+    @Override
+    public void build(BuildContext context, Path siteDir) throws IOException {
+        TraceStore store = TraceStore.open(context.storeDir());
+        try (TraceStore.Use use = store.use()) { // a concurrent --prune leaves the store alone until the pages are written
+            Map<String, StoreKey> keys = runWhatChanged(store, context);
+            planAndRender(context, id -> store.load(keys.get(id)), siteDir);
+        }
     }
 
-    static SitePipeline create() {
-        return (context, siteDir) -> {
-            TraceStore store = TraceStore.open(context.storeDir());
-            try (TraceStore.Use use = store.use()) { // a concurrent --prune leaves the store alone until the pages are written
-                buildWith(store, context, siteDir);
-            }
-        };
-    }
-
-    private static void buildWith(TraceStore store, BuildContext context, Path siteDir) throws IOException {
-        Console console = context.console();
-        ModelSource model = context.model().get();
-        RunReport report = new BuildRunner(store, progress(context)).run(context.prompts(), model, context.prune());
-        console.info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
+    /** Runs the prompts the store does not hold yet (loading the weights only then); returns every prompt's key. */
+    private static Map<String, StoreKey> runWhatChanged(TraceStore store, BuildContext context) {
+        BuildLog log = context.log();
+        RunReport report = new BuildRunner(store, context.progress())
+                .run(context.prompts(), context.model().get(), context.prune());
+        log.info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
         if (report.pruned() > 0) {
-            console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
+            log.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
                     + " no prompt of this set needs from " + context.storeDir());
         }
-        Map<String, StoreKey> keys = report.keys().stream()
-                .collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
+        return report.keys().stream().collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
+    }
 
+    /** Plans every page and data file of the site and writes them into {@code siteDir}. */
+    private static void planAndRender(BuildContext context, PromptRunSource runs, Path siteDir) throws IOException {
         long start = System.nanoTime();
         try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
                 : SiteTemplates.directory(context.templates().directory())) {
-            SiteInput input = new SiteInput(context.prompts(), model.info(), id -> store.load(keys.get(id)),
-                    VersionProvider.version());
+            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion());
             RenderReport rendered = new SiteRenderer(templates).render(input, siteDir);
-            rendered.notices().forEach(console::info);
-            console.info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
+            rendered.notices().forEach(context.log()::info);
+            context.log().info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
                     rendered.pageCount(), rendered.files().size(), rendered.totalBytes() / 1e6,
                     (System.nanoTime() - start) / 1e9));
         }
-    }
-
-    /** Feeds the console's generation progress (prompt x temperature x step) from the run's callbacks. */
-    private static RunProgress progress(BuildContext context) {
-        GenerationProgress bar = context.progress();
-        Console console = context.console();
-        Map<String, EffectivePrompt> prompts = context.prompts().effectivePrompts().stream()
-                .collect(Collectors.toMap(EffectivePrompt::id, Function.identity()));
-        return new RunProgress() {
-            @Override
-            public void planned(int count, int cached, int toRun) {
-                console.info(count + (count == 1 ? " prompt: " : " prompts: ") + cached + " cached, " + toRun
-                        + " to run");
-            }
-
-            @Override
-            public void generating(long tokens) {
-                if (tokens > 0) { // nothing to generate: no progress line at all
-                    bar.begin(tokens);
-                }
-            }
-
-            @Override
-            public void notice(String message) {
-                console.info(message);
-            }
-
-            @Override
-            public void step(String promptId, int step, int maxSteps) {
-                // All temperatures of a prompt advance together: one step is one token per temperature.
-                for (double temperature : prompts.get(promptId).temperatures()) {
-                    bar.step(promptId, temperature, step, maxSteps);
-                }
-            }
-
-            @Override
-            public void promptDone(String promptId, int index, int count, double seconds) {
-                console.detail(String.format(Locale.ROOT, "[%d/%d] %s %.2f s", index + 1, count, promptId, seconds));
-            }
-        };
     }
 }

@@ -58,7 +58,7 @@ final class HeadsCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is a directory; give a file name such as heads.safetensors");
         }
-        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
+        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root.wiring().environment(), console);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             HeadRoleProbe probe;
             try {

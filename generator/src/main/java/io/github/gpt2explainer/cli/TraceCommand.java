@@ -56,7 +56,7 @@ final class TraceCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
         }
-        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
+        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root.wiring().environment(), console);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             long[] ids = loaded.tokenizer().encode(prompt);
             if (ids.length == 0) {
