@@ -9,13 +9,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** A build's status lines on the console, and its generation progress as the console's progress bar. */
-final class ConsoleBuildLog implements BuildLog {
-
-    private final Console console;
-
-    ConsoleBuildLog(Console console) {
-        this.console = console;
-    }
+record ConsoleBuildLog(Console console) implements BuildLog {
 
     @Override
     public void info(String line) {
