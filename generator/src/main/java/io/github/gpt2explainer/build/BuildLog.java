@@ -9,8 +9,9 @@ public interface BuildLog {
     /** A status line (the start-up summary, what was run and rendered). */
     void info(String line);
 
-    /** A line for {@code --verbose} only. */
-    void detail(String line);
+    /** A line for {@code --verbose} only; dropped unless the log shows detail. */
+    default void detail(String line) {
+    }
 
     /** Generation progress for {@code prompts} (prompt x temperature x step); closed when the model stage ends. */
     Progress progress(PromptSet prompts);
