@@ -25,6 +25,8 @@ public final class ExitCode {
     public static final int STALE_SITE = 6;
     /** Another build holds the output directory's lock. */
     public static final int LOCKED = 7;
+    /** The model does not fit in the memory available; found before loading it. */
+    public static final int NOT_ENOUGH_MEMORY = 8;
     /** Interrupted by the user (Ctrl-C); 128 + SIGINT as shells expect. */
     public static final int INTERRUPTED = 130;
 
@@ -37,11 +39,12 @@ public final class ExitCode {
             new Meaning(OK, "OK", "success"),
             new Meaning(FAILURE, "FAILURE", "failure that is not the input's fault (I/O error, bug); -v shows the cause"),
             new Meaning(USAGE, "USAGE", "the command line is wrong (unknown option, missing value)"),
-            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates, --model value or --store directory"),
+            new Meaning(INVALID_INPUT, "INVALID_INPUT", "invalid prompts, settings, templates, --model value, --store or --shard, or an --out the tool may not replace"),
             new Meaning(MODEL_UNAVAILABLE, "MODEL_UNAVAILABLE", "the model is not cached and cannot be fetched (offline, 401/403, 404, network, a server that breaks the Hub protocol)"),
             new Meaning(BROKEN_CHECKPOINT, "BROKEN_CHECKPOINT", "the model files are broken or not a GPT-2 checkpoint"),
             new Meaning(STALE_SITE, "STALE_SITE", "build --check: the output differs from what the inputs produce"),
             new Meaning(LOCKED, "LOCKED", "another build is writing the same output directory"),
+            new Meaning(NOT_ENOUGH_MEMORY, "NOT_ENOUGH_MEMORY", "the model does not fit in the memory available (checked before loading)"),
             new Meaning(INTERRUPTED, "INTERRUPTED", "interrupted (Ctrl-C)"));
 
     /** For picocli's exit-code section of --help: code (right-aligned) to description. */

@@ -4,6 +4,7 @@ import io.github.gpt2explainer.build.BuildInputException;
 import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.output.ForeignOutputException;
+import io.github.gpt2explainer.model.NotEnoughMemoryException;
 import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.site.MarkdownTooDeepException;
@@ -92,6 +93,9 @@ final class Failures {
         }
         if (ex instanceof ForeignOutputException) {
             return ExitCode.INVALID_INPUT; // --out names a directory the tool did not write
+        }
+        if (ex instanceof NotEnoughMemoryException) {
+            return ExitCode.NOT_ENOUGH_MEMORY;
         }
         if (ex instanceof InterruptedException || ex instanceof ClosedByInterruptException
                 || ex instanceof InterruptedIOException) {

@@ -55,9 +55,7 @@ final class HeadsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = root.console();
-        if (Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a directory; give a file name such as heads.safetensors");
-        }
+        ExportFile.checkReplaceable(out, "heads.safetensors");
         try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root.wiring().environment(), console);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             HeadRoleProbe probe;

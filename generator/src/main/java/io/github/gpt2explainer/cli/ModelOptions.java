@@ -8,9 +8,11 @@ import io.github.gpt2explainer.hub.LogLineProgress;
 import io.github.gpt2explainer.hub.ModelResolver;
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.hub.TerminalProgressBar;
+import io.github.gpt2explainer.model.AvailableMemory;
 import io.github.gpt2explainer.model.ModelSource;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** {@code --model} and {@code --offline}, shared by every command that needs the model. */
@@ -41,7 +43,7 @@ final class ModelOptions {
 
     /** Resolves and identifies the model now (its weights load on {@link ModelSource#loadCheckpoint()}). */
     ModelSource load(String modelSpec, Map<String, String> environment, Console console) {
-        return load(resolve(modelSpec, environment, console), modelSpec, console);
+        return load(resolve(modelSpec, environment, console), modelSpec, console, environment);
     }
 
     /** For a build: resolution when located (and its start-up line), identification and weights on first use. */
@@ -49,19 +51,29 @@ final class ModelOptions {
         return modelSpec -> {
             ResolvedModel resolved = resolve(modelSpec, environment, console);
             console.info("Model: " + describe(resolved));
-            return new LazyModel(resolved, () -> load(resolved, modelSpec, console));
+            return new LazyModel(resolved, () -> load(resolved, modelSpec, console, environment));
         };
     }
 
-    static ModelSource load(ResolvedModel resolved, String modelSpec, Console console) {
-        ModelSource loaded = resolved.isDemo() ? ModelSource.demo()
+    /** Identifies the model; its weights load later, after a check that they fit in the memory available. */
+    static ModelSource load(ResolvedModel resolved, String modelSpec, Console console, Map<String, String> environment) {
+        ModelSource loaded = (resolved.isDemo() ? ModelSource.demo()
                 : ModelSource.directory(resolved.directory(), modelSpec, resolved.repoId(), resolved.revision(),
-                        resolved.commit());
+                        resolved.commit()))
+                .checkingMemory(() -> availableMemory(environment));
         console.info("Model: " + loaded.describe());
         if (!resolved.missingOptionalFiles().isEmpty()) {
             console.detail("Not in the repository (optional): " + String.join(", ", resolved.missingOptionalFiles()));
         }
         return loaded;
+    }
+
+    private static Optional<AvailableMemory> availableMemory(Map<String, String> environment) {
+        try {
+            return AvailableMemory.detect(environment);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
     }
 
     /** {@code openai-community/gpt2@main (commit abc123, Hugging Face cache /path)}, for the start-up summary. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.CaptureSpec;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
+import io.github.gpt2explainer.insight.InputAttribution;
 import io.github.gpt2explainer.insight.TraceExports;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
@@ -35,7 +36,11 @@ import picocli.CommandLine.ParentCommand;
             "  Masked attention entries (a key after its query) hold -Infinity.",
             "Direct logit attribution of the last position's argmax token (L layers): dla.target [1] (I64);",
             "  dla.embed [1]; dla.attn [L] (output bias included); dla.attn_heads [L,H] (bias excluded);",
-            "  dla.mlp [L]; dla.ln_f_bias [1]. They add up to logits[T-1, dla.target]; see README."})
+            "  dla.mlp [L]; dla.ln_f_bias [1]. They add up to logits[T-1, dla.target]; see README.",
+            "Input attribution by occlusion of the same token: attr.occlusion [T], the drop of its log-probability",
+            "  when token i is replaced by <|endoftext|>; attr.share [T], each divided by the sum of their",
+            "  absolute values; attr.neutral [1] (I64), the replacement id (left out with --no-attribution).",
+            "  See docs/insight.md."})
 final class TraceCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -50,12 +55,15 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The safetensors file to write.")
     private Path out;
 
+    @Option(names = "--attribution", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write attr.* (input attribution by occlusion, about T^2/2 token positions of extra "
+                    + "forward work; --no-attribution skips it for long prompts). Default: on.")
+    private boolean attribution;
+
     @Override
     public Integer call() {
         Console console = root.console();
-        if (Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a directory; give a file name such as trace.safetensors");
-        }
+        ExportFile.checkReplaceable(out, "trace.safetensors");
         try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root.wiring().environment(), console);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             long[] ids = loaded.tokenizer().encode(prompt);
@@ -84,8 +92,19 @@ final class TraceCommand implements Callable<Integer> {
             try (Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager);
                  StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
                 TraceExports exports = TraceExports.of(gpt2, checkpoint, result.trace());
+                InputAttribution occlusion = attribution ? InputAttribution.of(gpt2, ids, exports.dla().target(),
+                        loaded.tokenizer().endOfTextId()) : null;
+                if (occlusion != null) {
+                    metadata.put("attr.method", "occlusion: log p(dla.target) minus its value with token i replaced by "
+                            + "<|endoftext|> (id " + occlusion.neutral() + ")");
+                }
                 TraceFile.write(result.trace(), loaded.config().layers(), metadata,
-                        Map.of(exports.logits().name(), exports.logits()), exports.dla()::writeTo, out);
+                        Map.of(exports.logits().name(), exports.logits()), writer -> {
+                            exports.dla().writeTo(writer);
+                            if (occlusion != null) {
+                                occlusion.writeTo(writer);
+                            }
+                        }, out);
             }
             console.info("Traced " + ids.length + " tokens through " + loaded.config().layers()
                     + " layers" + (loaded.info().demo() ? " of the untrained demo model" : ""));

@@ -3,17 +3,13 @@ package io.github.gpt2explainer.forward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.CheckpointException;
-import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +39,7 @@ public final class Gpt2Model implements AutoCloseable {
 
     private final Gpt2Config config;
     private final NDManager manager;
-    private final NDArray wte;        // [V, E]
+    private final NDArray wte;        // [V, E]; for a tied head a view of lmHeadT, so the values are in memory once
     private final NDArray wpe;        // [C, E]
     private final Block[] blocks;
     private final NDArray lnFWeight;  // [E]
@@ -79,27 +75,29 @@ public final class Gpt2Model implements AutoCloseable {
     private Gpt2Model(Checkpoint checkpoint, NDManager parent) {
         this.config = checkpoint.config();
         this.manager = parent.newSubManager();
-        try {
+        try (EngineParameters parameters = new EngineParameters(checkpoint, manager)) {
             int e = config.width();
             int v = config.vocabSize();
             int c = config.contextLength();
             int m = config.mlpWidth();
-            wte = upload(checkpoint, "wte.weight", v, e);
-            wpe = upload(checkpoint, "wpe.weight", c, e);
+            parameters.requireShape("wte.weight", v, e); // a tied head's error then names the tensor in the file
+            lmHeadT = parameters.loadTransposed("lm_head.weight", v, e);
+            wte = checkpoint.headTiedToEmbedding() ? lmHeadT.transpose()            // [V, E] view
+                    : parameters.load("wte.weight", v, e);
+            wpe = parameters.load("wpe.weight", c, e);
             blocks = new Block[config.layers()];
             for (int l = 0; l < blocks.length; l++) {
                 String p = "h." + l + ".";
                 blocks[l] = new Block(
-                        upload(checkpoint, p + "ln_1.weight", e), upload(checkpoint, p + "ln_1.bias", e),
-                        upload(checkpoint, p + "attn.c_attn.weight", e, 3 * e), upload(checkpoint, p + "attn.c_attn.bias", 3 * e),
-                        upload(checkpoint, p + "attn.c_proj.weight", e, e), upload(checkpoint, p + "attn.c_proj.bias", e),
-                        upload(checkpoint, p + "ln_2.weight", e), upload(checkpoint, p + "ln_2.bias", e),
-                        upload(checkpoint, p + "mlp.c_fc.weight", e, m), upload(checkpoint, p + "mlp.c_fc.bias", m),
-                        upload(checkpoint, p + "mlp.c_proj.weight", m, e), upload(checkpoint, p + "mlp.c_proj.bias", e));
+                        parameters.load(p + "ln_1.weight", e), parameters.load(p + "ln_1.bias", e),
+                        parameters.load(p + "attn.c_attn.weight", e, 3 * e), parameters.load(p + "attn.c_attn.bias", 3 * e),
+                        parameters.load(p + "attn.c_proj.weight", e, e), parameters.load(p + "attn.c_proj.bias", e),
+                        parameters.load(p + "ln_2.weight", e), parameters.load(p + "ln_2.bias", e),
+                        parameters.load(p + "mlp.c_fc.weight", e, m), parameters.load(p + "mlp.c_fc.bias", m),
+                        parameters.load(p + "mlp.c_proj.weight", m, e), parameters.load(p + "mlp.c_proj.bias", e));
             }
-            lnFWeight = upload(checkpoint, "ln_f.weight", e);
-            lnFBias = upload(checkpoint, "ln_f.bias", e);
-            lmHeadT = uploadTransposed(checkpoint, "lm_head.weight", v, e);
+            lnFWeight = parameters.load("ln_f.weight", e);
+            lnFBias = parameters.load("ln_f.bias", e);
             causalBias = manager.create(causalBiasTable(c), new Shape(c, c));
             attentionScale = manager.create((float) Math.sqrt(config.headDim()));
             geluConstants = GeluConstants.in(manager);
@@ -111,8 +109,9 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * Uploads every parameter of {@code checkpoint} once into native float32 arrays under
-     * {@code manager} (a PyTorch-engine manager). Closing the model frees them, and its caches.
+     * Loads every parameter of {@code checkpoint} once into native float32 arrays under {@code manager}
+     * (a PyTorch-engine manager), read straight into memory PyTorch allocated (see {@link EngineParameters}).
+     * Closing the model frees them, and its caches.
      *
      * @throws CheckpointException when a tensor is missing or has the wrong shape for the config
      */
@@ -405,38 +404,6 @@ public final class Gpt2Model implements AutoCloseable {
         return table;
     }
 
-    private NDArray upload(Checkpoint checkpoint, String name, long... expectedShape) {
-        FloatTensor tensor = checked(checkpoint, name, expectedShape);
-        // Direct buffers are copied once into native memory; DJL keeps the copy alive with the array.
-        return manager.create(tensor.view(), new Shape(expectedShape), DataType.FLOAT32);
-    }
-
-    /** Uploads a [rows, cols] tensor as [cols, rows] so the head's matMul reads it in row-major order. */
-    private NDArray uploadTransposed(Checkpoint checkpoint, String name, int rows, int cols) {
-        FloatBuffer source = checked(checkpoint, name, rows, cols).view();
-        ByteBuffer target = ByteBuffer.allocateDirect(Math.multiplyExact(rows * cols, Float.BYTES))
-                .order(ByteOrder.nativeOrder());
-        FloatBuffer out = target.asFloatBuffer();
-        float[] row = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            source.get(row);
-            for (int c = 0; c < cols; c++) {
-                out.put(c * rows + r, row[c]);
-            }
-        }
-        return manager.create(target, new Shape(cols, rows), DataType.FLOAT32);
-    }
-
-    private static FloatTensor checked(Checkpoint checkpoint, String name, long... expectedShape) {
-        FloatTensor tensor = checkpoint.tensor(name);
-        if (!Arrays.equals(tensor.shape(), expectedShape)) {
-            throw new CheckpointException(checkpoint.source() + ": tensor " + name + " has shape "
-                    + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(expectedShape)
-                    + " for " + checkpoint.config());
-        }
-        return tensor;
-    }
-
     /**
      * A float32 array's values in row-major order, in one bulk copy from a direct view of its native memory
      * (DJL makes a contiguous copy first when the array is a strided view). {@code toFloatArray} would copy
@@ -494,8 +461,8 @@ public final class Gpt2Model implements AutoCloseable {
         }
 
         /**
-         * A slice of a parameter, the same for every row. It is kept as a copy: parameters are uploaded
-         * from Java direct buffers, whose memory PyTorch does not own, so a view would not keep it alive.
+         * A slice of a parameter, the same for every row. It is kept as a copy, so a trace holds none of
+         * the model's own memory.
          */
         void sharedParameterSlice(CaptureKind kind, NDArray parameterView) {
             if (!spec.isNone()) {

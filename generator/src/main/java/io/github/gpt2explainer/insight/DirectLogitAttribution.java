@@ -66,10 +66,10 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
         for (int l = 0; l < layers; l++) {
             attn[l] = readout.contribution(row(trace.get(CaptureKind.ATTN_PROJ, l), last, e));
             mlp[l] = readout.contribution(row(trace.get(CaptureKind.MLP_PROJ, l), last, e));
-            attnBias[l] = readout.contribution(checkpoint.tensor("h." + l + ".attn.c_proj.bias").view(), 0);
+            attnBias[l] = readout.contribution(checkpoint.floats("h." + l + ".attn.c_proj.bias", 0, e), 0);
             // Row i of c_proj.weight [E, E] (Conv1D [in, out]) read through r: what a unit in merged-head
             // column i writes toward the target. Head h owns columns hD .. hD + D - 1 of the merged heads.
-            FloatBuffer proj = checkpoint.tensor("h." + l + ".attn.c_proj.weight").view();
+            FloatBuffer proj = checkpoint.floats("h." + l + ".attn.c_proj.weight", 0, e * e); // [E, E]
             CapturedTensor headOutputs = trace.get(CaptureKind.ATTN_HEADS, l);         // [H, T, D]
             for (int h = 0; h < heads; h++) {
                 double sum = 0;

@@ -41,10 +41,9 @@ final class LogitReadout {
             throw new IllegalArgumentException("target token " + target + " is outside the vocabulary [0, "
                     + checkpoint.config().vocabSize() + ")");
         }
-        FloatBuffer gamma = checkpoint.tensor("ln_f.weight").view();      // [E]
-        FloatBuffer beta = checkpoint.tensor("ln_f.bias").view();         // [E]
-        FloatBuffer unembed = checkpoint.tensor("lm_head.weight").view(); // [V, E]
-        int row = Math.toIntExact(target * e);
+        FloatBuffer gamma = checkpoint.floats("ln_f.weight", 0, e);       // [E]
+        FloatBuffer beta = checkpoint.floats("ln_f.bias", 0, e);          // [E]
+        FloatBuffer unembed = checkpoint.floats("lm_head.weight", target * e, e); // [E]: the target's row of [V, E]
 
         double mean = 0;
         for (float v : finalResidual) {
@@ -62,7 +61,7 @@ final class LogitReadout {
         double gMean = 0;
         double biasTerm = 0;
         for (int i = 0; i < e; i++) {
-            double w = unembed.get(row + i);
+            double w = unembed.get(i);
             g[i] = w * gamma.get(i);
             gMean += g[i];
             biasTerm += w * beta.get(i);

@@ -68,7 +68,7 @@ public record CheckpointFiles(Path directory, Path config, Path index, List<Path
         List<String> others = OTHER_FORMATS.stream().filter(name -> Files.exists(dir.resolve(name))).toList();
         throw new CheckpointException(dir + ": no " + SINGLE + " or " + INDEX
                 + (others.isEmpty() ? "" : "; found " + String.join(", ", others))
-                + ". Only safetensors checkpoints are supported (they are memory-mapped and validated, no pickle)."
+                + ". Only safetensors checkpoints are supported (they are validated and read without code execution, no pickle)."
                 + " Convert with: python -c \"from transformers import GPT2LMHeadModel; "
                 + "GPT2LMHeadModel.from_pretrained('" + dir + "').save_pretrained('" + dir + "', safe_serialization=True)\"");
     }

@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * {@code h.N.attn.masked_bias} buffers (ignored); F32, F16 or BF16 weights (F16/BF16 widened to F32);
  * {@code lm_head.weight} present, or absent and tied to {@code wte.weight}. Everything else is checked:
  * every tensor the config implies must be present with its shape, and no unknown tensor may be present.
- * F32 weights stay memory-mapped (no copy on the Java heap).
+ * Only the headers are read here: each parameter is a {@link StoredTensor}, whose bytes the engine reads
+ * straight into its own tensors when the model loads (F16/BF16 converted there), so no copy of the
+ * weights is made in Java.
  */
 public final class CheckpointLoader {
 
@@ -37,7 +39,7 @@ public final class CheckpointLoader {
             Map<String, Located> found = collect(files, opened);
             String where = files.sharded() ? files.index() + " (and its shards)" : files.weightFiles().get(0).toString();
             checkNames(where, config, expected, found);
-            TreeMap<String, FloatTensor> parameters = new TreeMap<>();
+            TreeMap<String, StoredTensor> parameters = new TreeMap<>();
             for (Map.Entry<String, Located> e : found.entrySet()) {
                 Located at = e.getValue();
                 long[] want = expected.get(e.getKey());
@@ -46,11 +48,10 @@ public final class CheckpointLoader {
                             + "' has shape " + Arrays.toString(at.entry().shape()) + ", expected "
                             + Arrays.toString(want) + " for " + describe(config));
                 }
-                parameters.put(e.getKey(), at.file().floatTensor(at.entry().name(), e.getKey()));
+                parameters.put(e.getKey(), at.file().stored(at.entry().name(), e.getKey()));
             }
             if (!parameters.containsKey("lm_head.weight")) {
-                FloatTensor wte = parameters.get("wte.weight");
-                parameters.put("lm_head.weight", new FloatTensor("lm_head.weight", wte.shape(), wte.data()));
+                parameters.put("lm_head.weight", parameters.get("wte.weight").named("lm_head.weight"));
             }
             return new Checkpoint(dir.toString(), config, parameters);
         } finally {

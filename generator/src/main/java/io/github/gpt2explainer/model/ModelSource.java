@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -30,11 +31,26 @@ public final class ModelSource implements AutoCloseable {
     private final ModelInfo info;
     private final Gpt2Tokenizer tokenizer;
     private final Supplier<Checkpoint> weights;
+    private final Supplier<Optional<AvailableMemory>> memory;
 
     private ModelSource(ModelInfo info, Gpt2Tokenizer tokenizer, Supplier<Checkpoint> weights) {
+        this(info, tokenizer, weights, Optional::empty);
+    }
+
+    private ModelSource(ModelInfo info, Gpt2Tokenizer tokenizer, Supplier<Checkpoint> weights,
+                        Supplier<Optional<AvailableMemory>> memory) {
         this.info = Objects.requireNonNull(info, "info");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.weights = Objects.requireNonNull(weights, "weights");
+        this.memory = Objects.requireNonNull(memory, "memory");
+    }
+
+    /**
+     * The same model, whose {@link #loadCheckpoint()} first checks that it fits in the memory {@code available}
+     * reports (asked at load time, not now). Without this, no check is made.
+     */
+    public ModelSource checkingMemory(Supplier<Optional<AvailableMemory>> available) {
+        return new ModelSource(info, tokenizer, weights, available);
     }
 
     /** The {@code --model} value that selects the built-in demo. */
@@ -111,13 +127,19 @@ public final class ModelSource implements AutoCloseable {
         return tokenizer;
     }
 
-    /** Loads (or, for a random model, hands over) the weights: the expensive part. */
+    /**
+     * The weights, ready for {@code Gpt2Model.load}: a directory's are validated headers whose data the engine
+     * reads when the model loads; a random model's are handed over from memory.
+     *
+     * @throws NotEnoughMemoryException when a memory check is on and the model does not fit
+     */
     public Checkpoint loadCheckpoint() {
         Checkpoint checkpoint = weights.get();
         if (!checkpoint.config().equals(info.config())) {
             throw new IllegalStateException("the weights' config " + checkpoint.config() + " differs from the config "
                     + info.config() + " read earlier; did the model files change during the run?");
         }
+        MemoryNeed.of(checkpoint).requireWithin(memory.get(), info.spec());
         return checkpoint;
     }
 

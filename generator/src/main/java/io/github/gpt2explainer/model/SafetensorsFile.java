@@ -196,6 +196,14 @@ public final class SafetensorsFile implements AutoCloseable {
         };
     }
 
+    /**
+     * The tensor as a {@link StoredTensor} under the given (canonical) name: its place in the file, read only
+     * when the engine asks (see {@link StoredTensor#copyTo}). F32, F16 and BF16 only.
+     */
+    public StoredTensor stored(String name, String canonicalName) {
+        return new StoredTensor(canonicalName, path, entry(name), dataStart);
+    }
+
     /** The tensor as a {@link FloatTensor} under the given (canonical) name. */
     public FloatTensor floatTensor(String name, String canonicalName) {
         return new FloatTensor(canonicalName, entry(name).shape(), floats(name));

@@ -88,7 +88,7 @@ class HuggingFaceCheckpointFidelityTest {
         }
     }
 
-    private static ReferenceGpt2.Tensor everyPosition(double[][] logits) {
+    static ReferenceGpt2.Tensor everyPosition(double[][] logits) {
         int v = logits[0].length;
         double[] flat = new double[logits.length * v];
         for (int t = 0; t < logits.length; t++) {
@@ -98,7 +98,7 @@ class HuggingFaceCheckpointFidelityTest {
     }
 
     /** The weights as the file holds them: F32 unchanged, F16/BF16 rounded (the oracle then runs on exactly those). */
-    private static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
+    static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
         if (dtype == SafetensorsDtype.F32) {
             return checkpoint;
         }

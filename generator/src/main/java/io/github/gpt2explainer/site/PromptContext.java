@@ -1,0 +1,51 @@
+package io.github.gpt2explainer.site;
+
+import io.github.gpt2explainer.prompts.PromptSpec;
+import io.github.gpt2explainer.trace.PromptRun;
+import java.util.Map;
+
+/**
+ * One prompt's run while its files are rendered: the run (loaded once), its data files as scripts, the
+ * summary its pages show and the handout that inlines them. Public because {@link SitePlan.Renderer} names it.
+ */
+public final class PromptContext {
+
+    final SiteContext site;
+    final PromptSpec spec;
+    final PromptRun run;
+    private final PromptData data;
+    private final Map<String, String> dataScripts;
+    private final PromptSummary summary;
+    private final Handout handout;
+
+    PromptContext(SiteContext site, PromptSpec spec, PromptRun run) {
+        this.site = site;
+        this.spec = spec;
+        this.run = run;
+        this.data = new PromptData(run);
+        if (data.layers() != site.layers()) {
+            throw new SiteRenderException("prompt " + spec.id() + ": its run has " + data.layers()
+                    + " layers, the model " + site.layers());
+        }
+        this.dataScripts = PromptFiles.dataScripts(spec.id(), data);
+        this.summary = PromptSummary.of(run);
+        this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()));
+    }
+
+    PromptData data() {
+        return data;
+    }
+
+    /** The script of one of this prompt's data files, by site path. */
+    String dataScript(String path) {
+        return dataScripts.get(path);
+    }
+
+    PromptSummary summary() {
+        return summary;
+    }
+
+    Handout handout() {
+        return handout;
+    }
+}
