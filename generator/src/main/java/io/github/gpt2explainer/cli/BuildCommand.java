@@ -1,5 +1,7 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.SiteBuild;
+import io.github.gpt2explainer.build.BuildRequest;
 import io.github.gpt2explainer.output.SiteDiff;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
@@ -49,14 +51,14 @@ final class BuildCommand implements Callable<Integer> {
         if (Files.exists(output.out) && !Files.isDirectory(output.out)) {
             throw new InvalidInputException("--out " + output.out + " is a file; give a directory such as site-out");
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, output.store(), output.prune)) {
+        try (SiteBuild build = siteBuild(root, model, inputs, output)) {
             if (!check) {
-                session.buildInto(output.out);
+                build.buildInto(output.out);
                 console.info("Site written to " + output.out.toAbsolutePath().normalize());
                 console.result(output.out.toString());
                 return ExitCode.OK;
             }
-            SiteDiff diff = session.check(output.out);
+            SiteDiff diff = build.compareWith(output.out);
             if (diff.identical()) {
                 console.result(output.out + " is up to date");
                 return ExitCode.OK;
@@ -67,5 +69,14 @@ final class BuildCommand implements Callable<Integer> {
             throw new StaleSiteException(output.out + " is stale: " + diff.size() + (diff.size() == 1 ? " file differs" : " files differ")
                     + " from what the inputs produce; run ./gpt2-explainer build and commit the result");
         }
+    }
+
+    /** The build these options ask for (shared with serve): the options are copied into a request. */
+    static SiteBuild siteBuild(RootCommand root, ModelOptions model, InputOptions inputs, OutputOptions output) {
+        BuildRequest request = new BuildRequest(inputs.prompts(), inputs.templateSource(), output.store(), model.spec,
+                output.prune);
+        Console console = root.console();
+        return new SiteBuild(request, model.locator(root.wiring().environment(), console), new ConsoleBuildLog(console),
+                root.wiring().pipeline());
     }
 }

@@ -1,5 +1,8 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.TemplateSource;
+import io.github.gpt2explainer.build.SiteBuild;
+import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.hub.DownloadProgress;
 import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.hub.HubOptions;
@@ -70,7 +73,7 @@ final class CheckCommand implements Callable<Integer> {
                             + PromptFit.GPT2_CONTEXT + " (" + spec + " is not in the local cache)");
                 }
                 console.info("Prompts: " + inputs.prompts().toAbsolutePath().normalize() + " ("
-                        + SiteSession.summary(prompts) + ")");
+                        + SiteBuild.summary(prompts) + ")");
             } catch (PromptSetException e) {
                 e.problems().stream().map(Problem::toString).forEach(problems::add);
             } catch (CheckpointException | TokenizerException e) {

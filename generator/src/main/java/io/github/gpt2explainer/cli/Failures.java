@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.BuildInputException;
 import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.output.ForeignOutputException;
@@ -66,7 +67,7 @@ final class Failures {
         if (ex instanceof CommandLine.ParameterException) {
             return ExitCode.USAGE;
         }
-        if (ex instanceof InvalidInputException || ex instanceof PromptSetException
+        if (ex instanceof InvalidInputException || ex instanceof BuildInputException || ex instanceof PromptSetException
                 || ex instanceof MarkdownTooDeepException) {
             return ExitCode.INVALID_INPUT;
         }

@@ -56,7 +56,7 @@ final class HeadsCommand implements Callable<Integer> {
     public Integer call() {
         Console console = root.console();
         ExportFile.checkReplaceable(out, "heads.safetensors");
-        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
+        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root.wiring().environment(), console);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             HeadRoleProbe probe;
             try {

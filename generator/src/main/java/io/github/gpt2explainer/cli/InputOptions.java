@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.TemplateSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

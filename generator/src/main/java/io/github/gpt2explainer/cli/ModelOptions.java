@@ -1,5 +1,7 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.LazyModel;
+import io.github.gpt2explainer.build.ModelLocator;
 import io.github.gpt2explainer.hub.DownloadProgress;
 import io.github.gpt2explainer.hub.HubOptions;
 import io.github.gpt2explainer.hub.LogLineProgress;
@@ -34,23 +36,23 @@ final class ModelOptions {
     }
 
     /** Finds the model (directory, Hugging Face cache, or the Hub, with download progress) without loading it. */
-    ResolvedModel resolve(String modelSpec, RootCommand root) {
-        HubOptions options = HubOptions.fromEnvironment(root.wiring().environment(), offline);
-        return new ModelResolver(options, downloadProgress(root.console())).resolve(modelSpec);
+    ResolvedModel resolve(String modelSpec, Map<String, String> environment, Console console) {
+        HubOptions options = HubOptions.fromEnvironment(environment, offline);
+        return new ModelResolver(options, downloadProgress(console)).resolve(modelSpec);
     }
 
     /** Resolves and identifies the model now (its weights load on {@link ModelSource#loadCheckpoint()}). */
-    ModelSource load(String modelSpec, RootCommand root) {
-        return load(resolve(modelSpec, root), modelSpec, root.console(), root.wiring().environment());
+    ModelSource load(String modelSpec, Map<String, String> environment, Console console) {
+        return load(resolve(modelSpec, environment, console), modelSpec, console, environment);
     }
 
-    /** A lazily loaded model: resolution now (and its start-up line), weights on first use. */
-    LazyModel lazy(String modelSpec, RootCommand root) {
-        ResolvedModel resolved = resolve(modelSpec, root);
-        Console console = root.console();
-        console.info("Model: " + describe(resolved));
-        Map<String, String> environment = root.wiring().environment();
-        return new LazyModel(resolved, () -> load(resolved, modelSpec, console, environment));
+    /** For a build: resolution when located (and its start-up line), identification and weights on first use. */
+    ModelLocator locator(Map<String, String> environment, Console console) {
+        return modelSpec -> {
+            ResolvedModel resolved = resolve(modelSpec, environment, console);
+            console.info("Model: " + describe(resolved));
+            return new LazyModel(resolved, () -> load(resolved, modelSpec, console, environment));
+        };
     }
 
     /** Identifies the model; its weights load later, after a check that they fit in the memory available. */

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.runs.BuildRunner;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
@@ -65,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         }
         TraceStore traceStore = TraceStore.open(store.dir);
         String spec = model.specOr(set.settings().model());
-        try (ModelSource source = model.load(spec, root); TraceStore.Use use = traceStore.use()) {
+        try (ModelSource source = model.load(spec, root.wiring().environment(), console); TraceStore.Use use = traceStore.use()) {
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
             PromptFit.validate(set, source);

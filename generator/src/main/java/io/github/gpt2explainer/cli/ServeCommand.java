@@ -1,5 +1,8 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.TemplateSource;
+import io.github.gpt2explainer.build.SiteBuild;
+import io.github.gpt2explainer.build.OutputPlacement;
 import io.github.gpt2explainer.output.PreviewServer;
 import io.github.gpt2explainer.output.SiteMarker;
 import io.github.gpt2explainer.output.TreeWatcher;
@@ -63,12 +66,12 @@ final class ServeCommand implements Callable<Integer> {
             OutputPlacement.check(output.out, inputs.prompts(), inputs.templateSource(), output.store());
             SiteMarker.requireReplaceable(output.out.toAbsolutePath().normalize());
         }
-        try (SiteSession session = new SiteSession(root, model, inputs, output.store(), output.prune)) {
+        try (SiteBuild build = BuildCommand.siteBuild(root, model, inputs, output)) {
             if (!noBuild) {
-                rebuild(session, console, "initial build");
+                rebuild(build, console, "initial build");
             }
             try (PreviewServer server = PreviewServer.start(output.out, port);
-                 TreeWatcher watcher = noBuild ? null : watch(session, console)) {
+                 TreeWatcher watcher = noBuild ? null : watch(build, console)) {
                 console.result("Serving " + output.out.toAbsolutePath().normalize() + " at " + server.uri()
                         + " (Ctrl-C to stop)");
                 new CountDownLatch(1).await(); // until interrupted; Ctrl-C ends the JVM through its shutdown hooks
@@ -77,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private TreeWatcher watch(SiteSession session, Console console) throws java.io.IOException {
+    private TreeWatcher watch(SiteBuild build, Console console) throws java.io.IOException {
         List<Path> roots = new ArrayList<>();
         roots.add(inputs.prompts().toAbsolutePath().normalize());
         TemplateSource templates = inputs.templateSource();
@@ -89,15 +92,15 @@ final class ServeCommand implements Callable<Integer> {
         return TreeWatcher.start(roots, DEBOUNCE, changed -> {
             console.info("Changed: " + changed.stream().map(p -> p.getFileName().toString()).distinct()
                     .collect(Collectors.joining(", ")));
-            rebuild(session, console, "re-render");
+            rebuild(build, console, "re-render");
         });
     }
 
     /** One build; a failure is reported (the previous site stays served) and does not stop the server. */
-    private void rebuild(SiteSession session, Console console, String what) {
+    private void rebuild(SiteBuild build, Console console, String what) {
         long started = System.nanoTime();
         try {
-            session.buildInto(output.out);
+            build.buildInto(output.out);
             console.info("Site updated (" + what + ", " + (System.nanoTime() - started) / 1_000_000 + " ms)");
         } catch (Exception e) {
             Failures.report(e, console);

@@ -64,7 +64,7 @@ final class TraceCommand implements Callable<Integer> {
     public Integer call() {
         Console console = root.console();
         ExportFile.checkReplaceable(out, "trace.safetensors");
-        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root);
+        try (ModelSource loaded = model.load(model.specOr(ModelOptions.DEFAULT_MODEL), root.wiring().environment(), console);
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             long[] ids = loaded.tokenizer().encode(prompt);
             if (ids.length == 0) {

@@ -1,12 +1,12 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.SiteBuild;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version comes from the jar manifest (Implementation-Version), set by Maven. */
 final class VersionProvider implements IVersionProvider {
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "development build" : v;
+        return SiteBuild.toolVersion();
     }
 
     @Override

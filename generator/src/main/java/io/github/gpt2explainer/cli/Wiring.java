@@ -1,12 +1,14 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.SitePipeline;
+import io.github.gpt2explainer.build.StandardPipeline;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * What the command line depends on from outside: the process environment (Hugging Face cache and endpoint
- * variables) and the site pipeline. Tests pass their own, so they never touch the real environment or run
- * the model.
+ * variables) and the stages a build runs after validation. Tests pass their own, so they never touch the real
+ * environment or run the model.
  */
 public record Wiring(Map<String, String> environment, SitePipeline pipeline) {
 
@@ -17,7 +19,7 @@ public record Wiring(Map<String, String> environment, SitePipeline pipeline) {
 
     /** The real environment and the real pipeline. */
     public static Wiring standard() {
-        return new Wiring(System.getenv(), StandardPipeline.create());
+        return new Wiring(System.getenv(), new StandardPipeline());
     }
 
     public Wiring withEnvironment(Map<String, String> env) {

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.StandardPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.output.SafeOutput;
@@ -134,7 +135,7 @@ class BuildCommandTest {
     void storeThatIsAFileIsInvalidInputNamingThePath() throws IOException {
         TestSite.write(site.store, "my notes");
 
-        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+        Cli.Result result = Cli.run(wiring.withPipeline(new StandardPipeline()), site.args("build", "-q"));
 
         assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(result.errLines()).containsExactly(
@@ -147,7 +148,7 @@ class BuildCommandTest {
     void storeThatIsAForeignNonEmptyDirectoryIsInvalidInputAndUntouched() throws IOException {
         TestSite.write(site.store.resolve("thesis.txt"), "precious");
 
-        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+        Cli.Result result = Cli.run(wiring.withPipeline(new StandardPipeline()), site.args("build", "-q"));
 
         assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(result.errLines()).singleElement().asString()
@@ -164,7 +165,7 @@ class BuildCommandTest {
         String newer = "{\"format\": \"gpt2-explainer trace store\", \"schema\": " + (TraceStore.SCHEMA + 1) + "}\n";
         TestSite.write(site.store.resolve("store.json"), newer);
 
-        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+        Cli.Result result = Cli.run(wiring.withPipeline(new StandardPipeline()), site.args("build", "-q"));
 
         assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(result.errLines()).singleElement().asString()
@@ -181,7 +182,7 @@ class BuildCommandTest {
                 "{\"format\": \"gpt2-explainer trace store\", \"schema\": " + TraceStore.SCHEMA + "}\n");
         TestSite.write(site.store.resolve("runs"), "in the way");
 
-        Cli.Result result = Cli.run(wiring.withPipeline(StandardPipeline.create()), site.args("build", "-q"));
+        Cli.Result result = Cli.run(wiring.withPipeline(new StandardPipeline()), site.args("build", "-q"));
 
         assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.FAILURE);
         assertThat(result.errLines()).containsExactly("error: cannot use trace store " + site.store

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.SitePipeline;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.BuildContext;
+import io.github.gpt2explainer.build.SitePipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

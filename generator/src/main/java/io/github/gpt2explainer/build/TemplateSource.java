@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ public record TemplateSource(Path directory) {
     }
 
     /** {@code --templates} if given, else {@code templates/} if it is a directory, else the bundled copy. */
-    static TemplateSource choose(Path option) {
+    public static TemplateSource choose(Path option) {
         if (option != null) {
             return new TemplateSource(option);
         }

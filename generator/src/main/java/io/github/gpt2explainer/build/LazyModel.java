@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import io.github.gpt2explainer.hub.ResolvedModel;
 import io.github.gpt2explainer.model.ModelSource;
@@ -15,7 +15,7 @@ public final class LazyModel implements AutoCloseable {
     private final Supplier<ModelSource> loader;
     private ModelSource loaded;
 
-    LazyModel(ResolvedModel resolved, Supplier<ModelSource> loader) {
+    public LazyModel(ResolvedModel resolved, Supplier<ModelSource> loader) {
         this.resolved = resolved;
         this.loader = loader;
     }

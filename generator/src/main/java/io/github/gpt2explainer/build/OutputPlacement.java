@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,24 +10,24 @@ import java.nio.file.Path;
  * the working directory or any input (prompts, templates, trace store), and must not lie inside an input.
  * Paths are compared after resolving symbolic links, so a link cannot hide an overlap.
  */
-final class OutputPlacement {
+public final class OutputPlacement {
 
     private OutputPlacement() {
     }
 
     /**
-     * @throws InvalidInputException naming both directories if {@code out} overlaps the working directory or an input
+     * @throws BuildInputException naming both directories if {@code out} overlaps the working directory or an input
      */
-    static void check(Path out, Path prompts, TemplateSource templates, Path store) {
+    public static void check(Path out, Path prompts, TemplateSource templates, Path store) {
         check(out, Path.of(""), prompts, templates.isBundled() ? null : templates.directory(), store);
     }
 
     /** As {@link #check(Path, Path, TemplateSource, Path)} with an explicit working directory; a null input is skipped. */
-    static void check(Path out, Path workingDir, Path prompts, Path templates, Path store) {
+    public static void check(Path out, Path workingDir, Path prompts, Path templates, Path store) {
         Path target = real(out);
         Path cwd = real(workingDir);
         if (cwd.startsWith(target)) {
-            throw new InvalidInputException("--out " + out + (target.equals(cwd) ? " is" : " contains")
+            throw new BuildInputException("--out " + out + (target.equals(cwd) ? " is" : " contains")
                     + " the working directory " + cwd + ": a build replaces --out as a whole, so everything here "
                     + "would go; choose a directory of its own, such as site-out");
         }
@@ -42,12 +42,12 @@ final class OutputPlacement {
         }
         Path dir = real(input);
         if (dir.startsWith(target)) {
-            throw new InvalidInputException("--out " + out + (target.equals(dir) ? " is" : " contains") + " the " + what
+            throw new BuildInputException("--out " + out + (target.equals(dir) ? " is" : " contains") + " the " + what
                     + " directory " + dir + " (" + option + "): a build replaces --out as a whole, so it would delete "
                     + "them; choose a directory outside the inputs, such as site-out");
         }
         if (target.startsWith(dir)) {
-            throw new InvalidInputException("--out " + out + " is inside the " + what + " directory " + dir + " ("
+            throw new BuildInputException("--out " + out + " is inside the " + what + " directory " + dir + " ("
                     + option + "): choose a directory outside the inputs, such as site-out");
         }
     }

@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +43,7 @@ class OutputPlacementTest {
 
     @Test
     void theWorkingDirectoryAndItsParentsAreRefused() {
-        assertThatThrownBy(() -> check(cwd)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> check(cwd)).isInstanceOf(BuildInputException.class)
                 .hasMessageStartingWith("--out " + cwd + " is the working directory");
         assertThatThrownBy(() -> check(cwd.resolve("sub/.."))).hasMessageContaining("is the working directory");
         assertThatThrownBy(() -> check(tmp)).hasMessageStartingWith("--out " + tmp + " contains the working directory");
@@ -51,7 +51,7 @@ class OutputPlacementTest {
 
     @Test
     void everyInputIsProtected() {
-        assertThatThrownBy(() -> check(prompts)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> check(prompts)).isInstanceOf(BuildInputException.class)
                 .hasMessageContaining("is the prompts directory").hasMessageContaining("(--prompts)");
         assertThatThrownBy(() -> check(templates.getParent())).hasMessageContaining("contains the templates directory");
         assertThatThrownBy(() -> check(templates.resolve("site"))).hasMessageContaining("is inside the templates directory");
