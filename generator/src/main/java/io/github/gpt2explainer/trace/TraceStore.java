@@ -263,24 +263,12 @@ public final class TraceStore {
                     lensTopK, run.generations(), run.vocabulary(), files);
             Files.write(temp.resolve(MANIFEST), (WRITER.writeValueAsString(manifest) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
-            makeReadable(temp);
-            deleteRecursively(target); // a damaged entry
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
-            }
+            replaceEntry(temp, target); // target: absent or a damaged entry
             temp = null;
         } catch (IOException e) {
             throw new TraceStoreException("cannot write " + key.directoryName() + " to trace store " + root + ": " + e, e);
         } finally {
-            if (temp != null) {
-                try {
-                    deleteRecursively(temp);
-                } catch (IOException ignored) {
-                    // removed when the store is next opened
-                }
-            }
+            discardStaged(temp);
         }
     }
 
@@ -449,25 +437,12 @@ public final class TraceStore {
                 Files.copy(sourceEntry.resolve(name), temp.resolve(name));
             }
             verified(key, temp);
-            makeReadable(temp);
-            Path target = entryDirectory(key);
-            deleteRecursively(target);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
-            }
+            replaceEntry(temp, entryDirectory(key));
             temp = null;
         } catch (IOException e) {
             throw new TraceStoreException("cannot copy " + sourceEntry + " into trace store " + root + ": " + e, e);
         } finally {
-            if (temp != null) {
-                try {
-                    deleteRecursively(temp);
-                } catch (IOException ignored) {
-                    // removed when the store is next opened
-                }
-            }
+            discardStaged(temp);
         }
     }
 
@@ -573,6 +548,29 @@ public final class TraceStore {
     }
 
     /** Temp files and directories are created private (0600/0700); entries get the usual 0644/0755. */
+    /** Renames a fully written staging directory into place as {@code target}, replacing what was there. */
+    private static void replaceEntry(Path temp, Path target) throws IOException {
+        makeReadable(temp);
+        deleteRecursively(target);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target);
+        }
+    }
+
+    /** Removes a staging directory left by a failed write or copy ({@code null}: nothing was left). */
+    private static void discardStaged(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            deleteRecursively(temp);
+        } catch (IOException ignored) {
+            // removed when the store is next opened
+        }
+    }
+
     private static void makeReadable(Path dir) throws IOException {
         if (!Files.getFileStore(dir).supportsFileAttributeView("posix")) {
             return;
