@@ -2,9 +2,13 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.model.SafetensorsFile;
+import io.github.gpt2explainer.trace.ModelInfo;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code --out} file of {@code trace} and {@code heads}. Like a site directory, it is replaced only
@@ -29,6 +33,30 @@ final class ExportFile {
             throw new InvalidInputException("--out " + out + " already exists and was not written by gpt2-explainer"
                     + " (no \"" + FORMAT_PREFIX.strip() + "\" format in its safetensors metadata); it is left as it is."
                     + " Give a new file name, or remove the file yourself.");
+        }
+    }
+
+    /**
+     * The {@code __metadata__} every export starts with: its format ({@code gpt2-explainer <kind> v1}, which
+     * {@link #checkReplaceable} recognises) and the model it came from.
+     */
+    static Map<String, String> metadata(String kind, ModelInfo model) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT_PREFIX + kind + " v1");
+        metadata.put("model", model.spec());
+        if (model.commit() != null) {
+            metadata.put("commit", model.commit());
+        }
+        metadata.put("weights_sha256", model.weightsSha256());
+        metadata.put("demo", Boolean.toString(model.demo()));
+        return metadata;
+    }
+
+    /** Creates the directory {@code out} is written into. */
+    static void createParent(Path out) throws IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
     }
 

@@ -9,7 +9,6 @@ import io.github.gpt2explainer.model.SafetensorsWriter;
 import io.github.gpt2explainer.model.ModelSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,23 +68,14 @@ final class HeadsCommand implements Callable<Integer> {
             try (Gpt2Model gpt2 = Gpt2Model.load(loaded.loadCheckpoint(), manager)) {
                 roles = HeadRoles.measure(gpt2, probe);
             }
-            SafetensorsWriter writer = SafetensorsWriter.create()
-                    .metadata("format", "gpt2-explainer heads v1")
-                    .metadata("model", loaded.info().spec());
-            if (loaded.info().commit() != null) {
-                writer.metadata("commit", loaded.info().commit());
-            }
-            writer.metadata("weights_sha256", loaded.info().weightsSha256())
-                    .metadata("demo", Boolean.toString(loaded.info().demo()))
-                    .metadata("probe", "<|endoftext|> + n random token ids + the same n ids")
+            SafetensorsWriter writer = SafetensorsWriter.create();
+            ExportFile.metadata("heads", loaded.info()).forEach(writer::metadata);
+            writer.metadata("probe", "<|endoftext|> + n random token ids + the same n ids")
                     .metadata("seed", Long.toString(probe.seed()))
                     .metadata("n", Integer.toString(probe.n()));
             roles.writeTo(writer);
             writer.add("heads.probe", new long[] {probe.ids().length}, probe.ids());
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            ExportFile.createParent(out);
             writer.write(out);
             HeadRoles.HeadScore topInduction = roles.ranked(HeadRole.INDUCTION).get(0);
             console.info("Scored " + roles.layers() + " x " + roles.heads() + " heads on a probe of 2 x " + probe.n()

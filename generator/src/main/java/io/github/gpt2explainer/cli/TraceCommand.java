@@ -9,9 +9,7 @@ import io.github.gpt2explainer.insight.TraceExports;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.trace.TraceFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,19 +73,9 @@ final class TraceCommand implements Callable<Integer> {
                 throw new InvalidInputException("--prompt is " + ids.length + " tokens long; the model's context is "
                         + context + " tokens");
             }
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("format", "gpt2-explainer trace v1");
-            metadata.put("model", loaded.info().spec());
-            if (loaded.info().commit() != null) {
-                metadata.put("commit", loaded.info().commit());
-            }
-            metadata.put("weights_sha256", loaded.info().weightsSha256());
-            metadata.put("demo", Boolean.toString(loaded.info().demo()));
+            Map<String, String> metadata = ExportFile.metadata("trace", loaded.info());
             metadata.put("prompt", prompt);
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            ExportFile.createParent(out);
             Checkpoint checkpoint = loaded.loadCheckpoint(); // kept: the attribution reads ln_f, c_proj and the head
             try (Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager);
                  StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
