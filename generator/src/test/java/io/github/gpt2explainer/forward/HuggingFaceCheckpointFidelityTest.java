@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.cli.Main;
 import io.github.gpt2explainer.model.Checkpoint;
-import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
-import io.github.gpt2explainer.model.HalfFloat;
 import io.github.gpt2explainer.model.HfCheckpointWriter;
 import io.github.gpt2explainer.model.HfCheckpointWriter.Options;
 import io.github.gpt2explainer.model.SafetensorsDtype;
@@ -14,14 +12,10 @@ import io.github.gpt2explainer.model.SafetensorsEntry;
 import io.github.gpt2explainer.model.SafetensorsFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +60,7 @@ class HuggingFaceCheckpointFidelityTest {
                 "trace", "--model", model.toString(), "--prompt", PROMPT, "--out", out.toString());
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
 
-        Checkpoint asStored = roundedTo(original, options.dtype());
+        Checkpoint asStored = TestCheckpoints.roundedTo(original, options.dtype());
         ReferenceGpt2 reference = new ReferenceGpt2(asStored);
         Map<String, ReferenceGpt2.Tensor> expected = reference.run(PROMPT_IDS);
         expected.put("logits", everyPosition(reference.logitsAtEveryPosition(expected))); // trace writes [T, V]
@@ -97,23 +91,4 @@ class HuggingFaceCheckpointFidelityTest {
         return new ReferenceGpt2.Tensor(new long[] {logits.length, v}, flat);
     }
 
-    /** The weights as the file holds them: F32 unchanged, F16/BF16 rounded (the oracle then runs on exactly those). */
-    static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
-        if (dtype == SafetensorsDtype.F32) {
-            return checkpoint;
-        }
-        SortedMap<String, FloatTensor> rounded = new TreeMap<>();
-        for (Map.Entry<String, FloatTensor> e : checkpoint.parameters().entrySet()) {
-            FloatBuffer source = e.getValue().view();
-            FloatBuffer copy = ByteBuffer.allocateDirect(source.remaining() * Float.BYTES)
-                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
-            for (int i = 0; i < source.remaining(); i++) {
-                float v = source.get(i);
-                copy.put(i, dtype == SafetensorsDtype.F16 ? HalfFloat.halfToFloat(HalfFloat.floatToHalf(v))
-                        : HalfFloat.bfloat16ToFloat(HalfFloat.floatToBfloat16(v)));
-            }
-            rounded.put(e.getKey(), new FloatTensor(e.getKey(), e.getValue().shape(), copy));
-        }
-        return new Checkpoint(checkpoint.source(), checkpoint.config(), rounded);
-    }
 }

@@ -65,7 +65,7 @@ class LargeCheckpointLoadTest {
             String stdout = runChild(dir, "trace", "--model", model.toString(), "--prompt", PROMPT,
                     "--out", out.toString());
 
-            ReferenceGpt2 reference = new ReferenceGpt2(HuggingFaceCheckpointFidelityTest.roundedTo(original, dtype));
+            ReferenceGpt2 reference = new ReferenceGpt2(TestCheckpoints.roundedTo(original, dtype));
             Map<String, ReferenceGpt2.Tensor> expected = reference.run(PROMPT_IDS);
             expected.put("logits", HuggingFaceCheckpointFidelityTest.everyPosition(
                     reference.logitsAtEveryPosition(expected)));                             // trace writes [T, V]

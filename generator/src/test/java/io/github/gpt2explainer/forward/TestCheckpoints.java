@@ -3,10 +3,13 @@ package io.github.gpt2explainer.forward;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.FloatTensor;
 import io.github.gpt2explainer.model.Gpt2Config;
+import io.github.gpt2explainer.model.HalfFloat;
+import io.github.gpt2explainer.model.SafetensorsDtype;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -72,5 +75,25 @@ public final class TestCheckpoints {
             ids[i] = random.nextInt(config.vocabSize());
         }
         return ids;
+    }
+
+    /** The weights as the file holds them: F32 unchanged, F16/BF16 rounded (the oracle then runs on exactly those). */
+    public static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
+        if (dtype == SafetensorsDtype.F32) {
+            return checkpoint;
+        }
+        SortedMap<String, FloatTensor> rounded = new TreeMap<>();
+        for (Map.Entry<String, FloatTensor> e : checkpoint.parameters().entrySet()) {
+            FloatBuffer source = e.getValue().view();
+            FloatBuffer copy = ByteBuffer.allocateDirect(source.remaining() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < source.remaining(); i++) {
+                float v = source.get(i);
+                copy.put(i, dtype == SafetensorsDtype.F16 ? HalfFloat.halfToFloat(HalfFloat.floatToHalf(v))
+                        : HalfFloat.bfloat16ToFloat(HalfFloat.floatToBfloat16(v)));
+            }
+            rounded.put(e.getKey(), new FloatTensor(e.getKey(), e.getValue().shape(), copy));
+        }
+        return new Checkpoint(checkpoint.source(), checkpoint.config(), rounded);
     }
 }

@@ -110,7 +110,7 @@ class DirectLogitAttributionTest {
                 "trace", "--model", model.toString(), "--prompt", prompt, "--out", out.toString());
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
 
-        Checkpoint stored = ReferenceAttribution.roundedTo(original, options.dtype());
+        Checkpoint stored = TestCheckpoints.roundedTo(original, options.dtype());
         try (SafetensorsFile trace = SafetensorsFile.open(out)) {
             assertThat(trace.entry("logits").shape()).containsExactly(ids.length, config.vocabSize());
             float[] logits = floats(trace, "logits");

@@ -2,15 +2,7 @@ package io.github.gpt2explainer.insight;
 
 import io.github.gpt2explainer.forward.ReferenceGpt2;
 import io.github.gpt2explainer.model.Checkpoint;
-import io.github.gpt2explainer.model.FloatTensor;
-import io.github.gpt2explainer.model.HalfFloat;
-import io.github.gpt2explainer.model.SafetensorsDtype;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The issue's attribution formula written out on the double-precision oracle's tensors, in its vector
@@ -102,25 +94,5 @@ final class ReferenceAttribution {
             sum += v;
         }
         return sum / values.length;
-    }
-
-    /** The weights as a file of {@code dtype} holds them: F16/BF16 rounded, so the oracle runs on exactly those. */
-    static Checkpoint roundedTo(Checkpoint checkpoint, SafetensorsDtype dtype) {
-        if (dtype == SafetensorsDtype.F32) {
-            return checkpoint;
-        }
-        SortedMap<String, FloatTensor> rounded = new TreeMap<>();
-        for (Map.Entry<String, FloatTensor> e : checkpoint.parameters().entrySet()) {
-            FloatBuffer source = e.getValue().view();
-            FloatBuffer copy = ByteBuffer.allocateDirect(source.remaining() * Float.BYTES)
-                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
-            for (int i = 0; i < source.remaining(); i++) {
-                float v = source.get(i);
-                copy.put(i, dtype == SafetensorsDtype.F16 ? HalfFloat.halfToFloat(HalfFloat.floatToHalf(v))
-                        : HalfFloat.bfloat16ToFloat(HalfFloat.floatToBfloat16(v)));
-            }
-            rounded.put(e.getKey(), new FloatTensor(e.getKey(), e.getValue().shape(), copy));
-        }
-        return new Checkpoint(checkpoint.source(), checkpoint.config(), rounded);
     }
 }
