@@ -51,10 +51,10 @@ class SiteBuildTest {
                 return ModelSource.demo();
             });
         };
-        SitePipeline writeIndex = (context, dir) -> {
+        SitePipeline writeIndex = FakePipeline.rendering((context, dir) -> {
             pipelineRuns.incrementAndGet();
             Files.writeString(dir.resolve("index.html"), context.prompts().effectivePrompts().get(0).text());
-        };
+        });
         return new SiteBuild(request, demo, new RecordingLog(lines), writeIndex);
     }
 
