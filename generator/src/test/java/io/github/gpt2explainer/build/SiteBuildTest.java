@@ -103,41 +103,7 @@ class SiteBuildTest {
     @Test
     void theStepsRunInOrderWhileTheOutputIsLockedAndTheSiteAppearsOnlyAtTheSwap() throws IOException {
         List<String> steps = new ArrayList<>();
-        SitePipeline recording = new SitePipeline() {
-            @Override
-            public Runs runWhatChanged(BuildContext context) {
-                steps.add("run, locked: " + Files.exists(SafeOutput.lockFileOf(out)));
-                return new Runs() {
-                    @Override
-                    public PromptRun load(String promptId) {
-                        throw new AssertionError("not rendered from runs here");
-                    }
-
-                    @Override
-                    public void close() {
-                        steps.add("runs released");
-                    }
-                };
-            }
-
-            @Override
-            public Plan plan(BuildContext context, Runs runs) {
-                steps.add("plan");
-                return new Plan() {
-                    @Override
-                    public RenderReport render(Path siteDir) throws IOException {
-                        steps.add("render, into the output: " + siteDir.equals(out) + ", output exists: " + Files.exists(out));
-                        Files.writeString(siteDir.resolve("index.html"), "rendered");
-                        return new RenderReport(List.of(), List.of());
-                    }
-
-                    @Override
-                    public void close() {
-                        steps.add("plan closed, swapped in: " + Files.exists(out.resolve("index.html")));
-                    }
-                };
-            }
-        };
+        SitePipeline recording = recording(steps, (context, dir) -> Files.writeString(dir.resolve("index.html"), "rendered"));
 
         try (SiteBuild build = siteBuild(TemplateSource.bundled(), recording)) {
             build.buildInto(out);
@@ -151,44 +117,16 @@ class SiteBuildTest {
 
     @Test
     void aFailedRenderReleasesThePlanAndTheRunsAndLeavesNoOutput() {
-        List<String> released = new ArrayList<>();
-        SitePipeline failing = new SitePipeline() {
-            @Override
-            public Runs runWhatChanged(BuildContext context) {
-                return new Runs() {
-                    @Override
-                    public PromptRun load(String promptId) {
-                        throw new AssertionError("not reached");
-                    }
-
-                    @Override
-                    public void close() {
-                        released.add("runs");
-                    }
-                };
-            }
-
-            @Override
-            public Plan plan(BuildContext context, Runs runs) {
-                return new Plan() {
-                    @Override
-                    public RenderReport render(Path siteDir) throws IOException {
-                        throw new IOException("disk full");
-                    }
-
-                    @Override
-                    public void close() {
-                        released.add("plan");
-                    }
-                };
-            }
-        };
+        List<String> steps = new ArrayList<>();
+        SitePipeline failing = recording(steps, (context, dir) -> {
+            throw new IOException("disk full");
+        });
 
         try (SiteBuild build = siteBuild(TemplateSource.bundled(), failing)) {
             assertThatThrownBy(() -> build.buildInto(out)).hasMessage("disk full");
         }
 
-        assertThat(released).containsExactly("plan", "runs");
+        assertThat(steps).endsWith("plan closed, swapped in: false", "runs released");
         assertThat(out).doesNotExist();
         assertThat(tmp.toFile().list()).noneMatch(name -> name.contains(".tmp-") || name.contains(".old-"));
     }
@@ -212,6 +150,45 @@ class SiteBuildTest {
         assertThat(identified).as("check never hashes or loads the weights").hasValue(0);
         assertThat(pipelineRuns).hasValue(0);
         assertThat(tmp.resolve("store")).doesNotExist();
+    }
+
+    /** A pipeline that notes each step, and what it sees of the output then, in {@code steps}; renders with {@code render}. */
+    private SitePipeline recording(List<String> steps, FakePipeline.Render render) {
+        return new SitePipeline() {
+            @Override
+            public Runs runWhatChanged(BuildContext context) {
+                steps.add("run, locked: " + Files.exists(SafeOutput.lockFileOf(out)));
+                return new Runs() {
+                    @Override
+                    public PromptRun load(String promptId) {
+                        throw new AssertionError("nothing is rendered from runs here");
+                    }
+
+                    @Override
+                    public void close() {
+                        steps.add("runs released");
+                    }
+                };
+            }
+
+            @Override
+            public Plan plan(BuildContext context, Runs runs) {
+                steps.add("plan");
+                return new Plan() {
+                    @Override
+                    public RenderReport render(Path siteDir) throws IOException {
+                        steps.add("render, into the output: " + siteDir.equals(out) + ", output exists: " + Files.exists(out));
+                        render.into(context, siteDir);
+                        return new RenderReport(List.of(), List.of());
+                    }
+
+                    @Override
+                    public void close() {
+                        steps.add("plan closed, swapped in: " + Files.exists(out.resolve("index.html")));
+                    }
+                };
+            }
+        };
     }
 
     /** Keeps the status lines; detail and progress are dropped. */
