@@ -144,7 +144,7 @@ class PromptDataTest {
         int missing = run.generations().get(0).steps().get(0).tokenId();
         vocabulary.remove(missing);
         PromptRun broken = new PromptRun(run.promptId(), run.contentHash(), run.model(), run.prefill(), run.generations(),
-                run.lens(), vocabulary);
+                run.lens(), vocabulary, run.insight());
         assertThatThrownBy(() -> new PromptData(broken).main())
                 .hasMessageContaining("token id " + missing).hasMessageContaining(SiteFixture.EIFFEL_ID);
     }
@@ -156,7 +156,7 @@ class PromptDataTest {
         some.remove("h.2.mlp.proj");
         CapturedPass partial = new CapturedPass(run.prefill().tokens(), 0, some);
         PromptRun broken = new PromptRun(run.promptId(), run.contentHash(), run.model(), partial, run.generations(),
-                run.lens(), run.vocabulary());
+                run.lens(), run.vocabulary(), run.insight());
         assertThatThrownBy(() -> new PromptData(broken).main())
                 .hasMessageContaining("h.2.mlp.proj").hasMessageContaining("full capture");
     }
