@@ -128,6 +128,8 @@
       GPT2X.t('dla.against', { token: token })));
     svg.appendChild(svgEl('text', { x: String(zero + 6), y: '12', 'class': 'dla-dir' }, GPT2X.t('dla.toward', { token: token })));
     var bars = [];
+    var grid = svgEl('g', { role: 'grid', 'aria-label': GPT2X.t('dla.caption', { token: token }) });
+    svg.appendChild(grid);
     list.forEach(function (p, i) {
       var y = top + i * rowH;
       var g = svgEl('g', { 'class': 'dla-row dla-' + p.kind, role: 'row' });
@@ -152,7 +154,7 @@
         'class': 'dla-value num' }, signed(p.value)));
       GPT2X.hoverTip(bar, function () { return tipLines(p, c, token); });
       bars.push(bar);
-      svg.appendChild(g);
+      grid.appendChild(g);
     });
     box.appendChild(svg);
     GPT2X.a11y.grid(bars, bars.length, 1, function (row) { GPT2X.tipAt(bars[row], tipLines(list[row], c, token)); });
