@@ -34,24 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class InsightViewsBrowserTest {
 
     @RegisterExtension
-    static final BrowserExtension chromium = BrowserExtension.serving(InsightViewsBrowserTest::site);
-
-    /**
-     * TEMPORARY until the generator writes the insight part (branch insight-data): the fixture site with a
-     * hand-made insight.js for the Eiffel prompt that follows the data contract.
-     */
-    private static Path site() {
-        Path site = SiteFixture.site();
-        Path file = site.resolve("data/" + SiteFixture.EIFFEL_ID + "/insight.js");
-        if (!Files.exists(file)) {
-            try (var in = InsightViewsBrowserTest.class.getResourceAsStream("insight-eiffel-tower.js")) {
-                Files.copy(in, file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return site;
-    }
+    static final BrowserExtension chromium = BrowserExtension.serving(SiteFixture::site);
 
     private static final String ID = SiteFixture.EIFFEL_ID;
 
