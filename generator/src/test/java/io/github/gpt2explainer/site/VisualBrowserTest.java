@@ -153,6 +153,11 @@ class VisualBrowserTest {
      * (tokens, prompts, continuations) or code. Words in {@link #ALLOWED} are the only ones a Chinese page may show.
      */
     static List<String> visibleLatinWords(Browser browser) {
+        return visibleLatinWords(browser, "body");
+    }
+
+    /** {@link #visibleLatinWords(Browser)} inside the elements {@code rootCss} selects. */
+    static List<String> visibleLatinWords(Browser browser, String rootCss) {
         // visible text outside the places that show model text (tokens, prompts, continuations) or code;
         // a token quoted in a sentence (“…”) is model text too
         @SuppressWarnings("unchecked")
@@ -160,11 +165,12 @@ class VisualBrowserTest {
                 + " .gen-text, .cmp-text, svg text, .lens td, .ctx-tok, .chip-text, .hs-rows, option, code, pre, q,"
                 + " table.data, table.hs-data, .prompt-header h1, .cmp-open, .card h3, [lang=en], #gen-draw, .qk-sum, #attn-selected,"
                 + " .attn-qk h3, .continuation, .card-title, .brand, .site-footer, .tip, .prompt-pager, .notes, .demo-banner, #blk-token, .settings';"
-                + "var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
+                + "var out = []; document.querySelectorAll(arguments[0]).forEach(function (root) {"
+                + "var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
                 + "while (walker.nextNode()) { var n = walker.currentNode, e = n.parentElement;"
                 + "  if (!e || e.closest(skip) || e.closest('script') || !e.checkVisibility()) { continue; }"
-                + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); }"
-                + "return out;");
+                + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); } });"
+                + "return out;", rootCss);
         return words;
     }
 
