@@ -8,8 +8,8 @@ import java.util.function.LongFunction;
 /**
  * A few sentences, in English or Simplified Chinese, stating what a prompt's data shows: every number
  * comes from {@link CaptionFacts}, none is written by hand. Layers and heads are numbered from 0, as
- * everywhere on the site ({@code 5.1} is layer 5, head 1). Percentages have no decimals from 10% up and
- * one below; contributions to the logit have one decimal and a sign; attention weights two decimals.
+ * everywhere on the site ({@code 5.1} is layer 5, head 1). Percentages have no decimals from 10% up, one
+ * from 1% up and two significant digits below; contributions to the logit have one decimal and a sign; attention weights two decimals.
  */
 public final class Captions {
 
@@ -116,10 +116,16 @@ public final class Captions {
         return en ? "'" + token + "'" : "“" + token + "”";
     }
 
-    /** A probability (or a difference of two) as percent: no decimals from 10 up, one below. */
+    /**
+     * A probability (or a difference of two) as percent: no decimals from 10 up, one from 1 up, two significant
+     * digits below 1 (an untrained model's 0.0021% must not read as 0.0%).
+     */
     static String percent(double probability) {
         double p = probability * 100;
-        return String.format(Locale.ROOT, Math.abs(p) >= 10 ? "%.0f" : "%.1f", p);
+        if (Math.abs(p) >= 1 || p == 0) {
+            return String.format(Locale.ROOT, Math.abs(p) >= 10 ? "%.0f" : "%.1f", p);
+        }
+        return new java.math.BigDecimal(p).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     private static String signed(double value) {

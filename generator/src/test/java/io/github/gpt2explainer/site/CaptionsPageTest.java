@@ -52,9 +52,19 @@ class CaptionsPageTest {
         return out;
     }
 
+    /** As Captions documents: no decimals from 10% up, one from 1% up, two significant digits below. */
     private static String percent(double p) {
         double v = p * 100;
-        return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.0f" : "%.1f", v);
+        if (Math.abs(v) >= 10) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (Math.abs(v) >= 1 || v == 0) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        String s = String.format(Locale.ROOT, "%.1e", v);                   // d.de-N
+        int exponent = Integer.parseInt(s.substring(s.indexOf('e') + 1));
+        return new java.math.BigDecimal(s).setScale(1 - exponent, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros().toPlainString();
     }
 
     /** What the captions must say, worked out here from the run's stored values. */
