@@ -28,7 +28,7 @@ class VisualBrowserTest {
     static final BrowserExtension chromium = BrowserExtension.serving(SiteFixture::site);
 
     /** Latin words allowed on Chinese pages: technical names kept in Chinese texts, key names, the language switch. */
-    private static final Set<String> ALLOWED = Set.of("GPT", "MLP", "GELU", "softmax", "Softmax", "top-k", "top-p", "Top-k",
+    static final Set<String> ALLOWED = Set.of("GPT", "MLP", "GELU", "softmax", "Softmax", "top-k", "top-p", "Top-k",
             "Top-p", "Tab", "Page", "Up", "Down", "Home", "End", "English", "UTF", "HTML", "SHA", "Hugging", "Face", "Transformer",
             "Abnar", "Zuidema", "openai-community", "gpt", "tanh", "PuOr", "cividis",
             "XX", // the byte notation <XX> the tokens view explains
@@ -142,21 +142,36 @@ class VisualBrowserTest {
             if (path.contains("steps=1")) {
                 waitFor("#attention figure.attn-panel", 4);
             }
-            // visible text outside the places that show model text (tokens, prompts, continuations) or code;
-            // a token quoted in a sentence (“…”) is model text too
-            @SuppressWarnings("unchecked")
-            List<String> words = (List<String>) js("var skip = '.token-list, .tok, .tok-text, .prompt-text, .continuation-text,"
-                    + " .gen-text, .cmp-text, svg text, .lens td, .ctx-tok, .chip-text, .hs-rows, option, code, pre, q,"
-                    + " table.data, table.hs-data, .prompt-header h1, .cmp-open, .card h3, [lang=en], #gen-draw, .qk-sum, #attn-selected,"
-                    + " .attn-qk h3, .continuation, .card-title, .brand, .site-footer, .tip, .prompt-pager, .notes, .demo-banner, #blk-token, .settings';"
-                    + "var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
-                    + "while (walker.nextNode()) { var n = walker.currentNode, e = n.parentElement;"
-                    + "  if (!e || e.closest(skip) || e.closest('script') || !e.checkVisibility()) { continue; }"
-                    + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); }"
-                    + "return out;");
+            List<String> words = visibleLatinWords(browser());
             List<String> english = words.stream().filter(w -> !ALLOWED.contains(w)).distinct().toList();
             assertThat(english).as(path + ": English words in the interface").isEmpty();
         }
+    }
+
+    /**
+     * The Latin-script words of the page's visible interface text: outside the places that show model text
+     * (tokens, prompts, continuations) or code. Words in {@link #ALLOWED} are the only ones a Chinese page may show.
+     */
+    static List<String> visibleLatinWords(Browser browser) {
+        return visibleLatinWords(browser, "body");
+    }
+
+    /** {@link #visibleLatinWords(Browser)} inside the elements {@code rootCss} selects. */
+    static List<String> visibleLatinWords(Browser browser, String rootCss) {
+        // visible text outside the places that show model text (tokens, prompts, continuations) or code;
+        // a token quoted in a sentence (“…”) is model text too
+        @SuppressWarnings("unchecked")
+        List<String> words = (List<String>) browser.driver.executeScript("var skip = '.token-list, .tok, .tok-text, .prompt-text, .continuation-text,"
+                + " .gen-text, .cmp-text, svg text, .lens td, .ctx-tok, .chip-text, .hs-rows, option, code, pre, q,"
+                + " table.data, table.hs-data, .prompt-header h1, .cmp-open, .card h3, [lang=en], #gen-draw, .qk-sum, #attn-selected,"
+                + " .attn-qk h3, .continuation, .card-title, .brand, .site-footer, .tip, .prompt-pager, .notes, .demo-banner, #blk-token, .settings';"
+                + "var out = []; document.querySelectorAll(arguments[0]).forEach(function (root) {"
+                + "var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
+                + "while (walker.nextNode()) { var n = walker.currentNode, e = n.parentElement;"
+                + "  if (!e || e.closest(skip) || e.closest('script') || !e.checkVisibility()) { continue; }"
+                + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); } });"
+                + "return out;", rootCss);
+        return words;
     }
 
     @Test
