@@ -31,8 +31,18 @@ public final class Chapters {
      * @param title   the text of the leading {@code # } line
      * @param summary the first paragraph after the title (Markdown)
      * @param body    the Markdown after the title line
+     * @param bodyLine the line of the file on which the body (and the summary) starts, for error messages
      */
-    public record Chapter(int number, String slug, String file, String title, String summary, String body) {
+    public record Chapter(int number, String slug, String file, String title, String summary, String body,
+                          int bodyLine) {
+
+        /**
+         * The body as the site renders it: placeholders filled, and preceded by blank lines so that the Markdown
+         * parser's line numbers are the file's (blank lines before the first paragraph change nothing).
+         */
+        String renderable(ProseValues values) {
+            return "\n".repeat(bodyLine - 1) + values.fill(file, bodyLine, body);
+        }
     }
 
     private final List<String> slugs;
@@ -128,6 +138,7 @@ public final class Chapters {
         }
         MarkdownTooDeepException.check(file.toString(), text);
         String stripped = text.stripLeading();
+        int titleStart = text.length() - stripped.length();
         if (!stripped.startsWith("# ")) {
             throw new SiteRenderException(file + ": a chapter starts with its title as a '# Title' line; found '"
                     + stripped.lines().findFirst().orElse("") + "'");
@@ -136,7 +147,25 @@ public final class Chapters {
         String title = (eol < 0 ? stripped.substring(2) : stripped.substring(2, eol)).strip();
         String body = eol < 0 ? "" : stripped.substring(eol + 1).strip();
         String summary = body.split("\n\\s*\n", 2)[0].strip();
-        return new Chapter(number, slug, file.toString(), title, summary, body + "\n");
+        int bodyStart = eol < 0 ? text.length() : titleStart + eol + 1;
+        String afterTitle = text.substring(bodyStart);
+        bodyStart += afterTitle.length() - afterTitle.stripLeading().length();
+        int bodyLine = 1 + (int) text.substring(0, bodyStart).chars().filter(ch -> ch == '\n').count();
+        return new Chapter(number, slug, file.toString(), title, summary, body + "\n", bodyLine);
+    }
+
+    /**
+     * The same chapters with their titles and summaries filled from {@code values} (bodies are filled when
+     * rendered, {@link Chapter#renderable}, so that their errors carry line numbers).
+     *
+     * @throws ProseException naming file and line for an unknown placeholder in a title or summary
+     */
+    public Chapters filled(ProseValues values) {
+        Map<String, List<Chapter>> all = new LinkedHashMap<>();
+        byLanguage.forEach((lang, list) -> all.put(lang, list.stream().map(c -> new Chapter(c.number(), c.slug(),
+                c.file(), values.fill(c.file(), 1, c.title()), values.fill(c.file(), c.bodyLine(), c.summary()),
+                c.body(), c.bodyLine())).toList()));
+        return new Chapters(slugs, all);
     }
 
     /** The slugs, in chapter order (the same for every language). */
