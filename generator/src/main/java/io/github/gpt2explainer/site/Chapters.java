@@ -1,5 +1,7 @@
 package io.github.gpt2explainer.site;
 
+import io.github.gpt2explainer.model.Gpt2Config;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +168,41 @@ public final class Chapters {
                 c.file(), values.fill(c.file(), 1, c.title()), values.fill(c.file(), c.bodyLine(), c.summary()),
                 c.body(), c.bodyLine())).toList()));
         return new Chapters(slugs, all);
+    }
+
+    /**
+     * What {@code check} can find in the chapters without a model: unknown placeholders and malformed figures, as
+     * {@code file:line: message}, for every language directory under {@code proseDir} that has chapters. Layer and
+     * head numbers are checked by the build, against the model.
+     */
+    public static List<String> problemsWithoutModel(Path proseDir) {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(proseDir)) {
+            return problems;
+        }
+        ProseValues any = ProseValues.of(new Gpt2Config(50257, 1024, 768, 12, 12, 1e-5), "model",
+                new SiteSettings(Map.of(), SiteSettings.DEFAULT_MODEL, List.of(0.0), 1, 0, 1.0, 0, List.of("en"), null));
+        List<Path> languages;
+        try (Stream<Path> list = Files.list(proseDir)) {
+            languages = list.filter(d -> Files.isDirectory(d.resolve("chapters"))).sorted().toList();
+        } catch (IOException e) {
+            return List.of(proseDir + ": cannot list: " + e.getMessage());
+        }
+        for (Path language : languages) {
+            try {
+                for (Chapter c : read(language.resolve("chapters"))) {
+                    try {
+                        ChapterFigures.extract(c.file(), c.renderable(any), Integer.MAX_VALUE, Integer.MAX_VALUE, List.of());
+                        any.fill(c.file(), 1, c.title());
+                    } catch (ProseException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            } catch (SiteRenderException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
     }
 
     /** The slugs, in chapter order (the same for every language). */

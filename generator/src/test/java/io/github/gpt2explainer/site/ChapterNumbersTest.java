@@ -165,6 +165,20 @@ class ChapterNumbersTest {
                 .hasMessageContaining("model.width");
     }
 
+    /** `check` (no model) finds unknown placeholders and malformed figures in every language, with file and line. */
+    @Test
+    void checkFindsUnknownPlaceholdersAndMalformedFiguresWithoutAModel(@TempDir Path tmp) throws Exception {
+        assertThat(Chapters.problemsWithoutModel(repoTemplates().resolve("prose"))).isEmpty();
+        Path prose = tmp.resolve("prose");
+        Files.createDirectories(prose.resolve("en/chapters"));
+        Files.createDirectories(prose.resolve("zh/chapters"));
+        Files.writeString(prose.resolve("en/chapters/01-a.md"), "# A\n\nIt is {{model.wdith}} wide.\n");
+        Files.writeString(prose.resolve("zh/chapters/01-a.md"), "# 甲\n\n文字。\n\n{{figure view=nope prompt=x}}\n");
+        assertThat(Chapters.problemsWithoutModel(prose)).satisfiesExactly(
+                p -> assertThat(p).startsWith(prose.resolve("en/chapters/01-a.md") + ":3: unknown placeholder {{model.wdith}}"),
+                p -> assertThat(p).startsWith(prose.resolve("zh/chapters/01-a.md") + ":5: figure: view=nope"));
+    }
+
     @Test
     void aFigureOfAPromptNotInThisSetDrawsTheFirstPromptAndSaysSo(@TempDir Path tmp) throws Exception {
         Path t = templatesWith(tmp.resolve("a"), "02-tokens.md", "\n{{figure view=tokens prompt=not-in-this-set}}");
