@@ -144,7 +144,10 @@ final class ChapterFigures {
         if (view.equals("next-token")) {
             state.put("t", number(file, line, "t", given.getOrDefault("t", "1"), 0, 2));
             if (given.containsKey("k")) {
-                state.put("k", Integer.toString((int) Double.parseDouble(number(file, line, "k", given.get("k"), 0, 1e9))));
+                if (!given.get("k").matches("\\d{1,6}")) {
+                    throw new ProseException(file, line, "figure: k=" + given.get("k") + " must be a whole number (0 = no top-k)");
+                }
+                state.put("k", Integer.toString(Integer.parseInt(given.get("k"))));
             }
             if (given.containsKey("p")) {
                 state.put("p", number(file, line, "p", given.get("p"), 0.01, 1));

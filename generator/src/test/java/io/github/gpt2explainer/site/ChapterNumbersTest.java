@@ -147,7 +147,7 @@ class ChapterNumbersTest {
         assertThatThrownBy(() -> site(t, DEMO)).isInstanceOf(ProseException.class)
                 .hasMessageStartingWith(file + ":" + lines(file) + ": ").hasMessageContaining("layer 40");
         for (String bad : List.of("{{figure view=sankey prompt=eiffel-tower}}", "{{figure view=tokens}}",
-                "{{figure view=tokens prompt=eiffel-tower layer=1}}", "{{figure view=next-token prompt=eiffel-tower t=9}}",
+                "{{figure view=tokens prompt=eiffel-tower layer=1}}", "{{figure view=next-token prompt=eiffel-tower t=9}}", "{{figure view=next-token prompt=eiffel-tower k=5.5}}",
                 "Text and {{figure view=tokens prompt=eiffel-tower}} on one line")) {
             Path b = templatesWith(tmp.resolve("b" + bad.hashCode()), "03-embeddings.md", bad);
             Path bFile = b.resolve("prose/en/chapters/03-embeddings.md");
