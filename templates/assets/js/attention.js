@@ -230,6 +230,8 @@
 
   GPT2X.view('attention', {
     section: 'attention',
+    stages: STAGES,
+    drawPanel: drawPanel, // also draws the chapters' attention figures (figures.js)
     init: function (main) {
       var L = main.model.layers, H = main.model.heads;
       var layerSelect = document.getElementById('attn-layer');

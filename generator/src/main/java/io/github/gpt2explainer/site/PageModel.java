@@ -79,8 +79,14 @@ public final class PageModel {
     public record Settings(String temperatures, int maxNewTokens, String topK, String topP, String seed) {
     }
 
+    /**
+     * The home page.
+     *
+     * @param start the prompt the home page says to open first: the one the chapters' first figure draws (null
+     *              for a site without prompts)
+     */
     public record IndexPage(Page page, List<PromptCard> prompts, ModelCard model, String introHtml,
-                            List<ChapterRef> chapters) {
+                            List<ChapterRef> chapters, PromptCard start) {
     }
 
     /** A chapter as listed (index, chapter list, neighbours). */

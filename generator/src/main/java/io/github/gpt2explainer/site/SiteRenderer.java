@@ -53,7 +53,7 @@ public final class SiteRenderer {
             PromptFiles.plan(plan, layout, set, i, layers);
         }
         // after the prompts: a clash of paths is reported before a language without chapters
-        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
+        Chapters chapters = Chapters.load(templates.prose(), layout.languages()).filled(ProseValues.of(input));
         ChapterPages.plan(plan, layout, chapters);
         return new PlannedSite(input, plan, layout, chapters);
     }
