@@ -1,6 +1,9 @@
 package io.github.gpt2explainer.build;
 
+import io.github.gpt2explainer.insight.HeadRoleProbe;
+import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.runs.BuildRunner;
+import io.github.gpt2explainer.runs.HeadRoleRunner;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.site.PromptRunSource;
 import io.github.gpt2explainer.site.RenderReport;
@@ -18,7 +21,7 @@ import java.util.stream.Collectors;
 
 /**
  * The real {@link SitePipeline}: the trace store brings every prompt's runs up to date (running the model only
- * for what changed), then the renderer plans the site and writes the pages, loading one prompt's runs at a time.
+ * for what changed) and the model's head-role scores (measured once per model and probe), then the renderer plans the site and writes the pages, loading one prompt's runs at a time.
  */
 public final class StandardPipeline implements SitePipeline {
 
@@ -27,7 +30,9 @@ public final class StandardPipeline implements SitePipeline {
         TraceStore store = TraceStore.open(context.storeDir());
         try (TraceStore.Use use = store.use()) { // a concurrent --prune leaves the store alone until the pages are written
             Map<String, StoreKey> keys = runWhatChanged(store, context);
-            planAndRender(context, id -> store.load(keys.get(id)), siteDir);
+            HeadRoleRunner.Result heads = HeadRoleRunner.ensure(store, context.model().get(), HeadRoleProbe.DEFAULT_SEED);
+            context.log().info(heads.summary());
+            planAndRender(context, id -> store.load(keys.get(id)), heads.roles(), siteDir);
         }
     }
 
@@ -45,11 +50,13 @@ public final class StandardPipeline implements SitePipeline {
     }
 
     /** Plans every page and data file of the site and writes them into {@code siteDir}. */
-    private static void planAndRender(BuildContext context, PromptRunSource runs, Path siteDir) throws IOException {
+    private static void planAndRender(BuildContext context, PromptRunSource runs, ProbedHeadRoles headRoles, Path siteDir)
+            throws IOException {
         long start = System.nanoTime();
         try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
                 : SiteTemplates.directory(context.templates().directory())) {
-            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion());
+            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion(),
+                    headRoles);
             RenderReport rendered = new SiteRenderer(templates).render(input, siteDir);
             rendered.notices().forEach(context.log()::info);
             context.log().info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
