@@ -4,8 +4,12 @@ import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.insight.HeadRole;
 import io.github.gpt2explainer.trace.PromptRun;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * For every head and role, the curated prompt on which the head does that role's job most strongly, so the "meet
@@ -44,12 +48,12 @@ final class HeadExamples {
 
     /** Measures every head of {@code run} and keeps it where it beats the prompts seen before. */
     void add(PromptRun run) {
-        long[] tokens = run.prefill().tokens();
+        Repeats repeats = Repeats.of(run.prefill().tokens());
         for (int l = 0; l < layers; l++) {
             CapturedTensor softmax = run.prefill().get(CaptureKind.ATTN_SOFTMAX, l); // [H, T, T]
             for (int h = 0; h < heads; h++) {
                 int head = h;
-                Map<HeadRole, Double> strengths = strengths(tokens, (q, k) -> softmax.at(head, q, k));
+                Map<HeadRole, Double> strengths = strengths(repeats, (q, k) -> softmax.at(head, q, k));
                 for (Map.Entry<HeadRole, Double> e : strengths.entrySet()) {
                     Example[][] table = best.get(e.getKey());
                     Example current = table[l][h];
@@ -72,9 +76,40 @@ final class HeadExamples {
         double at(int query, int key);
     }
 
+    /**
+     * Per query position, the keys the repeat-based roles look at: the earlier occurrences of its token
+     * (duplicate-token) and the distinct positions j + 1 &lt; q after them (induction). Computed once per prompt.
+     */
+    record Repeats(int length, int[][] duplicates, int[][] next) {
+        static Repeats of(long[] tokens) {
+            int t = tokens.length;
+            int[][] duplicates = new int[t][];
+            int[][] next = new int[t][];
+            for (int q = 0; q < t; q++) {
+                List<Integer> same = new ArrayList<>();
+                Set<Integer> after = new TreeSet<>();
+                for (int j = 0; j < q; j++) {
+                    if (tokens[j] == tokens[q]) {
+                        same.add(j);
+                        if (j + 1 < q) {
+                            after.add(j + 1);
+                        }
+                    }
+                }
+                duplicates[q] = same.stream().mapToInt(Integer::intValue).toArray();
+                next[q] = after.stream().mapToInt(Integer::intValue).toArray();
+            }
+            return new Repeats(t, duplicates, next);
+        }
+    }
+
     /** Each role's strength of one head on a prompt (see the class comment); roles without qualifying queries are left out. */
     static Map<HeadRole, Double> strengths(long[] tokens, Weights a) {
-        int t = tokens.length;
+        return strengths(Repeats.of(tokens), a);
+    }
+
+    static Map<HeadRole, Double> strengths(Repeats repeats, Weights a) {
+        int t = repeats.length();
         Map<HeadRole, Double> out = new EnumMap<>(HeadRole.class);
         if (t < 2) {
             return out;
@@ -88,29 +123,16 @@ final class HeadExamples {
         for (int q = 1; q < t; q++) {
             previous += a.at(q, q - 1);
             first += a.at(q, 0);
-            double onDuplicates = 0;
-            double onNext = 0;
-            boolean repeated = false;
-            boolean hasNext = false;
-            boolean[] nextCounted = new boolean[t];
-            for (int j = 0; j < q; j++) {
-                if (tokens[j] != tokens[q]) {
-                    continue;
+            if (repeats.duplicates()[q].length > 0) {
+                for (int j : repeats.duplicates()[q]) {
+                    duplicate += a.at(q, j);
                 }
-                repeated = true;
-                onDuplicates += a.at(q, j);
-                if (j + 1 < q && !nextCounted[j + 1]) {
-                    nextCounted[j + 1] = true;
-                    hasNext = true;
-                    onNext += a.at(q, j + 1);
-                }
-            }
-            if (repeated) {
-                duplicate += onDuplicates;
                 duplicateQueries++;
             }
-            if (hasNext) {
-                induction += onNext;
+            if (repeats.next()[q].length > 0) {
+                for (int k : repeats.next()[q]) {
+                    induction += a.at(q, k);
+                }
                 inductionQueries++;
             }
         }
