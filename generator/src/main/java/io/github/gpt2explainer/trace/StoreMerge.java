@@ -73,6 +73,7 @@ public final class StoreMerge {
                 }
             }
         }
+        Map<String, Path> headRoles = checkedHeadRoles(sources);
         TraceStore target = TraceStore.open(into);
         List<SourceEntry> toCopy = new ArrayList<>();
         int present = 0;
@@ -94,7 +95,6 @@ public final class StoreMerge {
                 }
             }
         }
-        Map<String, Path> headRoles = checkedHeadRoles(sources);
         for (SourceEntry entry : toCopy) {
             target.copyIn(entry.key(), entry.directory());
         }

@@ -179,6 +179,24 @@ class ShardedBuildTest {
     }
 
     @Test
+    void aDamagedHeadRoleFileInAShardIsRefusedAndNothingIsMerged() throws IOException {
+        copyTree(store("shard-1"), temp.resolve("damaged"));
+        Path heads;
+        try (Stream<Path> files = Files.list(temp.resolve("damaged/heads"))) {
+            heads = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(heads);
+        Files.write(heads, java.util.Arrays.copyOf(bytes, bytes.length - 7)); // truncated
+
+        Outcome merged = merge("merged", "damaged", "shard-2");
+
+        assertThat(merged.code()).as(merged.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(merged.err()).contains("error: trace store " + temp.resolve("damaged") + " has a damaged head-role entry: "
+                + heads).contains("nothing was merged").doesNotContain("\tat ");
+        assertThat(temp.resolve("merged")).doesNotExist();
+    }
+
+    @Test
     void theSameKeyWithDifferentBytesIsAConflict() throws IOException {
         copyTree(store("shard-1"), temp.resolve("copy"));
         Path manifest;
