@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
             OutputPlacement.check(output.out, inputs.prompts(), inputs.templateSource(), output.store());
             SiteMarker.requireReplaceable(output.out.toAbsolutePath().normalize());
         }
-        try (SiteBuild build = BuildCommand.siteBuild(root, model, inputs, output)) {
+        try (SiteBuild build = BuildCommand.siteBuild(console, root.wiring(), model, inputs, output)) {
             if (!noBuild) {
                 rebuild(build, console, "initial build");
             }
