@@ -35,6 +35,7 @@ public final class SiteContext {
     final Set<String> slugs;
     final CompareData compare;
     private final ProseValues values;
+    final HeadExamples headExamples;
     private final Map<String, String> chapterHtml = new TreeMap<>();
     /** The prompt the chapters' first figure draws from (or the first prompt): where the home page says to start. */
     private String featured;
@@ -55,6 +56,7 @@ public final class SiteContext {
         this.slugs = Set.copyOf(chapters.slugs());
         this.compare = new CompareData(input.model().config().layers(), input.model().config().heads());
         this.values = ProseValues.of(input);
+        this.headExamples = new HeadExamples(input.model().config().layers(), input.model().config().heads());
         this.notices = renderChapters();
     }
 
@@ -162,6 +164,7 @@ public final class SiteContext {
         }
         PromptContext prompt = new PromptContext(this, spec, run);
         compare.add(run);
+        headExamples.add(run);
         summaries.put(spec.id(), prompt.summary());
         return prompt;
     }
@@ -195,8 +198,10 @@ public final class SiteContext {
         Link chapterList = chapters.isEmpty() ? null : new Link(root + layout.chapterIndex(lang), t.get("nav.chapters"),
                 kind.equals("chapters") || kind.equals("chapter"));
         Link compareLink = new Link(root + layout.comparePage(lang), t.get("nav.compare"), kind.equals("compare"));
+        Link headsLink = input.headRoles() == null ? null
+                : new Link(root + layout.headsPage(lang), t.get("nav.heads"), kind.equals("heads"));
         return new Page(lang, root, kind, title == null ? siteTitle : title, siteTitle, messages.strings(lang),
-                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compareLink);
+                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compareLink, headsLink);
     }
 
     /** A prompt's card, linked from {@code fromPath}; its token count and greedy text once its run was seen. */

@@ -16,6 +16,8 @@ public final class SiteLayout {
     public static final String CHAPTERS = "chapters/";
     /** The cross-prompt comparison page, under each language's prefix. */
     public static final String COMPARE_PAGE = "compare.html";
+    /** The "meet the heads" model page, under each language's prefix. */
+    public static final String HEADS_PAGE = "heads.html";
 
     private final List<String> languages;
 
@@ -62,6 +64,11 @@ public final class SiteLayout {
 
     public String comparePage(String language) {
         return languagePrefix(language) + COMPARE_PAGE;
+    }
+
+    /** The "meet the heads" model page: every head's score on the role probes. */
+    public String headsPage(String language) {
+        return languagePrefix(language) + HEADS_PAGE;
     }
 
     /** Prompts, their tokens, and the tokens shared between prompts (with per-occurrence lens and norms). */

@@ -154,7 +154,8 @@ class SitePagesTest {
             }
             assertThat(doc.select(".site-nav a").eachAttr("href")).as(path).containsExactly(
                     root + (zh ? "zh/" : "") + "index.html", root + (zh ? "zh/" : "") + "chapters/index.html",
-                    root + (zh ? "zh/" : "") + "compare.html", root + (zh ? "zh/" : "") + "about.html");
+                    root + (zh ? "zh/" : "") + "compare.html", root + (zh ? "zh/" : "") + "heads.html",
+                    root + (zh ? "zh/" : "") + "about.html");
         }
     }
 

@@ -40,12 +40,14 @@ class SiteStructureTest {
         for (String prefix : List.of("", "zh/")) {
             assertThat(site.resolve(prefix + "index.html")).isRegularFile();
             assertThat(site.resolve(prefix + "about.html")).isRegularFile();
+            assertThat(site.resolve(prefix + "heads.html")).isRegularFile();
             for (String id : SiteFixture.promptSet().ids()) {
                 assertThat(site.resolve(prefix + "p/" + id + ".html")).isRegularFile();
             }
         }
-        // per language: index, about, comparison page, chapter list, 10 chapters, and a page and a handout per prompt
-        assertThat(SiteFixture.report().pageCount()).isEqualTo(2 * (4 + 10 + 2 * SiteFixture.promptSet().prompts().size()));
+        // per language: index, about, comparison page, heads page, chapter list, 10 chapters, and a page and a handout
+        // per prompt
+        assertThat(SiteFixture.report().pageCount()).isEqualTo(2 * (5 + 10 + 2 * SiteFixture.promptSet().prompts().size()));
     }
 
     @Test

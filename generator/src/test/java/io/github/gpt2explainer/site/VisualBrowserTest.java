@@ -132,12 +132,27 @@ class VisualBrowserTest {
         assertThat(Set.copyOf(limits)).as("residual strips' limits").hasSize(1);
         open("compare.html");
         assertThat(browser().driver.findElements(By.cssSelector("#heads .scale-legend"))).hasSize(1);
+        // the "meet the heads" page: one legend (0 .. 1, with numbers) beside each role's map, every cell coloured
+        for (String path : List.of("heads.html", "zh/heads.html")) {
+            open(path);
+            waitFor(".hr-legend .scale-legend", 4);
+            for (WebElement role : browser().driver.findElements(By.cssSelector("section.hr-role"))) {
+                WebElement legend = role.findElement(By.cssSelector(".hr-legend .scale-legend"));
+                assertThat(legend.getAttribute("data-lo") + "/" + legend.getAttribute("data-hi")).isEqualTo("0/1");
+                assertThat(legend.findElement(By.cssSelector(".lo")).getText() + legend.findElement(By.cssSelector(".hi")).getText())
+                        .matches(".*\\d.*\\d.*");
+                List<WebElement> cells = role.findElements(By.cssSelector("table.hr-map td[data-value]"));
+                assertThat(cells).hasSize(SiteFixture.model().config().layers() * SiteFixture.model().config().heads());
+                assertThat(cells).allSatisfy(c -> assertThat(c.getCssValue("background-color")).startsWith("rgb"));
+                assertThat(cells).allSatisfy(c -> assertThat(c.getCssValue("background-color")).isNotEqualTo("rgba(0, 0, 0, 0)"));
+            }
+        }
     }
 
     @Test
     void chinesePagesShowNoEnglishInterfaceWords() {
         for (String path : List.of("zh/index.html", "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=attention&steps=1",
-                "zh/p/" + SiteFixture.CHINESE_ID + ".html", "zh/compare.html")) {
+                "zh/p/" + SiteFixture.CHINESE_ID + ".html", "zh/compare.html", "zh/heads.html")) {
             open(path);
             if (path.contains("steps=1")) {
                 waitFor("#attention figure.attn-panel", 4);
