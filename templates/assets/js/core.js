@@ -69,6 +69,7 @@
       attention: function (id, layer) { return part(id, 'attn-' + layer); },
       layer: function (id, layer) { return part(id, 'layer-' + layer); },
       heads: function (id) { return part(id, 'heads'); },
+      insight: function (id) { return part(id, 'insight'); },
       compareIndex: function () { return part('compare', 'index'); },
       compareAttention: function (layer) { return part('compare', 'attn-' + layer); }
     },
