@@ -200,6 +200,11 @@
     // d3-sankey works out each node's links and value; the positions are ours (place), and so are the widths.
     var geo = place(g, width);
     laid.links.forEach(function (l) { l.width = l.value * geo.ky; });
+    // update() stacks each node's links in array order: top to bottom by where the other end sits
+    laid.nodes.forEach(function (n) {
+      n.sourceLinks.sort(function (a, b) { return a.target.y0 - b.target.y0; });
+      n.targetLinks.sort(function (a, b) { return a.source.y0 - b.source.y0; });
+    });
     sankey.update(laid);
 
     box.textContent = '';
@@ -250,8 +255,11 @@
       .attr('class', function (d) { return 'node node-' + d.kind + ' side-' + d.side; })
       .attr('data-node', function (d) { return d.id; })
       .each(function (d) {
-        GPT2X.a11y.focusable(this, GPT2X.t('a11y.sankey.nodeLabel', { node: nodeLabel(d, token), value: nodeValue(d) }),
-          function () { detail(detailBox, d, token); if (d.part) { open(d); } });
+        // parts and totals are tab stops; a running total between them is read by hover, tap or the data table
+        if (d.kind !== 'stream') {
+          GPT2X.a11y.focusable(this, GPT2X.t(d.kind === 'total' ? 'a11y.sankey.totalLabel' : 'a11y.sankey.nodeLabel',
+            { node: nodeLabel(d, token), value: nodeValue(d) }), function () { detail(detailBox, d, token); if (d.part) { open(d); } });
+        }
         GPT2X.hoverTip(this, function () {
           var lines = [nodeLabel(d, token), GPT2X.t(d.part && d.kind !== 'stream' ? 'sankey.node.part' : 'sankey.node.total',
             { value: nodeValue(d), token: token })];
@@ -326,7 +334,7 @@
       var tableHolder = GPT2X.el('div', { 'class': 'sankey-table' });
       box.parentNode.insertBefore(tableHolder, detailBox);
       GPT2X.a11y.scrollBox(box, GPT2X.t('sankey.region'), true);
-      GPT2X.load(GPT2X.data.insight(document.body.getAttribute('data-prompt'))).then(function (insight) {
+      return GPT2X.load(GPT2X.data.insight(document.body.getAttribute('data-prompt'))).then(function (insight) {
         var drawn;
         function show(c) {
           drawn = draw(main, insight, c, box, detailBox, tableHolder);
