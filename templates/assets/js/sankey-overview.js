@@ -340,7 +340,8 @@
           drawn = draw(main, insight, c, box, detailBox, tableHolder);
           GPT2X.sankeyOverview.highlight = drawn.mark;
         }
-        box.parentNode.insertBefore(picker(main, insight, show), box);
+        var hint = box.previousElementSibling && box.previousElementSibling.classList.contains('scroll-hint') ? box.previousElementSibling : box;
+        box.parentNode.insertBefore(picker(main, insight, show), hint);
         show(0);
         box.setAttribute('data-ready', 'true');
       }).catch(function (err) { GPT2X.fail('overview', err); });
