@@ -120,6 +120,11 @@ public final class PromptData {
         return root;
     }
 
+    /** {@code insight.js}: what decided the prediction ({@link InsightData}). */
+    public ObjectNode insight() {
+        return InsightData.of(run.insight(), lastRow(tensor(CaptureKind.LOGITS, 0)), tokens, run.promptId());
+    }
+
     /** {@code attn-<l>.js}: the attention pipeline of every head in one layer. */
     public ObjectNode attention(int layer) {
         ObjectNode root = DataCodec.nodes().objectNode();

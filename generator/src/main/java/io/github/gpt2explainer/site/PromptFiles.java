@@ -30,7 +30,8 @@ final class PromptFiles {
         List<DataFile> files = new ArrayList<>(List.of(
                 new DataFile(SiteLayout.mainData(id), id + "/main", PromptData::main),
                 new DataFile(SiteLayout.modelData(id), id + "/model", PromptData::modelLevel),
-                new DataFile(SiteLayout.headsData(id), id + "/heads", PromptData::heads)));
+                new DataFile(SiteLayout.headsData(id), id + "/heads", PromptData::heads),
+                new DataFile(SiteLayout.insightData(id), id + "/insight", PromptData::insight)));
         for (int l = 0; l < layers; l++) {
             int layer = l;
             files.add(new DataFile(SiteLayout.attentionData(id, l), id + "/attn-" + l, d -> d.attention(layer)));

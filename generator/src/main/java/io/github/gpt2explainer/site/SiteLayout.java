@@ -94,6 +94,14 @@ public final class SiteLayout {
         return "data/" + promptId + "/heads.js";
     }
 
+    /**
+     * What decided the prediction: direct logit attribution of the last position's top candidates and input
+     * attribution by occlusion ({@link InsightData}).
+     */
+    public static String insightData(String promptId) {
+        return "data/" + promptId + "/insight.js";
+    }
+
     /** Every other intermediate of one layer (ln, q/k/v, heads, projections, MLP, residual stream). */
     public static String layerData(String promptId, int layer) {
         return "data/" + promptId + "/layer-" + layer + ".js";

@@ -162,7 +162,8 @@ public final class StoreMerge {
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(f -> names.add(f.getFileName().toString()));
         }
-        Set<String> expected = Set.of(TraceStore.MANIFEST, TraceStore.PREFILL, TraceStore.LENS);
+        Set<String> expected = new java.util.HashSet<>(TraceStore.TENSOR_FILES);
+        expected.add(TraceStore.MANIFEST);
         if (!names.equals(new TreeSet<>(expected))) {
             throw new TraceStoreException(dir + " holds " + names + "; an entry holds exactly " + new TreeSet<>(expected));
         }
