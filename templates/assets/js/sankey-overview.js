@@ -267,8 +267,12 @@
           return lines;
         });
       })
-      .on('mouseenter focus', function (evt, d) { mark(d); })
-      .on('mouseleave blur', function () { mark(null); });
+      .on('mouseenter', function (evt, d) { mark(d); })
+      .on('mouseleave', function () { mark(null); });
+    // focus listeners only on tab stops: Chromium makes any SVG element with one focusable
+    nodeSel.filter(function (d) { return d.kind !== 'stream'; })
+      .on('focus', function (evt, d) { mark(d); })
+      .on('blur', function () { mark(null); });
     nodeSel.append('rect').attr('x', function (d) { return d.x0; }).attr('y', function (d) { return d.y0; })
       .attr('width', NODE_W).attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })
       .attr('fill', colour);
