@@ -230,7 +230,7 @@
     // what a layer reads: the stream so far (a dashed line from the band's edge to the part; no width)
     svg.append('g').attr('class', 'reads').selectAll('path')
       .data(laid.nodes.filter(function (d) { return d.kind === 'attn' || d.kind === 'mlp'; })).join('path')
-      .attr('data-node', function (d) { return d.id; })
+      .attr('data-reader', function (d) { return d.id; })
       .attr('d', function (d) {
         var x = (d.x0 + d.x1) / 2;
         var before = d.part.before * geo.ky;
