@@ -176,7 +176,7 @@
   function detail(box, n, token) {
     box.textContent = '';
     if (!n || n.kind !== 'attn') {
-      box.appendChild(GPT2X.el('p', { 'class': 'hint' }, GPT2X.t('sankey.detail.hint')));
+      box.appendChild(GPT2X.el('p', { 'class': 'hint' }, GPT2X.t('sankey.detail.hint.' + GPT2X.gesture())));
       return;
     }
     var p = n.part;
@@ -210,7 +210,7 @@
     box.textContent = '';
     tableHolder.textContent = '';
     var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + geo.height)
-      .attr('class', 'sankey').attr('data-ky', String(geo.ky)).style('min-width', width > (box.clientWidth || 0) ? width + 'px' : null);
+      .attr('class', 'sankey').style('min-width', width > (box.clientWidth || 0) ? width + 'px' : null);
     var table = GPT2X.a11y.dataTable(tableHolder, {
       id: 'sankey-data', caption: GPT2X.t('a11y.sankey.table', { token: token }), rowHeaders: true,
       columns: [GPT2X.t('a11y.sankey.node'), GPT2X.t('a11y.sankey.value'), GPT2X.t('a11y.sankey.to')],
@@ -220,6 +220,7 @@
     });
     GPT2X.a11y.chart(svg.node(), GPT2X.t('sankey.aria', { token: token }), table, true);
 
+    var armed = null;   // the node a first tap selected (touch screens)
     function mark(n) {
       var path = n ? pathOf(n) : null;
       svg.classed('marking', !!path);
@@ -258,7 +259,13 @@
         // parts and totals are tab stops; a running total between them is read by hover, tap or the data table
         if (d.kind !== 'stream') {
           GPT2X.a11y.focusable(this, GPT2X.t(d.kind === 'total' ? 'a11y.sankey.totalLabel' : 'a11y.sankey.nodeLabel',
-            { node: nodeLabel(d, token), value: nodeValue(d) }), function () { detail(detailBox, d, token); if (d.part) { open(d); } });
+            { node: nodeLabel(d, token), value: nodeValue(d) }), function (evt) {
+            // on a touch screen the first tap shows the readout and the path (hover's equivalent), the second opens
+            if (evt.type === 'click' && evt.pointerType === 'touch' && armed !== d) { armed = d; mark(d); return; }
+            armed = null;
+            detail(detailBox, d, token);
+            if (d.part) { open(d); }
+          });
         }
         GPT2X.hoverTip(this, function () {
           var lines = [nodeLabel(d, token), GPT2X.t(d.part && d.kind !== 'stream' ? 'sankey.node.part' : 'sankey.node.total',
