@@ -83,6 +83,9 @@ public final class PromptRunner {
         for (DirectLogitAttribution candidate : insight.candidates()) {
             add(vocabulary, candidate.target());
         }
+        if (insight.attribution() != null) {
+            add(vocabulary, insight.attribution().neutral()); // the captions name it
+        }
         return new PromptRun(prompt.id(), prompt.contentHash(), info, result.prefill(), result.generations(), lens,
                 vocabulary, insight);
     }

@@ -114,7 +114,7 @@ public final class PageModel {
      */
     public record PromptPage(Page page, PromptCard prompt, String notesHtml, List<TokenCell> tokens,
                              List<GenerationText> generations, Settings settings, String mainData, String dataDir,
-                             int layers, int heads, Link previous, Link next) {
+                             int layers, int heads, Link previous, Link next, List<String> captions) {
     }
 
     public record AboutPage(Page page, ModelCard model, Settings settings, String generatorVersion,
