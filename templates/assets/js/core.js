@@ -218,7 +218,8 @@
     /**
      * Registers a view: one script calls GPT2X.view(name, {section, init(main)}). `section` is the id of the
      * page's <section> it draws into (errors are shown there); the router's `view` values that scroll to it
-     * are the view's name and its section. page.js starts every registered view in script order. A page of
+     * are the view's name and its section. page.js starts every registered view in script order; init may
+     * return a Promise (drawing from a part loaded on demand), and the page is 'ready' once all have settled. A page of
      * another kind may have one script of its own, registered as 'page:<kind>' with init() only.
      */
     view: function (name, module) {

@@ -1,7 +1,8 @@
 /*
  * Boots a page once every deferred script has run: starts the router, then the page's own script if it has
  * one (view 'page:<kind>', e.g. the comparison page), or, on a prompt page, each view with the prompt's main
- * data, and scrolls to the section named by the `view` state.
+ * data, and scrolls to the section named by the `view` state. A view whose init returns a Promise (it draws
+ * from a data part loaded on demand) holds back the body's 'ready' class until it settles.
  */
 (function (GPT2X) {
   'use strict';
@@ -64,10 +65,12 @@
     }
     // Which views started, for the tests and for anyone debugging a page: name -> 'ready' | 'failed'.
     GPT2X.started = {};
+    var drawing = [];   // views whose init returned a Promise: drawn once their data part has arrived
     promptViews().forEach(function (name) {
       var view = GPT2X.views[name];
       try {
-        view.init(main);
+        var drawn = view.init(main);
+        if (drawn && drawn.then) { drawing.push(drawn); }
         GPT2X.started[name] = 'ready';
       } catch (err) {
         GPT2X.started[name] = 'failed';
@@ -87,7 +90,10 @@
       lastView = undefined;
       scroll({ view: GPT2X.router.get('view') });
     }
-    document.body.classList.add('ready');
+    // 'ready' once every view has drawn (a view whose data failed to load shows the error instead)
+    Promise.all(drawing.map(function (p) { return p.catch(function () {}); })).then(function () {
+      document.body.classList.add('ready');
+    });
   }
 
   if (document.readyState === 'loading') {

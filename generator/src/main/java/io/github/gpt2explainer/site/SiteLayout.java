@@ -86,7 +86,7 @@ public final class SiteLayout {
         return languagePrefix(language) + "handouts/" + promptId + ".html";
     }
 
-    /** Tokens, overview magnitudes, final-position logits, generations, logit lens: loaded with the page. */
+    /** Tokens, final-position logits, generations, logit lens: loaded with the page. */
     public static String mainData(String promptId) {
         return "data/" + promptId + "/main.js";
     }
