@@ -60,14 +60,26 @@
           barCell.appendChild(GPT2X.bar(dist.probs[id]));
           tr.appendChild(barCell);
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(dist.probs[id])));
+          tr.setAttribute('tabindex', '0');
+          GPT2X.highlight.source(tr, 'candidate', id);
           body.appendChild(tr);
         });
+        light();
         var shown = 0;
         ids.forEach(function (id) { shown += dist.probs[id]; });
         summary.textContent = GPT2X.t('nexttoken.summary', {
           vocab: V.toLocaleString('en-US'), kept: dist.keptCount.toLocaleString('en-US'),
           rest: GPT2X.percent(Math.max(0, 1 - shown)) });
       }
+
+      /** Linked highlighting (core.js): the lit candidate's row. */
+      function light() {
+        var cand = GPT2X.highlight.lit('candidate');
+        body.querySelectorAll('tr[data-id]').forEach(function (tr) {
+          tr.classList.toggle('lit', Number(tr.getAttribute('data-id')) === cand);
+        });
+      }
+      GPT2X.on('candidate', light);
 
       tInput.addEventListener('input', function () { GPT2X.router.set({ t: tInput.value }); });
       kInput.addEventListener('input', function () { GPT2X.router.set({ k: kInput.value }); });

@@ -56,6 +56,7 @@
       }
     }
     if (kind !== 'prompt') { return; }
+    GPT2X.highlight.start();
     var mainPart = GPT2X.data.main(document.body.getAttribute('data-prompt'));
     var main = GPT2X.get(mainPart.key);
     if (!main) {

@@ -203,6 +203,20 @@
             return lines;
           });
         });
+      // Linked highlighting (core.js): a token's node and its link into the embedding, a candidate's node and link.
+      nodeSel.each(function (d) {
+        if (d.kind === 'token') { GPT2X.highlight.source(this, 'token', d.position, { pick: false }); }
+        if (d.tokenId !== undefined) { GPT2X.highlight.source(this, 'candidate', d.tokenId, { pick: false }); }
+      });
+      function light() {
+        var tok = GPT2X.highlight.lit('token'), cand = GPT2X.highlight.lit('candidate');
+        function on(n) { return (n.kind === 'token' && n.position === tok) || (n.tokenId !== undefined && n.tokenId === cand); }
+        nodeSel.classed('lit', on);
+        svg.selectAll('.links path').classed('lit', function (l) { return on(l.source) || on(l.target); });
+      }
+      GPT2X.on('token', light);
+      GPT2X.on('candidate', light);
+      light();
       nodeSel.append('rect').attr('x', function (d) { return d.x0; }).attr('y', function (d) { return d.y0; })
         .attr('width', function (d) { return d.x1 - d.x0; })
         .attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })
