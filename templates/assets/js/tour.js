@@ -276,7 +276,7 @@
         if (e.key === 'Escape' && free) { e.preventDefault(); GPT2X.router.set({ tour: undefined }); start.focus(); }
         else if (e.key === 'ArrowRight' && free && current() < list.length) { e.preventDefault(); go(current() + 1); }
         else if (e.key === 'ArrowLeft' && free && current() > 1) { e.preventDefault(); go(current() - 1); }
-      });
+      }, true); // capture: before the highlight bus, whose Escape would clear the card's token
       GPT2X.router.listen(follow);
       follow(routerState(), { tour: true });
 
