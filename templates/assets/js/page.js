@@ -75,6 +75,9 @@
         GPT2X.fail(view.section, err);
       }
     });
+    if (GPT2X.tour) { // the guided tour (tour.js) drives the views, so it starts after them
+      try { GPT2X.tour.start(main); } catch (err) { GPT2X.fail('main', err); }
+    }
     var lastView = GPT2X.router.get('view');
     function scroll(state) {
       var v = state.view;

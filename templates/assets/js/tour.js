@@ -174,10 +174,10 @@
     box.appendChild(document.createTextNode(text.slice(from)));
   }
 
-  GPT2X.view('tour', {
-    section: 'tour',
+  /** Not a view of one section but a guide over all of them: page.js starts it after the views. */
+  GPT2X.tour = {
     cards: cards,
-    init: function (main) {
+    start: function (main) {
       var box = document.getElementById('tour');
       var start = document.getElementById('tour-start');
       if (!box || !start) { return; } // a handout: no tour
@@ -289,5 +289,5 @@
         return s;
       }
     }
-  });
+  };
 }(window.GPT2X));

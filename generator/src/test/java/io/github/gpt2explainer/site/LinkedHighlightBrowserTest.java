@@ -43,7 +43,7 @@ class LinkedHighlightBrowserTest {
         // the lazily drawn views: the block pipeline (drawn near the viewport) and the attention map
         js("document.getElementById('inside').scrollIntoView();");
         new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d ->
-                d.findElements(By.cssSelector("#blk-pipeline .blk-mini-canvas")).size() > 5
+                d.findElements(By.cssSelector("#blk-pipeline .blk-mini")).size() > 5
                         && !d.findElements(By.cssSelector("#attention figure.attn-panel")).isEmpty());
         js("window.scrollTo(0, 0);");
     }
