@@ -380,8 +380,11 @@
     source: function (node, kind, value, options) {
       node.addEventListener('mouseenter', function () { GPT2X.highlight.hover(kind, value); });
       node.addEventListener('mouseleave', function () { GPT2X.highlight.hover(kind, null); });
-      node.addEventListener('focus', function () { GPT2X.highlight.hover(kind, value); });
-      node.addEventListener('blur', function () { GPT2X.highlight.hover(kind, null); });
+      // Focus only on what is already a tab stop: Chromium makes an SVG element with focus listeners focusable.
+      if (node.hasAttribute('tabindex') || node.tabIndex >= 0 && !(node instanceof global.SVGElement)) {
+        node.addEventListener('focus', function () { GPT2X.highlight.hover(kind, value); });
+        node.addEventListener('blur', function () { GPT2X.highlight.hover(kind, null); });
+      }
       if (options && options.pick === false) { return node; }
       node.addEventListener('click', function () { GPT2X.highlight.pick(kind, value); });
       if (node.tagName !== 'BUTTON' && node.tagName !== 'button') {
