@@ -58,6 +58,22 @@
       tokenSelect.addEventListener('change', function () { GPT2X.router.set({ token: tokenSelect.value }); });
 
       var shownKey = null, panel = null, visible = false, rendering = null;
+      // Where you are among the three levels (model -> block -> operation), each level a link back to it.
+      var crumbs = GPT2X.el('nav', { 'class': 'crumbs', id: 'blk-crumbs', 'aria-label': GPT2X.t('crumbs.label') });
+      list.parentNode.insertBefore(crumbs, list);
+
+      function showCrumbs(s) {
+        crumbs.textContent = '';
+        var levels = [[GPT2X.t('crumbs.model'), '#view=overview'],
+          [GPT2X.t('crumbs.block', { layer: s.layer }), '#view=block&layer=' + s.layer]];
+        if (s.op) { levels.push([GPT2X.t('op.' + s.op + '.title', { layer: s.layer, ln: s.ln }), null]); }
+        levels.forEach(function (level, i) {
+          if (i > 0) { crumbs.appendChild(GPT2X.el('span', { 'class': 'crumb-sep', 'aria-hidden': 'true' }, '\u203a')); }
+          var current = i === levels.length - 1;
+          crumbs.appendChild(current ? GPT2X.el('span', { 'aria-current': 'location' }, level[0])
+            : GPT2X.el('a', { href: level[1] }, level[0]));
+        });
+      }
 
       function state() {
         var view = GPT2X.router.get('view');
@@ -167,6 +183,7 @@
         var s = state();
         showLayer(s.layer);
         tokenSelect.value = String(s.token);
+        showCrumbs(s);
         var ours = s.view === 'block' || s.op !== null;
         if (ours) { visible = true; }
         var scroll = ours && s.view !== lastView;
