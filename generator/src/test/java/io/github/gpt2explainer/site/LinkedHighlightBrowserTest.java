@@ -15,7 +15,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Linked highlighting (issue 17 item 2): hovering, focusing or tapping a token lights it in every view that
- * shows it, counted per view (one chip; a row and a column per attention map; a node and its link in the
+ * shows it, counted per view (one chip; a row and a column per attention map and per map of the head gallery; a node and its link in the
  * overview; its nodes in the attention flow; its row in every strip of the block; its column in the logit
  * lens); a candidate lights in the next-token table, the logit lens, the probability flow and the generation
  * replay; the keyboard reaches the same, and Escape clears.
@@ -41,9 +41,12 @@ class LinkedHighlightBrowserTest {
         new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
                 js("return document.readyState === 'complete' && document.body.classList.contains('ready');")));
         // the lazily drawn views: the block pipeline (drawn near the viewport) and the attention map
+        js("document.getElementById('heads').scrollIntoView();");
+        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#heads-grid .head-map")).isEmpty());
         js("document.getElementById('inside').scrollIntoView();");
         new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d ->
                 d.findElements(By.cssSelector("#blk-pipeline .blk-mini")).size() > 5
+                        && !d.findElements(By.cssSelector("#heads-grid .head-map")).isEmpty()
                         && !d.findElements(By.cssSelector("#attention figure.attn-panel")).isEmpty());
         js("window.scrollTo(0, 0);");
     }
@@ -51,7 +54,7 @@ class LinkedHighlightBrowserTest {
     /** How many marks are lit in each view, and which position or id they carry where they carry one. */
     @SuppressWarnings("unchecked")
     private static Map<String, Number> litPerView() {
-        return (Map<String, Number>) js("var out = {}; ['tokens', 'overview', 'attention', 'flow', 'inside', 'lens', 'next-token',"
+        return (Map<String, Number>) js("var out = {}; ['tokens', 'overview', 'attention', 'heads', 'flow', 'inside', 'lens', 'next-token',"
                 + " 'probsankey', 'generation'].forEach(function (s) { out[s] = document.querySelectorAll('#' + s + ' .lit, #' + s + ' .lit-cand').length; });"
                 + " return out;");
     }
@@ -71,6 +74,9 @@ class LinkedHighlightBrowserTest {
         assertThat(lit.get("attention").intValue()).as("attention").isEqualTo(4);
         assertThat((String) js("return document.querySelector('#attention .qlabel.lit').getAttribute('data-q');")).isEqualTo("3");
         assertThat((String) js("return document.querySelector('#attention .klabel.lit').getAttribute('data-k');")).isEqualTo("3");
+        // the head gallery: a row band and a column band in every map
+        long maps = (Long) js("return document.querySelectorAll('#heads-grid .head-map').length;");
+        assertThat(lit.get("heads").intValue()).as("head maps").isEqualTo(2 * (int) maps);
         // the overview: the token's node and its link into the embedding
         assertThat(lit.get("overview").intValue()).as("overview").isEqualTo(2);
         assertThat((String) js("return document.querySelector('#overview .node.lit').getAttribute('data-node');")).isEqualTo("tok3");
