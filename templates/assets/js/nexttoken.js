@@ -33,6 +33,8 @@
       barCell.appendChild(GPT2X.bar(dist.probs[id]));
       tr.appendChild(barCell);
       tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(dist.probs[id])));
+      tr.setAttribute('tabindex', '0');
+      GPT2X.highlight.source(tr, 'candidate', id);
       body.appendChild(tr);
     });
     var shown = 0;
@@ -77,7 +79,17 @@
         pOut.textContent = s.p.toFixed(2);
         pInput.setAttribute('aria-valuetext', GPT2X.t('a11y.topp', { p: pOut.textContent }));
         fill(body, summary, main, logits, s);
+        light();
       }
+
+      /** Linked highlighting (core.js): the lit candidate's row. */
+      function light() {
+        var cand = GPT2X.highlight.lit('candidate');
+        body.querySelectorAll('tr[data-id]').forEach(function (tr) {
+          tr.classList.toggle('lit', Number(tr.getAttribute('data-id')) === cand);
+        });
+      }
+      GPT2X.on('candidate', light);
 
       tInput.addEventListener('input', function () { GPT2X.router.set({ t: tInput.value }); });
       kInput.addEventListener('input', function () { GPT2X.router.set({ k: kInput.value }); });

@@ -57,6 +57,7 @@
       }
     }
     if (kind !== 'prompt') { return; }
+    GPT2X.highlight.start();
     var mainPart = GPT2X.data.main(document.body.getAttribute('data-prompt'));
     var main = GPT2X.get(mainPart.key);
     if (!main) {
@@ -77,6 +78,9 @@
         GPT2X.fail(view.section, err);
       }
     });
+    if (GPT2X.tour) { // the guided tour (tour.js) drives the views, so it starts after them
+      try { GPT2X.tour.start(main); } catch (err) { GPT2X.fail('main', err); }
+    }
     var lastView = GPT2X.router.get('view');
     function scroll(state) {
       var v = state.view;
