@@ -128,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             build.buildInto(output.out);
             if (live != null) {
-                live.forgetRendered(); // live pages follow the edited templates and notes on their next request
+                live.inputsChanged(); // live pages follow the edited site.yaml, templates and notes on their next request
             }
             console.info("Site updated (" + what + ", " + (System.nanoTime() - started) / 1_000_000 + " ms)");
         } catch (Exception e) {

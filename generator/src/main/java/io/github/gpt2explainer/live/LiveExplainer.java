@@ -74,9 +74,10 @@ public final class LiveExplainer implements AutoCloseable {
     private NDManager manager;
     private Gpt2Model model;
     private String modelWeights;
+    private BuildContext context;
 
     /**
-     * @param contexts  the build's validated inputs, taken afresh for every request (site.yaml may have changed)
+     * @param contexts  the build's validated inputs, taken on the first request and after {@link #inputsChanged()}
      * @param directory where live pages are rendered (created; emptied by nobody else)
      */
     public LiveExplainer(Supplier<BuildContext> contexts, Path directory) throws IOException {
@@ -99,9 +100,23 @@ public final class LiveExplainer implements AutoCloseable {
         return requests.get(key);
     }
 
-    /** Templates or notes changed: pages are rendered again on their next request (the runs stay stored). */
-    public void forgetRendered() {
+    /**
+     * The inputs changed (serve re-rendered after an edit): site.yaml is read again on the next request, and pages
+     * are rendered again (the runs stay stored).
+     */
+    public void inputsChanged() {
+        synchronized (this) {
+            context = null;
+        }
         rendering.incrementAndGet();
+    }
+
+    /** The build's validated inputs, read once and again only after {@link #inputsChanged()}. */
+    private synchronized BuildContext context() {
+        if (context == null) {
+            context = contexts.get();
+        }
+        return context;
     }
 
     /**
@@ -171,7 +186,7 @@ public final class LiveExplainer implements AutoCloseable {
     public Checked check(LiveRequest request) {
         BuildContext context;
         try {
-            context = contexts.get();
+            context = context();
         } catch (PromptSetException e) {
             throw new LiveInputException("the prompt set has problems, fix them first: " + e.problems().stream()
                     .map(Object::toString).collect(Collectors.joining("; ")));

@@ -267,15 +267,16 @@ public final class LiveHandler implements PreviewServer.Extension {
     }
 
     private LiveRequest requestOrErrorPage(HttpExchange exchange, String rawQuery) throws IOException {
-        Map<String, String> form;
+        String language = null;
         try {
             if (rawQuery != null && rawQuery.length() > LiveRequest.MAX_BYTES) {
                 throw new LiveInputException("the address is over " + LiveRequest.MAX_BYTES / 1024 + " KB");
             }
-            form = LiveRequest.decodeForm(rawQuery);
+            Map<String, String> form = LiveRequest.decodeForm(rawQuery);
+            language = form.get("lang");
             return LiveRequest.fromForm(form);
         } catch (LiveInputException e) {
-            page(exchange, 400, LivePages.error(null, e.getMessage()));
+            page(exchange, 400, LivePages.error(language, e.getMessage()));
             return null;
         }
     }

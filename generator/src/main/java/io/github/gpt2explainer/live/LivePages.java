@@ -24,7 +24,7 @@ final class LivePages {
                     Map.entry("start", "Explain this prompt"),
                     Map.entry("start.hint", "This link came from another site, so nothing runs until you ask."),
                     Map.entry("keep.id", "Prompt id (the file name; the sampling seeds derive from it)"),
-                    Map.entry("keep.button", "Write prompts/ file"),
+                    Map.entry("keep.button", "Write the prompt file"),
                     Map.entry("keep.hint", "Writes a new prompt file with this text and settings, a title to edit and "
                             + "a note to write in every language. An existing file is never overwritten."),
                     Map.entry("back", "Back to the site"),
@@ -38,7 +38,7 @@ final class LivePages {
                     Map.entry("start", "解释这个提示"),
                     Map.entry("start.hint", "这个链接来自其他网站，所以在你点击之前不会运行任何东西。"),
                     Map.entry("keep.id", "提示编号（文件名；采样种子由它派生）"),
-                    Map.entry("keep.button", "写入 prompts/ 文件"),
+                    Map.entry("keep.button", "写入提示文件"),
                     Map.entry("keep.hint", "用这段文本和设置写一个新的提示文件，每种语言各有一个待修改的标题和待写的说明。"
                             + "已有的文件绝不会被覆盖。"),
                     Map.entry("back", "返回网站"),
@@ -98,6 +98,7 @@ final class LivePages {
                 + "<meta charset=\"utf-8\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>" + title + "</title>\n"
+                + "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n"
                 + "<link rel=\"stylesheet\" href=\"/assets/css/site.css\">\n"
                 + "<link rel=\"stylesheet\" href=\"/__live/live.css\">\n</head>\n<body data-lang=\"" + lang + "\">\n"
                 + main + "<script defer src=\"/__live/live.js\"></script>\n</body>\n</html>\n";

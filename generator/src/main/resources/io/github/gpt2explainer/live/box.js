@@ -30,8 +30,11 @@
     css.href = "/__live/live.css";
     document.head.appendChild(css);
 
+    var frame = document.createElement("div");
+    frame.className = "wrap live-frame";
     var box = document.createElement("details");
-    box.className = "live-box wrap";
+    box.className = "live-box";
+    frame.appendChild(box);
     if (current.has("prompt")) { box.open = true; }
     var summary = document.createElement("summary");
     summary.textContent = t.summary;
@@ -43,7 +46,7 @@
     form.setAttribute("method", "get");
     function field(name, label, kind, attrs) {
       var wrap = document.createElement("label");
-      wrap.className = "live-field live-" + name.replace(/_/g, "-");
+      wrap.className = "live-field live-field-" + name.replace(/_/g, "-");
       var span = document.createElement("span");
       span.textContent = label;
       wrap.appendChild(span);
@@ -100,7 +103,7 @@
       links.appendChild(keep);
       box.appendChild(links);
     }
-    header.insertAdjacentElement("afterend", box);
+    header.insertAdjacentElement("afterend", frame);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
