@@ -32,10 +32,12 @@ public final class LivePageBench {
      * @param firstMs     the first prompt after the start: loads the weights, then runs
      * @param freshMs     new prompts, the model already in memory
      * @param repeatedMs  a prompt asked for again: no model work
+     * @param freshCpuMs  CPU time the server used for each new prompt (user + system, every thread; null when
+     *                    /proc is not readable): on a shared machine, what the page costs whatever the load
      */
-    public record Outcome(String notMeasured, double firstMs, Samples freshMs, Samples repeatedMs) {
+    public record Outcome(String notMeasured, double firstMs, Samples freshMs, Samples repeatedMs, Samples freshCpuMs) {
         static Outcome skipped(String why) {
-            return new Outcome(why, 0, null, null);
+            return new Outcome(why, 0, null, null, null);
         }
     }
 
@@ -74,14 +76,19 @@ public final class LivePageBench {
             String token = token(client, uri);
             double first = timeToPage(client, uri, token, prompts.get(0));
             double[] freshMs = new double[fresh];
+            double[] cpuMs = new double[fresh];
+            boolean cpuKnown = true;
             for (int i = 0; i < fresh; i++) {
+                double cpuBefore = cpuMs(serve.pid());
                 freshMs[i] = timeToPage(client, uri, token, prompts.get(i + 1));
+                cpuMs[i] = cpuMs(serve.pid()) - cpuBefore;
+                cpuKnown &= cpuBefore >= 0;
             }
             double[] repeatedMs = new double[Math.min(5, fresh)];
             for (int i = 0; i < repeatedMs.length; i++) {
                 repeatedMs[i] = timeToPage(client, uri, token, prompts.get(i + 1));
             }
-            return new Outcome(null, first, Samples.of(freshMs), Samples.of(repeatedMs));
+            return new Outcome(null, first, Samples.of(freshMs), Samples.of(repeatedMs), cpuKnown ? Samples.of(cpuMs) : null);
         } catch (IOException | RuntimeException e) {
             return Outcome.skipped("not measured: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -162,6 +169,17 @@ public final class LivePageBench {
             throw new IllegalStateException(page.group(1) + " answered " + html.statusCode());
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** User + system CPU time of a process so far, in ms (Linux /proc, 100 clock ticks a second); -1 if unknown. */
+    static double cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from the 3rd on
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static void deleteTree(Path dir) {

@@ -61,8 +61,11 @@ public final class LiveExplainer implements AutoCloseable {
      * @param id      the prompt id
      * @param pages   the page of each site language, as a path under the live directory
      * @param ranModel whether the model ran (false: the trace store held the prompt)
+     * @param runMs    time spent loading the weights, running the model and storing the run (0 if it did not run)
+     * @param renderMs time spent rendering the prompt's files (0 if they were already rendered)
      */
-    public record Result(String key, String id, Map<String, String> pages, boolean ranModel) {
+    public record Result(String key, String id, Map<String, String> pages, boolean ranModel, double runMs,
+                         double renderMs) {
     }
 
     private final Supplier<BuildContext> contexts;
@@ -133,16 +136,22 @@ public final class LiveExplainer implements AutoCloseable {
         StoreKey key = store.key(source.info(), prompt.id(), prompt.contentHash());
         String name = key.hash().substring(0, 20);
         boolean ran = false;
+        long runNanos = 0;
+        long renderNanos = 0;
         try (TraceStore.Use use = store.use()) {
             if (store.status(key).state() != TraceStore.State.PRESENT) {
+                long start = System.nanoTime();
                 run(prompt, source, store, key, progress);
+                runNanos = System.nanoTime() - start;
                 ran = true;
             }
             int generation = rendering.get();
             Path out = directory.resolve("r").resolve(name);
             if (ran || !Integer.valueOf(generation).equals(rendered.get(name)) || !Files.isDirectory(out)) {
                 progress.phase("render");
+                long start = System.nanoTime();
                 render(context, new PromptSet(settings, List.of(spec)), source, store, key, out);
+                renderNanos = System.nanoTime() - start;
                 rendered.put(name, generation);
             }
         }
@@ -150,7 +159,7 @@ public final class LiveExplainer implements AutoCloseable {
         SiteLayout layout = new SiteLayout(settings.languages());
         Map<String, String> pages = settings.languages().stream().collect(Collectors.toMap(l -> l,
                 l -> "r/" + name + "/" + layout.promptPage(l, spec.id()), (a, b) -> a, java.util.LinkedHashMap::new));
-        return new Result(name, spec.id(), pages, ran);
+        return new Result(name, spec.id(), pages, ran, runNanos / 1e6, renderNanos / 1e6);
     }
 
     /**
