@@ -98,8 +98,8 @@ final class ServeCommand implements Callable<Integer> {
                             + "(one prompt at a time)") + ". Leave --host out to serve this machine only.");
                 }
                 console.result("Serving " + output.out.toAbsolutePath().normalize() + " at " + server.uri()
-                        + (live == null ? "" : ", live explainer at " + server.uri() + "live?prompt=...")
-                        + " (Ctrl-C to stop)");
+                        + " (Ctrl-C to stop)" + (live == null ? "" : "; type your own prompt into any page's box, or "
+                        + "open " + server.uri() + "live?prompt=..."));
                 new CountDownLatch(1).await(); // until interrupted; Ctrl-C ends the JVM through its shutdown hooks
                 return ExitCode.OK;
             }

@@ -96,11 +96,12 @@ class LiveServeTest {
     @Test
     void theSameRequestTwiceGivesTheSamePageAndTheSecondDoesNoModelWork() throws Exception {
         String body = form("A student's own sentence about", "temperatures", "0, 1", "token", token());
-        long before = site.storedRuns();
+        String id = "a-student-s-own-sentence-about";
+        long before = site.storedRuns(id);
         JsonNode first = explain(body);
         assertThat(first.path("error").isMissingNode()).as(first.toString()).isTrue();
         assertThat(first.get("ranModel").asBoolean()).isTrue();
-        assertThat(site.storedRuns()).isEqualTo(before + 1); // kept in the trace store, as a build keeps its prompts
+        assertThat(site.storedRuns(id)).isEqualTo(before + 1); // kept in the trace store, as a build keeps its prompts
         String page = first.get("page").asText();
         assertThat(page).matches("/live/r/[0-9a-f]{20}/p/a-student-s-own-sentence-about\\.html");
         HttpResponse<String> html = get(page);
@@ -119,36 +120,33 @@ class LiveServeTest {
         assertThat(second.get("page").asText()).isEqualTo(page);
         assertThat(get(page).body()).isEqualTo(html.body());
         assertThat(get(data).body()).isEqualTo(mainData);
-        assertThat(site.storedRuns()).isEqualTo(before + 1);
+        assertThat(site.storedRuns(id)).isEqualTo(before + 1);
         assertThat(site.log()).contains("from the trace store");
     }
 
     @Test
     void aPostFromAnotherOriginRunsAndWritesNothing() throws Exception {
-        long before = site.storedRuns();
         HttpResponse<String> response = post("/live/run", "http://evil.example", form("Never run", "token", token()));
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(post("/live/run", null, form("Never run", "token", token())).statusCode()).isEqualTo(403);
         HttpResponse<String> keep = post("/live/keep", "http://evil.example", form("Never kept", "token", token()));
         assertThat(keep.statusCode()).isEqualTo(403);
-        assertThat(site.storedRuns()).isEqualTo(before);
+        assertThat(site.storedRuns("never-run")).isZero();
         assertThat(site.prompts.resolve("never-kept.md")).doesNotExist();
     }
 
     @Test
     void aPostWithoutTheTokenRunsAndWritesNothing() throws Exception {
-        long before = site.storedRuns();
         assertThat(post("/live/run", origin(), form("Never run either")).statusCode()).isEqualTo(403);
         assertThat(post("/live/run", origin(), form("Never run either", "token", "guess")).statusCode()).isEqualTo(403);
         assertThat(post("/live/keep", origin(), form("Never kept either")).statusCode()).isEqualTo(403);
-        assertThat(site.storedRuns()).isEqualTo(before);
+        assertThat(site.storedRuns("never-run-either")).isZero();
         assertThat(site.prompts.resolve("never-kept-either.md")).doesNotExist();
     }
 
     @Test
     void aRequestWithAForeignHostIsRefused() throws Exception {
         String token = token();
-        long before = site.storedRuns();
         String body = form("Rebound", "token", token);
         String response = raw("POST /live/run HTTP/1.1\r\nHost: attacker.example:" + site.uri.getPort()
                 + "\r\nOrigin: http://attacker.example:" + site.uri.getPort()
@@ -157,7 +155,7 @@ class LiveServeTest {
         assertThat(response).startsWith("HTTP/1.1 403");
         assertThat(raw("GET /live?prompt=x HTTP/1.1\r\nHost: attacker.example:" + site.uri.getPort()
                 + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 403").doesNotContain(token);
-        assertThat(site.storedRuns()).isEqualTo(before);
+        assertThat(site.storedRuns("rebound")).isZero();
     }
 
     private static String raw(String request) throws IOException {

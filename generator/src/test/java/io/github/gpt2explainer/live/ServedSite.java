@@ -55,20 +55,37 @@ public final class ServedSite implements AutoCloseable {
         return "--- stdout\n" + stdout + "--- stderr\n" + stderr;
     }
 
-    /** How many store entries (prompt runs) the trace store holds. */
-    public long storedRuns() throws IOException {
+    /**
+     * How many trace store entries (runs) prompt {@code id} has. Counted per id: serve re-runs other prompts in the
+     * background when the prompt set changes (a kept prompt).
+     */
+    public long storedRuns(String id) throws IOException {
         Path runs = store.resolve("runs");
         if (!Files.isDirectory(runs)) {
             return 0;
         }
         try (var list = Files.list(runs)) {
-            return list.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+            return list.filter(p -> p.getFileName().toString().matches(Pattern.quote(id) + "-[0-9a-f]{16}")).count();
         }
     }
 
+    /** Stops serve, after any re-render an edit started (it writes into the directories the test removes). */
     @Override
     public void close() throws InterruptedException {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        while (System.nanoTime() < deadline && count("Changed: ") > count("(re-render, ") + count("The re-render failed")) {
+            Thread.sleep(100);
+        }
         serving.interrupt();
         serving.join(20_000);
+    }
+
+    private int count(String what) {
+        String err = stderr.toString();
+        int n = 0;
+        for (int at = err.indexOf(what); at >= 0; at = err.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
     }
 }
