@@ -78,6 +78,7 @@ public final class LiveExplainer implements AutoCloseable {
     private Gpt2Model model;
     private String modelWeights;
     private BuildContext context;
+    private final Thread cleanup;
 
     /**
      * @param contexts  the build's validated inputs, taken on the first request and after {@link #inputsChanged()}
@@ -86,6 +87,9 @@ public final class LiveExplainer implements AutoCloseable {
     public LiveExplainer(Supplier<BuildContext> contexts, Path directory) throws IOException {
         this.contexts = contexts;
         this.directory = Files.createDirectories(directory).toAbsolutePath().normalize();
+        // Ctrl-C ends serve through the JVM's shutdown hooks, without closing this: remove the pages then too.
+        this.cleanup = new Thread(() -> deleteTree(this.directory), "live-explainer-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** The directory the pages are rendered into: {@code r/<key>/p/<id>.html} and the rest of the prompt's files. */
@@ -298,5 +302,10 @@ public final class LiveExplainer implements AutoCloseable {
     public void close() {
         closeModel();
         deleteTree(directory);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) anyway
+        }
     }
 }
