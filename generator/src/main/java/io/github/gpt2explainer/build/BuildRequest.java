@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param prompts       the prompt directory ({@code --prompts})
  * @param templates     the templates to render with ({@code --templates}, or the default)
- * @param store         the trace store ({@code --store})
+ * @param store         the trace store ({@code --store}); null for {@code check}, which runs nothing
  * @param modelOverride {@code --model}, or null for the model named in the prompts' site.yaml
  * @param prune         {@code --prune}: after the run, delete the store entries this prompt set does not need
  */
@@ -17,6 +17,5 @@ public record BuildRequest(Path prompts, TemplateSource templates, Path store, S
     public BuildRequest {
         Objects.requireNonNull(prompts, "prompts");
         Objects.requireNonNull(templates, "templates");
-        Objects.requireNonNull(store, "store");
     }
 }

@@ -1,22 +1,32 @@
 package io.github.gpt2explainer.build;
 
+import io.github.gpt2explainer.hub.HubException;
+import io.github.gpt2explainer.hub.ResolvedModel;
+import io.github.gpt2explainer.model.CheckpointException;
 import io.github.gpt2explainer.output.SafeOutput;
 import io.github.gpt2explainer.output.SiteDiff;
 import io.github.gpt2explainer.output.SiteMarker;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.Problem;
 import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.prompts.PromptSetLoader;
+import io.github.gpt2explainer.site.RenderReport;
+import io.github.gpt2explainer.tokenizer.TokenizerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The build, from prompts to the swapped-in site: {@code build} runs it once, {@code serve} once per edit. Each
- * build reloads the prompts and templates; the model is located once per model spec and its weights stay loaded
- * (if the pipeline needed them) until the build is closed.
+ * The one orchestrator, for every command that builds or checks the site: {@code build} runs {@link #buildInto}
+ * once, {@code serve} once per edit, {@code build --check} runs {@link #compareWith} and {@code check} runs
+ * {@link #check}. Each build reloads the prompts and templates; the model is located once per model spec and its
+ * weights stay loaded (if the pipeline needed them) until the build is closed.
  *
  * <p>Everything is checked before anything is locked or written: a bad input leaves the output and the trace store
  * untouched. Failures are typed exceptions ({@link BuildInputException}, the prompt set's, the model's, the
@@ -32,7 +42,8 @@ public final class SiteBuild implements AutoCloseable {
     private LazyModel model;
 
     /**
-     * @param pipeline the stages after validation: {@link StandardPipeline} in production, a stand-in in tests
+     * @param models   finds the model a spec names: the Hub or the cache for a build, the cache only for check
+     * @param pipeline run what changed and plan: {@link StandardPipeline} in production, a stand-in in tests
      */
     public SiteBuild(BuildRequest request, ModelLocator models, BuildLog log, SitePipeline pipeline) {
         this.request = request;
@@ -41,26 +52,30 @@ public final class SiteBuild implements AutoCloseable {
         this.pipeline = pipeline;
     }
 
-    /** Builds into a staging directory beside {@code outDir} and swaps it in; the previous output survives a failure. */
+    /** The build: into a staging directory beside {@code outDir}, swapped in at the end; a failure leaves the previous output. */
     public void buildInto(Path outDir) throws IOException {
-        BuildContext context = validate();                              // prompts, model, fit, templates
-        OutputPlacement.check(outDir, context.promptsDir(), context.templates(), context.storeDir());
-        try (SafeOutput staging = SafeOutput.begin(outDir)) {           // locked from here on
-            staging.recovered().forEach(line -> log.info("Recovered: " + line));
-            log.info("Output: " + staging.outputDir());
-            runAndRender(context, staging.dir());                       // run what changed, plan, render
-            staging.commit();                                           // swap in
+        PromptSet prompts = loadPrompts();                                  // load the prompts
+        LazyModel identified = identifyModel(prompts);                      // identify the model
+        BuildContext context = validate(prompts, identified);               // validate once: fit, templates
+        OutputPlacement.check(outDir, request.prompts(), request.templates(), context.storeDir()); // --out: no input
+        try (SafeOutput staging = stage(outDir);                            // locked, staged beside --out
+             SitePipeline.Runs runs = pipeline.runWhatChanged(context);     // run what changed
+             SitePipeline.Plan plan = pipeline.plan(context, runs)) {       // plan
+            render(plan, staging.dir());                                    // render
+            staging.commit();                                               // swap in
         }
     }
 
-    /** Renders into a temporary directory and compares it with {@code outDir}, which is never modified. */
+    /** {@code build --check}: renders into a temporary directory and compares it with {@code outDir}, never modified. */
     public SiteDiff compareWith(Path outDir) throws IOException {
-        BuildContext context = validate();
+        PromptSet prompts = loadPrompts();
+        BuildContext context = validate(prompts, identifyModel(prompts));
         log.info("Checking: " + outDir.toAbsolutePath().normalize());
         Path fresh = Files.createTempDirectory("gpt2-explainer-check-");
-        try {
+        try (SitePipeline.Runs runs = pipeline.runWhatChanged(context);
+             SitePipeline.Plan plan = pipeline.plan(context, runs)) {
             SiteMarker.write(fresh); // what a build would write too
-            runAndRender(context, fresh);
+            render(plan, fresh);
             return SiteDiff.compare(outDir.toAbsolutePath().normalize(), fresh);
         } finally {
             deleteQuietly(fresh);
@@ -68,29 +83,45 @@ public final class SiteBuild implements AutoCloseable {
     }
 
     /**
-     * Loads the prompts, identifies the model and checks, once, that every prompt fits it (with the model's own
-     * tokenizer) and that the templates exist, stating what was resolved.
+     * {@code check}: the steps before any model work, without the weights or the network. Loads the prompts,
+     * identifies the model if it is at hand (a directory, or in the cache the locator reads; else GPT-2's tokenizer
+     * and context are used), checks that every prompt fits it and every note renders, and parses every template.
+     *
+     * @return every problem found, each as {@code file:line: message} where there is a line; empty if none
+     */
+    public List<String> check() throws IOException {
+        List<String> problems = new ArrayList<>();
+        try {
+            PromptSet prompts = loadPrompts();                              // load the prompts
+            problems.addAll(MarkdownCheck.noteProblems(prompts));
+            ResolvedModel atHand = modelAtHand(prompts, problems);          // identify the model, if it is at hand
+            checkFit(prompts, atHand);                                      // validate
+            log.info("Prompts: " + request.prompts().toAbsolutePath().normalize() + " (" + summary(prompts) + ")");
+        } catch (PromptSetException e) {
+            e.problems().stream().map(Problem::toString).forEach(problems::add);
+        } catch (CheckpointException | TokenizerException e) {
+            problems.add(e.getMessage());
+        }
+        problems.addAll(checkTemplates());
+        return problems;
+    }
+
+    /**
+     * The inputs validated as a build validates them (prompts, model identified, fit, templates), without building:
+     * serve's live explainer runs and renders one prompt of its own with them.
      */
     public BuildContext validate() {
-        Path promptsDir = request.prompts().toAbsolutePath().normalize();
-        PromptSet prompts = PromptSetLoader.load(promptsDir);
-        LazyModel identified = identifyModel(prompts);
-        PromptFit.validate(prompts, identified.get());
-        log.info("Prompts: " + promptsDir + " (" + summary(prompts) + ")");
-        TemplateSource templates = request.templates();
-        if (!templates.isBundled() && !Files.isDirectory(templates.directory())) {
-            throw new BuildInputException("--templates " + templates.directory() + " is not a directory");
-        }
-        log.info("Templates: " + templates.describe());
-        Path store = request.store().toAbsolutePath().normalize();
-        log.info("Trace store: " + store);
-        return new BuildContext(promptsDir, prompts, identified, templates, store, log.progress(prompts), log,
-                request.prune());
+        PromptSet prompts = loadPrompts();
+        return validate(prompts, identifyModel(prompts));
+    }
+
+    private PromptSet loadPrompts() {
+        return PromptSetLoader.load(request.prompts().toAbsolutePath().normalize());
     }
 
     /** {@code --model}, else the model site.yaml names; located again only when that changes (serve). */
     private LazyModel identifyModel(PromptSet prompts) {
-        String spec = request.modelOverride() != null ? request.modelOverride() : prompts.settings().model();
+        String spec = modelSpecOf(prompts);
         if (model == null || !spec.equals(modelSpec)) {
             close();
             model = models.locate(spec);
@@ -99,10 +130,78 @@ public final class SiteBuild implements AutoCloseable {
         return model;
     }
 
-    private void runAndRender(BuildContext context, Path siteDir) throws IOException {
-        try (BuildLog.Progress progress = context.progress()) {
-            pipeline.build(context, siteDir);
+    private String modelSpecOf(PromptSet prompts) {
+        return request.modelOverride() != null ? request.modelOverride() : prompts.settings().model();
+    }
+
+    /**
+     * Checks, once, that every prompt fits the model (with the model's own tokenizer) and that the templates exist,
+     * stating what was resolved.
+     */
+    private BuildContext validate(PromptSet prompts, LazyModel identified) {
+        PromptFit.validate(prompts, identified.get());
+        log.info("Prompts: " + request.prompts().toAbsolutePath().normalize() + " (" + summary(prompts) + ")");
+        TemplateSource templates = request.templates();
+        if (!templates.isBundled() && !Files.isDirectory(templates.directory())) {
+            throw new BuildInputException("--templates " + templates.directory() + " is not a directory");
         }
+        log.info("Templates: " + templates.describe());
+        Path store = request.store().toAbsolutePath().normalize();
+        log.info("Trace store: " + store);
+        return new BuildContext(prompts, identified, templates, store, log, request.prune());
+    }
+
+    /** Locks {@code outDir} and opens a staging directory beside it, after cleaning up what a killed build left. */
+    private SafeOutput stage(Path outDir) throws IOException {
+        SafeOutput staging = SafeOutput.begin(outDir);
+        staging.recovered().forEach(line -> log.info("Recovered: " + line));
+        log.info("Output: " + staging.outputDir());
+        return staging;
+    }
+
+    private void render(SitePipeline.Plan plan, Path siteDir) throws IOException {
+        long start = System.nanoTime();
+        RenderReport rendered = plan.render(siteDir);
+        rendered.notices().forEach(log::info);
+        log.info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s", rendered.pageCount(),
+                rendered.files().size(), rendered.totalBytes() / 1e6, (System.nanoTime() - start) / 1e9));
+    }
+
+    /** The model from a local directory or the cache, never downloaded; null (GPT-2 assumed) when it is not there. */
+    private ResolvedModel modelAtHand(PromptSet prompts, List<String> problems) {
+        String spec = modelSpecOf(prompts);
+        try {
+            return models.locate(spec).resolved();
+        } catch (HubException e) {
+            if (e.reason() == HubException.Reason.INVALID_SPEC) {
+                problems.add("model '" + spec + "': " + e.getMessage());
+            } else {
+                log.info("Prompt lengths checked against the bundled GPT-2 tokenizer and a context of "
+                        + PromptFit.GPT2_CONTEXT + " (" + spec + " is not in the local cache)");
+            }
+            return null;
+        }
+    }
+
+    private void checkFit(PromptSet prompts, ResolvedModel atHand) {
+        if (atHand == null) {
+            PromptFit.validateForGpt2(prompts);
+        } else {
+            PromptFit.validate(prompts, atHand);
+            log.info("Prompt lengths checked against the model's own tokenizer and context");
+        }
+    }
+
+    /** Parses every template and prose file of a templates directory; the bundled ones were checked when the tool was built. */
+    private List<String> checkTemplates() throws IOException {
+        TemplateSource templates = request.templates();
+        if (templates.isBundled()) {
+            log.info("Templates: bundled with the tool (checked when the tool itself is built)");
+            return List.of();
+        }
+        TemplateCheck.Result result = TemplateCheck.check(templates.directory().toAbsolutePath().normalize());
+        log.info("Templates: " + templates.describe() + " (" + result.templates() + " parsed)");
+        return result.problems();
     }
 
     /** {@code 20 prompts, 96 runs (temperatures 0, 0.3, 0.8, 1.2, 2), up to 16 new tokens each}. */

@@ -2,59 +2,87 @@ package io.github.gpt2explainer.build;
 
 import io.github.gpt2explainer.runs.BuildRunner;
 import io.github.gpt2explainer.runs.RunReport;
-import io.github.gpt2explainer.site.PromptRunSource;
+import io.github.gpt2explainer.site.PlannedSite;
 import io.github.gpt2explainer.site.RenderReport;
 import io.github.gpt2explainer.site.SiteInput;
 import io.github.gpt2explainer.site.SiteRenderer;
 import io.github.gpt2explainer.site.SiteTemplates;
+import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The real {@link SitePipeline}: the trace store brings every prompt's runs up to date (running the model only
- * for what changed), then the renderer plans the site and writes the pages, loading one prompt's runs at a time.
+ * for what changed), then the renderer plans the site, which renders loading one prompt's runs at a time.
  */
 public final class StandardPipeline implements SitePipeline {
 
+    /** Runs the prompts the store does not hold yet (loading the weights only then). */
     @Override
-    public void build(BuildContext context, Path siteDir) throws IOException {
+    public Runs runWhatChanged(BuildContext context) {
         TraceStore store = TraceStore.open(context.storeDir());
-        try (TraceStore.Use use = store.use()) { // a concurrent --prune leaves the store alone until the pages are written
-            Map<String, StoreKey> keys = runWhatChanged(store, context);
-            planAndRender(context, id -> store.load(keys.get(id)), siteDir);
+        TraceStore.Use use = store.use(); // a concurrent --prune leaves the store alone until the pages are written
+        try (BuildLog.Progress progress = context.log().progress(context.prompts())) {
+            RunReport report = new BuildRunner(store, progress)
+                    .run(context.prompts(), context.model().get(), context.prune());
+            logRun(report, context);
+            Map<String, StoreKey> keys = report.keys().stream()
+                    .collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
+            return new StoredRuns(store, keys, use);
+        } catch (RuntimeException e) {
+            use.close();
+            throw e;
         }
     }
 
-    /** Runs the prompts the store does not hold yet (loading the weights only then); returns every prompt's key. */
-    private static Map<String, StoreKey> runWhatChanged(TraceStore store, BuildContext context) {
-        BuildLog log = context.log();
-        RunReport report = new BuildRunner(store, context.progress())
-                .run(context.prompts(), context.model().get(), context.prune());
-        log.info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
+    /** Plans every page and data file of the site with the templates, which stay open until the plan is closed. */
+    @Override
+    public Plan plan(BuildContext context, Runs runs) {
+        SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
+                : SiteTemplates.directory(context.templates().directory());
+        try {
+            SiteRenderer renderer = new SiteRenderer(templates);
+            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion());
+            PlannedSite planned = renderer.planSite(input);
+            return new Plan() {
+                @Override
+                public RenderReport render(Path siteDir) {
+                    return renderer.render(planned, siteDir);
+                }
+
+                @Override
+                public void close() {
+                    templates.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            templates.close();
+            throw e;
+        }
+    }
+
+    private static void logRun(RunReport report, BuildContext context) {
+        context.log().info(report.summary() + (report.modelLoaded() ? "" : " (no model work)"));
         if (report.pruned() > 0) {
-            log.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
+            context.log().info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
                     + " no prompt of this set needs from " + context.storeDir());
         }
-        return report.keys().stream().collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
     }
 
-    /** Plans every page and data file of the site and writes them into {@code siteDir}. */
-    private static void planAndRender(BuildContext context, PromptRunSource runs, Path siteDir) throws IOException {
-        long start = System.nanoTime();
-        try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
-                : SiteTemplates.directory(context.templates().directory())) {
-            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion());
-            RenderReport rendered = new SiteRenderer(templates).render(input, siteDir);
-            rendered.notices().forEach(context.log()::info);
-            context.log().info(String.format(Locale.ROOT, "Rendered %d pages (%d files, %.1f MB) in %.1f s",
-                    rendered.pageCount(), rendered.files().size(), rendered.totalBytes() / 1e6,
-                    (System.nanoTime() - start) / 1e9));
+    /** The store's entries of this build's prompts, in use until closed. */
+    private record StoredRuns(TraceStore store, Map<String, StoreKey> keys, TraceStore.Use use) implements Runs {
+        @Override
+        public PromptRun load(String promptId) {
+            return store.load(keys.get(promptId));
+        }
+
+        @Override
+        public void close() {
+            use.close();
         }
     }
 }

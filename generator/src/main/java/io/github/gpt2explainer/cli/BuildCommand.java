@@ -51,7 +51,7 @@ final class BuildCommand implements Callable<Integer> {
         if (Files.exists(output.out) && !Files.isDirectory(output.out)) {
             throw new InvalidInputException("--out " + output.out + " is a file; give a directory such as site-out");
         }
-        try (SiteBuild build = siteBuild(root, model, inputs, output)) {
+        try (SiteBuild build = siteBuild(console, root.wiring(), model, inputs, output)) {
             if (!check) {
                 build.buildInto(output.out);
                 console.info("Site written to " + output.out.toAbsolutePath().normalize());
@@ -72,11 +72,11 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     /** The build these options ask for (shared with serve): the options are copied into a request. */
-    static SiteBuild siteBuild(RootCommand root, ModelOptions model, InputOptions inputs, OutputOptions output) {
+    static SiteBuild siteBuild(Console console, Wiring wiring, ModelOptions model, InputOptions inputs,
+                               OutputOptions output) {
         BuildRequest request = new BuildRequest(inputs.prompts(), inputs.templateSource(), output.store(), model.spec,
                 output.prune);
-        Console console = root.console();
-        return new SiteBuild(request, model.locator(root.wiring().environment(), console), new ConsoleBuildLog(console),
-                root.wiring().pipeline());
+        return new SiteBuild(request, model.locator(wiring.environment(), console), new ConsoleBuildLog(console),
+                wiring.pipeline());
     }
 }

@@ -1,20 +1,13 @@
 package io.github.gpt2explainer.cli;
 
-import io.github.gpt2explainer.build.TemplateSource;
+import io.github.gpt2explainer.build.BuildRequest;
+import io.github.gpt2explainer.build.LazyModel;
+import io.github.gpt2explainer.build.ModelLocator;
 import io.github.gpt2explainer.build.SiteBuild;
-import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.hub.DownloadProgress;
-import io.github.gpt2explainer.hub.HubException;
 import io.github.gpt2explainer.hub.HubOptions;
 import io.github.gpt2explainer.hub.ModelResolver;
 import io.github.gpt2explainer.hub.ResolvedModel;
-import io.github.gpt2explainer.model.CheckpointException;
-import io.github.gpt2explainer.prompts.Problem;
-import io.github.gpt2explainer.prompts.PromptSet;
-import io.github.gpt2explainer.prompts.PromptSetException;
-import io.github.gpt2explainer.prompts.PromptSetLoader;
-import io.github.gpt2explainer.tokenizer.TokenizerException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,46 +43,12 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
-        List<String> problems = new ArrayList<>();
-
-        PromptSet prompts = null;
-        try {
-            prompts = PromptSetLoader.load(inputs.prompts().toAbsolutePath().normalize());
-        } catch (PromptSetException e) {
-            e.problems().stream().map(Problem::toString).forEach(problems::add);
+        BuildRequest request = new BuildRequest(inputs.prompts(), inputs.templateSource(), null, modelSpec, false);
+        List<String> problems;
+        try (SiteBuild build = new SiteBuild(request, cacheOnly(console), new ConsoleBuildLog(console),
+                root.wiring().pipeline())) { // check() never runs the pipeline
+            problems = build.check();
         }
-
-        if (prompts != null) {
-            problems.addAll(MarkdownCheck.noteProblems(prompts));
-            String spec = modelSpec != null ? modelSpec : prompts.settings().model();
-            try {
-                ResolvedModel model = cachedModel(spec, problems);
-                if (model != null) {
-                    PromptFit.validate(prompts, model);
-                    console.info("Prompt lengths checked against " + ModelOptions.describe(model));
-                } else {
-                    PromptFit.validateForGpt2(prompts);
-                    console.info("Prompt lengths checked against the bundled GPT-2 tokenizer and a context of "
-                            + PromptFit.GPT2_CONTEXT + " (" + spec + " is not in the local cache)");
-                }
-                console.info("Prompts: " + inputs.prompts().toAbsolutePath().normalize() + " ("
-                        + SiteBuild.summary(prompts) + ")");
-            } catch (PromptSetException e) {
-                e.problems().stream().map(Problem::toString).forEach(problems::add);
-            } catch (CheckpointException | TokenizerException e) {
-                problems.add(e.getMessage());
-            }
-        }
-
-        TemplateSource templates = inputs.templateSource();
-        if (templates.isBundled()) {
-            console.info("Templates: bundled with the tool (checked when the tool itself is built)");
-        } else {
-            TemplateCheck.Result result = TemplateCheck.check(templates.directory().toAbsolutePath().normalize());
-            problems.addAll(result.problems());
-            console.info("Templates: " + templates.describe() + " (" + result.templates() + " parsed)");
-        }
-
         if (!problems.isEmpty()) {
             StringBuilder message = new StringBuilder(problems.size() == 1 ? "1 problem" : problems.size() + " problems")
                     .append(" in the site's inputs:");
@@ -102,16 +61,15 @@ final class CheckCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The model from a local directory or the cache only; null if it would need the network. */
-    private ResolvedModel cachedModel(String spec, List<String> problems) {
+    /** Models from a local directory or the Hugging Face cache only: check never downloads, never reads weights. */
+    private ModelLocator cacheOnly(Console console) {
         HubOptions cacheOnly = HubOptions.fromEnvironment(root.wiring().environment(), true);
-        try {
-            return new ModelResolver(cacheOnly, DownloadProgress.none()).resolve(spec);
-        } catch (HubException e) {
-            if (e.reason() == HubException.Reason.INVALID_SPEC) {
-                problems.add("model '" + spec + "': " + e.getMessage());
-            }
-            return null;
-        }
+        return spec -> {
+            ResolvedModel resolved = new ModelResolver(cacheOnly, DownloadProgress.none()).resolve(spec);
+            console.info("Model: " + ModelOptions.describe(resolved));
+            return new LazyModel(resolved, () -> {
+                throw new IllegalStateException("check never identifies the model by its weights");
+            });
+        };
     }
 }

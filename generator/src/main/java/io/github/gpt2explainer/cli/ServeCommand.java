@@ -83,9 +83,10 @@ final class ServeCommand implements Callable<Integer> {
         if (host != null && host.isBlank()) {
             throw new InvalidInputException("--host is empty; give an address such as 0.0.0.0 or leave it out");
         }
-        try (SiteBuild build = BuildCommand.siteBuild(root, model, inputs, output);
+        try (SiteBuild build = BuildCommand.siteBuild(console, root.wiring(), model, inputs, output);
              LiveExplainer live = noLive ? null
-                     : new LiveExplainer(build::validate, Files.createTempDirectory("gpt2-explainer-live-"))) {
+                     : new LiveExplainer(build::validate, inputs.prompts(),
+                             Files.createTempDirectory("gpt2-explainer-live-"))) {
             if (!noBuild) {
                 rebuild(build, live, console, "initial build");
             }

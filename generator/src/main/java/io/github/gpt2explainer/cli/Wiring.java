@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * What the command line depends on from outside: the process environment (Hugging Face cache and endpoint
- * variables) and the stages a build runs after validation. Tests pass their own, so they never touch the real
- * environment or run the model.
+ * variables) and the build's model and rendering steps ({@link SitePipeline}, the one seam of the orchestrator).
+ * Tests pass their own, so they never touch the real environment or run the model.
  */
 public record Wiring(Map<String, String> environment, SitePipeline pipeline) {
 

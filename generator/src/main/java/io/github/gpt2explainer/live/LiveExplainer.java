@@ -69,6 +69,7 @@ public final class LiveExplainer implements AutoCloseable {
     }
 
     private final Supplier<BuildContext> contexts;
+    private final Path promptsDir;
     private final Path directory;
     private final AtomicInteger rendering = new AtomicInteger();
     private final AtomicLong modelRuns = new AtomicLong();
@@ -82,10 +83,12 @@ public final class LiveExplainer implements AutoCloseable {
 
     /**
      * @param contexts  the build's validated inputs, taken on the first request and after {@link #inputsChanged()}
+     * @param promptsDir the prompt directory, where "keep" writes
      * @param directory where live pages are rendered (created; emptied by nobody else)
      */
-    public LiveExplainer(Supplier<BuildContext> contexts, Path directory) throws IOException {
+    public LiveExplainer(Supplier<BuildContext> contexts, Path promptsDir, Path directory) throws IOException {
         this.contexts = contexts;
+        this.promptsDir = promptsDir.toAbsolutePath().normalize();
         this.directory = Files.createDirectories(directory).toAbsolutePath().normalize();
         // Ctrl-C ends serve through the JVM's shutdown hooks, without closing this: remove the pages then too.
         this.cleanup = new Thread(() -> deleteTree(this.directory), "live-explainer-cleanup");
@@ -174,7 +177,7 @@ public final class LiveExplainer implements AutoCloseable {
      */
     public Path keep(LiveRequest request) {
         BuildContext context = check(request).context();
-        Path file = context.promptsDir().resolve(request.id() + ".md");
+        Path file = promptsDir.resolve(request.id() + ".md");
         try {
             Files.writeString(file, request.promptFile(context.prompts().settings()), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
@@ -220,7 +223,7 @@ public final class LiveExplainer implements AutoCloseable {
         }
         String content = request.promptFile(settings);
         try {
-            PromptSpec spec = PromptSetLoader.parsePrompt(content, context.promptsDir().resolve(request.id() + ".md"),
+            PromptSpec spec = PromptSetLoader.parsePrompt(content, promptsDir.resolve(request.id() + ".md"),
                     settings);
             PromptFit.validate(new PromptSet(settings, List.of(spec)), context.model().get());
             return spec;

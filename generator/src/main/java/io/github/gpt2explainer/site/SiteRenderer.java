@@ -32,14 +32,16 @@ public final class SiteRenderer {
      * @throws SitePlanException when two inputs want the same file
      */
     public SitePlan plan(SiteInput input) {
-        return layOut(input).plan();
+        return planSite(input).plan();
     }
 
-    /** The plan, with the layout and the chapters it was made from, so rendering builds neither again. */
-    private record LaidOut(SitePlan plan, SiteLayout layout, Chapters chapters) {
-    }
-
-    private LaidOut layOut(SiteInput input) {
+    /**
+     * The site planned from {@code input}, ready for {@link #render(PlannedSite, Path)}: the plan, with the layout
+     * and the chapters it was made from, so rendering builds neither again.
+     *
+     * @throws SitePlanException when two inputs want the same file
+     */
+    public PlannedSite planSite(SiteInput input) {
         PromptSet set = input.promptSet();
         SiteLayout layout = new SiteLayout(set.settings().languages());
         int layers = input.model().config().layers();
@@ -53,17 +55,21 @@ public final class SiteRenderer {
         // after the prompts: a clash of paths is reported before a language without chapters
         Chapters chapters = Chapters.load(templates.prose(), layout.languages());
         ChapterPages.plan(plan, layout, chapters);
-        return new LaidOut(plan, layout, chapters);
+        return new PlannedSite(input, plan, layout, chapters);
+    }
+
+    /** Plans the site and writes it into {@code outDir}: {@link #planSite} then {@link #render(PlannedSite, Path)}. */
+    public RenderReport render(SiteInput input, Path outDir) {
+        return render(planSite(input), outDir);
     }
 
     /**
-     * Writes the site into {@code outDir} (created if needed; existing files with the same names are
+     * Writes the planned site into {@code outDir} (created if needed; existing files with the same names are
      * overwritten, others are left alone: give an empty directory).
      */
-    public RenderReport render(SiteInput input, Path outDir) {
-        LaidOut laidOut = layOut(input);
-        SitePlan plan = laidOut.plan();
-        SiteContext site = new SiteContext(input, laidOut.layout(), laidOut.chapters(), templates, pages, markdown);
+    public RenderReport render(PlannedSite planned, Path outDir) {
+        SitePlan plan = planned.plan();
+        SiteContext site = new SiteContext(planned.input(), planned.layout(), planned.chapters(), templates, pages, markdown);
         SiteWriter out = new SiteWriter(outDir);
         for (PlannedFile<SiteContext> file : plan.shared()) {
             byte[] bytes = file.renderer().render(site);
@@ -93,13 +99,13 @@ public final class SiteRenderer {
             throw new IllegalArgumentException("renderPrompt renders a set of exactly one prompt, got "
                     + input.promptSet().prompts().size());
         }
-        LaidOut laidOut = layOut(input);
-        SiteContext site = new SiteContext(input, laidOut.layout(), laidOut.chapters(), templates, pages, markdown);
-        for (PlannedFile<SiteContext> file : laidOut.plan().shared()) {
+        PlannedSite planned = planSite(input);
+        SiteContext site = new SiteContext(input, planned.layout(), planned.chapters(), templates, pages, markdown);
+        for (PlannedFile<SiteContext> file : planned.plan().shared()) {
             site.share(file.path(), file.renderer().render(site));
         }
         SiteWriter out = new SiteWriter(outDir);
-        for (PromptPages group : laidOut.plan().prompts()) {
+        for (PromptPages group : planned.plan().prompts()) {
             PromptContext prompt = site.load(group.prompt());
             for (PlannedFile<PromptContext> file : group.files()) {
                 out.write(file.path(), file.renderer().render(prompt));

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import io.github.gpt2explainer.build.StandardPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,10 +66,10 @@ class BuildCommandTest {
     void aFailingPipelineLeavesThePreviousSiteAndExplainsInOneLine() throws IOException {
         assertThat(Cli.run(wiring, site.args("build")).code()).isEqualTo(ExitCode.OK);
         String before = TestSite.read(site.out.resolve("index.html"));
-        Wiring failing = wiring.withPipeline((context, dir) -> {
+        Wiring failing = wiring.withPipeline(FakePipeline.rendering((context, dir) -> {
             TestSite.write(dir.resolve("index.html"), "half a site");
             throw new IOException("disk full while writing " + dir.resolve("big.json"));
-        });
+        }));
 
         Cli.Result result = Cli.run(failing, site.args("build"));
 
@@ -81,9 +82,9 @@ class BuildCommandTest {
 
     @Test
     void verboseShowsTheCauseChainAndStack() {
-        Wiring failing = wiring.withPipeline((context, dir) -> {
+        Wiring failing = wiring.withPipeline(FakePipeline.rendering((context, dir) -> {
             throw new IllegalStateException("rendering page 3 failed", new IOException("template missing: page.ftlh"));
-        });
+        }));
 
         Cli.Result quiet = Cli.run(failing, site.args("build"));
         Cli.Result verbose = Cli.run(failing, site.args("build", "-v"));
@@ -271,15 +272,15 @@ class BuildCommandTest {
         String before = TestSite.read(site.out.resolve("index.html"));
         CountDownLatch insideFirst = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        Wiring slow = wiring.withPipeline((context, dir) -> {
+        Wiring slow = wiring.withPipeline(FakePipeline.rendering((context, dir) -> {
             insideFirst.countDown();
             try {
                 releaseFirst.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            new TestSite.RenderingPipeline().build(context, dir);
-        });
+            new TestSite.RenderingPipeline().render(context, dir);
+        }));
         AtomicReference<Cli.Result> first = new AtomicReference<>();
         Thread thread = new Thread(() -> first.set(Cli.run(slow, site.args("build"))));
         thread.start();
@@ -301,7 +302,7 @@ class BuildCommandTest {
     @Test
     void brokenCheckpointLoadedByThePipelineExitsBrokenCheckpointNamingTheFile() throws IOException {
         Path model = BrokenModels.garbageWeights(tmp.resolve("broken-model"));
-        Wiring loading = wiring.withPipeline((context, dir) -> context.model().get().loadCheckpoint());
+        Wiring loading = wiring.withPipeline(FakePipeline.rendering((context, dir) -> context.model().get().loadCheckpoint()));
         List<String> args = new java.util.ArrayList<>(List.of(site.args("build")));
         args.set(args.indexOf("demo"), model.toString());
 

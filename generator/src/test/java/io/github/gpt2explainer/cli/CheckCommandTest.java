@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -21,9 +22,9 @@ class CheckCommandTest {
     @BeforeEach
     void setUp() {
         site = new TestSite(tmp.resolve("project"));
-        wiring = new Wiring(Cli.emptyHubEnvironment(tmp), (context, dir) -> {
+        wiring = new Wiring(Cli.emptyHubEnvironment(tmp), FakePipeline.rendering((context, dir) -> {
             throw new AssertionError("check never builds");
-        });
+        }));
     }
 
     private Cli.Result check(String... more) {

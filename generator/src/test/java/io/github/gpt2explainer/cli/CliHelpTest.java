@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -14,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /** --help, --version and usage errors, in-process. */
 class CliHelpTest {
 
-    private static final Wiring WIRING = new Wiring(Map.of(), (context, dir) -> {
+    private static final Wiring WIRING = new Wiring(Map.of(), FakePipeline.rendering((context, dir) -> {
         throw new AssertionError("no command here may build");
-    });
+    }));
 
     @ParameterizedTest
     @ValueSource(strings = {"build", "serve", "check", "download", "trace", "heads", "run"})

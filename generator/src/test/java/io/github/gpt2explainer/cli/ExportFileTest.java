@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.model.SafetensorsFile;
@@ -14,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code trace --out} and {@code heads --out} replace only a file this tool wrote (issue 13: no command deletes a file it did not create). */
 class ExportFileTest {
 
-    private static final Wiring WIRING = new Wiring(Map.of(), (context, dir) -> {
+    private static final Wiring WIRING = new Wiring(Map.of(), FakePipeline.rendering((context, dir) -> {
         throw new AssertionError("trace and heads never build a site");
-    });
+    }));
 
     @Test
     void aUsersFileIsNeverOverwritten(@TempDir Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code heads}: the four role tensors [L, H], the probe and its settings, from the command line. */
 class HeadsCommandTest {
 
-    private static final Wiring WIRING = new Wiring(Map.of(), (context, dir) -> {
+    private static final Wiring WIRING = new Wiring(Map.of(), FakePipeline.rendering((context, dir) -> {
         throw new AssertionError("heads never builds a site");
-    });
+    }));
 
     @Test
     void writesEveryRoleAsLayersByHeadsWithTheProbeInTheMetadata(@TempDir Path dir) throws IOException {

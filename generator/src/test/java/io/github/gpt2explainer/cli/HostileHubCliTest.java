@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -24,9 +25,9 @@ class HostileHubCliTest {
     Path tmp;
 
     private Wiring wiring(Map<String, String> env) {
-        return new Wiring(env, (context, dir) -> {
+        return new Wiring(env, FakePipeline.rendering((context, dir) -> {
             throw new AssertionError("not reached");
-        });
+        }));
     }
 
     @Test

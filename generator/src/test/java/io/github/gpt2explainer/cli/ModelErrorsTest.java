@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -16,9 +17,9 @@ class ModelErrorsTest {
     Path tmp;
 
     private Wiring wiring() {
-        return new Wiring(Cli.emptyHubEnvironment(tmp), (context, dir) -> {
+        return new Wiring(Cli.emptyHubEnvironment(tmp), FakePipeline.rendering((context, dir) -> {
             throw new AssertionError("not reached");
-        });
+        }));
     }
 
     @Test

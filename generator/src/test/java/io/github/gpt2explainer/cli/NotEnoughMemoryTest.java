@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gpt2explainer.model.HfCheckpointWriter;
@@ -24,9 +25,9 @@ class NotEnoughMemoryTest {
     private Cli.Result trace(String model, String availableMemory) {
         Map<String, String> env = new HashMap<>(Cli.emptyHubEnvironment(tmp));
         env.put("GPT2X_AVAILABLE_MEMORY", availableMemory);
-        Wiring wiring = new Wiring(env, (context, dir) -> {
+        Wiring wiring = new Wiring(env, FakePipeline.rendering((context, dir) -> {
             throw new AssertionError("not reached");
-        });
+        }));
         return Cli.run(wiring, "trace", "--model", model, "--prompt", "hello", "--out",
                 tmp.resolve("t.safetensors").toString());
     }

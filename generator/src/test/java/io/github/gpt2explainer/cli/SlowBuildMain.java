@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.cli;
 
+import io.github.gpt2explainer.build.FakePipeline;
 import io.github.gpt2explainer.build.SitePipeline;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ public final class SlowBuildMain {
     }
 
     public static void main(String[] args) {
-        SitePipeline slow = (context, dir) -> {
+        SitePipeline slow = FakePipeline.rendering((context, dir) -> {
             TestSite.write(dir.resolve("index.html"), "<h1>half-written by a build that will be killed</h1>");
             TestSite.write(dir.resolve("prompts/alpha.json"), "{\"partial\": true}");
             Files.writeString(dir.resolve("READY"), "");
@@ -24,7 +25,7 @@ public final class SlowBuildMain {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        };
+        });
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(Main.run(new Wiring(Map.of("HF_HUB_OFFLINE", "1"), slow), out, err, args));

@@ -1,6 +1,7 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.build.BuildContext;
+import io.github.gpt2explainer.build.FakePipeline;
 import io.github.gpt2explainer.build.SitePipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,9 +97,19 @@ final class TestSite {
      */
     static final class RenderingPipeline implements SitePipeline {
         final AtomicInteger builds = new AtomicInteger();
+        private final SitePipeline fake = FakePipeline.rendering(this::render);
 
         @Override
-        public void build(BuildContext context, Path siteDir) throws IOException {
+        public Runs runWhatChanged(BuildContext context) {
+            return fake.runWhatChanged(context);
+        }
+
+        @Override
+        public Plan plan(BuildContext context, Runs runs) {
+            return fake.plan(context, runs);
+        }
+
+        void render(BuildContext context, Path siteDir) throws IOException {
             builds.incrementAndGet();
             StringBuilder index = new StringBuilder("<!doctype html>\n");
             if (!context.templates().isBundled()) {

@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;

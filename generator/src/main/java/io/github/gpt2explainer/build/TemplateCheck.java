@@ -1,4 +1,4 @@
-package io.github.gpt2explainer.cli;
+package io.github.gpt2explainer.build;
 
 import freemarker.core.ParseException;
 import freemarker.template.Configuration;
