@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>Options: {@code --repo DIR} (default: the working directory), {@code --out FILE} ({@code -} to only
  * print), {@code --quick} (fewer repetitions, for trying the harness), {@code --skip-jlama},
- * {@code --skip-site}, {@code --build-args "ARGS"} (default {@value #DEFAULT_BUILD_ARGS}).
+ * {@code --skip-site}, {@code --skip-live}, {@code --live-only} (only serve's live explainer, issue 15),
+ * {@code --build-args "ARGS"} (default {@value #DEFAULT_BUILD_ARGS}).
  */
 public final class BenchMain {
 
@@ -31,6 +32,7 @@ public final class BenchMain {
     private static final String FLOORS = "Machine floors (same engine, same threads)";
     private static final String JLAMA = "Independent engine on the same checkpoint";
     private static final String SITE = "Full site build of the curated prompt set";
+    private static final String LIVE = "Live explainer (serve): time to page";
     private static final String PAIRS = "Target ratios from adjacent pairs (A and B alternated A B, B A, ...)";
 
     private static final int SGEMM_N = 2048;
@@ -60,6 +62,17 @@ public final class BenchMain {
         long start = System.nanoTime();
         Path checkpoint = BenchCheckpoint.ensure(repo.resolve("target/bench"), config, SEED);
         log("checkpoint: " + checkpoint + " (" + Report.fmt((System.nanoTime() - start) / 1e9, 1) + " s)");
+        if (options.contains("--live-only")) {
+            live(report, repo, checkpoint, quick);
+            int threads;
+            try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+                threads = JniUtils.getNumThreads();
+            }
+            preamble(report, machine, threads, loadAtStart, MachineInfo.currentLoadAverage(), quick,
+                    checkpoint, repo);
+            System.out.println(report.toMarkdown());
+            return;
+        }
 
         EngineBench.Key key = null;
         TargetPairs.Result pairs = null;
@@ -98,6 +111,9 @@ public final class BenchMain {
                 : SiteBuildBench.run(repo, repo.resolve("generator/target/gpt2-explainer.jar"), checkpoint,
                         repo.resolve("target/bench/site-out"), buildArgs);
         site(report, site);
+        if (!options.contains("--skip-live")) {
+            live(report, repo, checkpoint, quick);
+        }
         pairedRatios(report, key, pairs);
         targets(report, key, pairs, jlamaMs, site);
 
@@ -168,6 +184,31 @@ public final class BenchMain {
     private static int[] topIndices(float[] values, int k) {
         return java.util.stream.IntStream.range(0, values.length).boxed()
                 .sorted((a, b) -> Float.compare(values[b], values[a])).limit(k).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Issue 15: a reader's 16-token prompt, 16 new tokens at 5 temperatures, to its page; target 2 s on 2 cores. */
+    private static void live(Report report, Path repo, Path checkpoint, boolean quick) {
+        LivePageBench.Outcome live = LivePageBench.run(repo, checkpoint, repo.resolve("target/bench/live"), quick ? 3 : 9);
+        if (live.notMeasured() != null) {
+            report.figure(LIVE, "16-token prompt, 16 new tokens, 5 temperatures", "not measured", live.notMeasured());
+            report.target(new Report.Target("live page: 16-token prompt, 16 new tokens, 5 temperatures", "-", "<= 2 s",
+                    null, live.notMeasured()));
+            return;
+        }
+        report.time(LIVE, "new prompt, model in memory: POST to page (16-token prompt, 16 new tokens, 5 temperatures)",
+                live.freshMs(), "prefill with every intermediate, generation, logit lens, store, render the prompt's files");
+        if (live.freshCpuMs() != null) {
+            report.time(LIVE, "new prompt: CPU time the server used (user + system, all threads)", live.freshCpuMs(),
+                    "independent of other processes' load; on an idle 2-core machine the page takes about this / 2 "
+                            + "to this, as PyTorch spreads the passes over both cores");
+        }
+        report.figure(LIVE, "first prompt after the server starts", Report.fmt(live.firstMs() / 1000, 2) + " s",
+                "also loads the weights into the server (once per start)");
+        report.time(LIVE, "the same prompt again", live.repeatedMs(), "from the trace store and the rendered page: no model work");
+        report.target(new Report.Target("live page: 16-token prompt, 16 new tokens, 5 temperatures (model in memory)",
+                Report.fmt(live.freshMs().median() / 1000, 2) + " s", "<= 2 s", live.freshMs().median() <= 2000,
+                "median of " + live.freshMs().count() + " new prompts over HTTP to a `serve` child process"));
+        log("live: " + live.freshMs().describe(1) + " ms");
     }
 
     private static void site(Report report, SiteBuildBench.Outcome site) {

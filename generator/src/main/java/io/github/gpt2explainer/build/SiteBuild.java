@@ -106,6 +106,15 @@ public final class SiteBuild implements AutoCloseable {
         return problems;
     }
 
+    /**
+     * The inputs validated as a build validates them (prompts, model identified, fit, templates), without building:
+     * serve's live explainer runs and renders one prompt of its own with them.
+     */
+    public BuildContext validate() {
+        PromptSet prompts = loadPrompts();
+        return validate(prompts, identifyModel(prompts));
+    }
+
     private PromptSet loadPrompts() {
         return PromptSetLoader.load(request.prompts().toAbsolutePath().normalize());
     }

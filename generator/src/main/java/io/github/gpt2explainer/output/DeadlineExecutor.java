@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadlineExecutor implements Executor {
 
+    /** The exchange running on this thread, so that a handler can lift its deadline. */
+    private static final ThreadLocal<Running> CURRENT = new ThreadLocal<>();
+
     private final ExecutorService workers;
     private final ScheduledExecutorService alarms;
     private final Duration deadline;
@@ -32,6 +35,17 @@ final class DeadlineExecutor implements Executor {
         workers.execute(() -> runWithDeadline(exchange));
     }
 
+    /**
+     * Lets the exchange running on this thread take as long as it needs: for a live computation, whose request has
+     * been read in full and which writes progress as it goes (a client that goes away is noticed by those writes).
+     */
+    static void liftDeadline() {
+        Running running = CURRENT.get();
+        if (running != null) {
+            running.finish();
+        }
+    }
+
     void shutdownNow() {
         workers.shutdownNow();
         alarms.shutdownNow();
@@ -41,9 +55,11 @@ final class DeadlineExecutor implements Executor {
         Running running = new Running(Thread.currentThread());
         ScheduledFuture<?> alarm = alarms.schedule(running::interruptIfStillRunning, deadline.toMillis(),
                 TimeUnit.MILLISECONDS);
+        CURRENT.set(running);
         try {
             exchange.run();
         } finally {
+            CURRENT.remove();
             running.finish();
             alarm.cancel(false);
             Thread.interrupted(); // an alarm that fired just now must not reach the next exchange on this thread

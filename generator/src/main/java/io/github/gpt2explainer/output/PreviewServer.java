@@ -15,13 +15,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Serves a directory over HTTP on the loopback interface only, for previewing the site. Every request
- * resolves the directory afresh, so a build swapping in a new output is visible on the next request.
- * Only GET and HEAD; no directory listings; a request can never reach a file outside the directory
- * (".." and symbolic links that lead out are refused with 404). A request naming another host than
- * {@code 127.0.0.1:PORT} or {@code localhost:PORT} gets 403, so that a web page cannot read the preview by
- * pointing its own name at 127.0.0.1 (DNS rebinding). Idle or half-sent requests cannot hold it up: see
- * {@link DeadlineExecutor}.
+ * Serves a directory over HTTP for previewing the site, on the loopback interface unless asked otherwise. Every
+ * request resolves the directory afresh, so a build swapping in a new output is visible on the next request.
+ * Only GET and HEAD for files; no directory listings; a request can never reach a file outside the directory
+ * (".." and symbolic links that lead out are refused with 404). A request naming another host than this machine
+ * as it is reached ({@code 127.0.0.1:PORT}, {@code localhost:PORT}, and with {@code --host} the given name or an
+ * IP address) gets 403, so that a web page cannot read the preview by pointing its own name at it (DNS
+ * rebinding). Idle or half-sent requests cannot hold it up: see {@link DeadlineExecutor}.
+ *
+ * <p>An {@link Extension} (serve's live explainer) may answer its own paths, overlay a directory on the site
+ * under a URL prefix, and add markup to the HTML pages it serves; the files on disk never change.
  */
 public final class PreviewServer implements AutoCloseable {
 
@@ -56,30 +59,71 @@ public final class PreviewServer implements AutoCloseable {
             + "</title></head><body><h1>404: not found</h1><p>%s is not part of the site.</p>"
             + "<p><a href=\"/\">Back to the start</a></p></body></html>";
 
+    /** What serve adds to the preview: its own paths, a directory over the site, markup on every page. */
+    public interface Extension {
+
+        /** Answers {@code path} (decoded) if it is one of the extension's own; false lets the server serve the site. */
+        boolean handle(HttpExchange exchange, String path) throws IOException;
+
+        /** The directory looked in first for {@code path}, and the path within it and within the site; or null. */
+        Layer layer(String path);
+
+        /** Markup inserted before {@code </body>} of the HTML page at {@code path}, or null for none. */
+        String pageAddition(String path);
+    }
+
+    /** A file is looked up as {@code rest} in {@code dir} first, then in the site root. */
+    public record Layer(Path dir, String rest) {
+    }
+
     private final Path root;
     private final HttpServer server;
     private final DeadlineExecutor executor;
+    private final String hostName;
+    private final boolean loopbackOnly;
+    private final Extension extension;
 
-    private PreviewServer(Path root, HttpServer server, DeadlineExecutor executor) {
+    private PreviewServer(Path root, HttpServer server, DeadlineExecutor executor, String hostName, Extension extension) {
         this.root = root;
         this.server = server;
         this.executor = executor;
+        this.hostName = hostName == null ? null : hostName.toLowerCase(Locale.ROOT);
+        this.loopbackOnly = server.getAddress().getAddress().isLoopbackAddress();
+        this.extension = extension;
     }
 
     /** Starts serving {@code root} on 127.0.0.1 (IPv4 or IPv6 loopback); port 0 picks a free port. */
     public static PreviewServer start(Path root, int port) throws IOException {
-        return start(root, port, REQUEST_DEADLINE);
+        return start(root, null, port, REQUEST_DEADLINE, null);
     }
 
     /** As {@link #start(Path, int)}, with another deadline per exchange (tests). */
     static PreviewServer start(Path root, int port, Duration deadline) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        return start(root, null, port, deadline, null);
+    }
+
+    /**
+     * @param host      the interface to listen on (a name or address, {@code 0.0.0.0} for all); null = loopback only
+     * @param extension serve's additions, or null for a plain preview
+     */
+    public static PreviewServer start(Path root, String host, int port, Extension extension) throws IOException {
+        return start(root, host, port, REQUEST_DEADLINE, extension);
+    }
+
+    static PreviewServer start(Path root, String host, int port, Duration deadline, Extension extension) throws IOException {
+        InetAddress address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         DeadlineExecutor executor = new DeadlineExecutor(WORKERS, deadline, "preview-server");
-        PreviewServer preview = new PreviewServer(root.toAbsolutePath().normalize(), server, executor);
+        PreviewServer preview = new PreviewServer(root.toAbsolutePath().normalize(), server, executor, host, extension);
         server.createContext("/", preview::handle);
         server.setExecutor(executor);
         server.start();
         return preview;
+    }
+
+    /** Lets the exchange on this thread run past the deadline (a live computation that streams its progress). */
+    public static void liftDeadline() {
+        DeadlineExecutor.liftDeadline();
     }
 
     public int port() {
@@ -89,6 +133,9 @@ public final class PreviewServer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>/}. */
     public URI uri() {
         InetAddress address = server.getAddress().getAddress();
+        if (address.isAnyLocalAddress()) {
+            address = InetAddress.getLoopbackAddress();
+        }
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         return URI.create("http://" + host + ":" + port() + "/");
     }
@@ -103,8 +150,13 @@ public final class PreviewServer implements AutoCloseable {
         try (exchange) {
             if (!isOwnHost(exchange.getRequestHeaders().getFirst("Host"))) {
                 String body = "403: this preview answers only to http://127.0.0.1:" + port() + "/ and http://localhost:"
-                        + port() + "/\n";
+                        + port() + "/" + (loopbackOnly ? "" : ", to " + hostName + ":" + port() + " and to IP addresses")
+                        + "\n";
                 send(exchange, 403, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), false);
+                return;
+            }
+            String path = exchange.getRequestURI().getPath(); // decoded
+            if (extension != null && path != null && extension.handle(exchange, path)) {
                 return;
             }
             String method = exchange.getRequestMethod();
@@ -114,8 +166,8 @@ public final class PreviewServer implements AutoCloseable {
                 send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n".getBytes(StandardCharsets.UTF_8), false);
                 return;
             }
-            String path = exchange.getRequestURI().getPath(); // decoded
-            Path file = resolve(path);
+            Layer layer = extension == null || path == null ? null : extension.layer(path);
+            Path file = layer == null ? resolve(root, path) : resolveLayered(layer);
             if (file != null && Files.isDirectory(file)) {
                 if (!path.endsWith("/")) { // so relative links in index.html resolve against the directory
                     exchange.getResponseHeaders().set("Location", exchange.getRequestURI().getRawPath() + "/");
@@ -124,11 +176,16 @@ public final class PreviewServer implements AutoCloseable {
                 }
                 file = file.resolve("index.html");
             }
-            if (file == null || !Files.isRegularFile(file) || !insideRoot(file)) {
+            if (file == null || !Files.isRegularFile(file) || !insideRoot(file, layer)) {
                 notFound(exchange, path, head);
                 return;
             }
-            send(exchange, 200, contentType(file), Files.readAllBytes(file), head);
+            byte[] body = Files.readAllBytes(file);
+            String addition = extension == null ? null : extension.pageAddition(path);
+            if (addition != null && contentType(file).startsWith("text/html")) {
+                body = withAddition(body, addition);
+            }
+            send(exchange, 200, contentType(file), body, head);
         }
     }
 
@@ -137,7 +194,7 @@ public final class PreviewServer implements AutoCloseable {
      * server's port (which a browser leaves out only for port 80). No Host at all (HTTP/1.0) is accepted: browsers
      * always send one, so a rebinding page cannot leave it out.
      */
-    private boolean isOwnHost(String host) {
+    public boolean isOwnHost(String host) {
         if (host == null) {
             return true;
         }
@@ -147,29 +204,54 @@ public final class PreviewServer implements AutoCloseable {
         String name = hasPort ? value.substring(0, colon) : value;
         String portText = hasPort ? value.substring(colon + 1) : "80";
         boolean loopbackName = name.equals("127.0.0.1") || name.equals("localhost") || name.equals("[::1]");
-        return loopbackName && portText.equals(Integer.toString(port()));
+        // With --host, students reach the server by the laptop's address or the name given; a rebinding page
+        // always uses a name of its own, never an address.
+        boolean reachableName = !loopbackOnly && (name.equals(hostName) || IP_LITERAL.matcher(name).matches());
+        return (loopbackName || reachableName) && portText.equals(Integer.toString(port()));
     }
 
-    /** The file a URL path names, or null if the path is malformed or leaves the root. */
-    private Path resolve(String urlPath) {
+    private static final java.util.regex.Pattern IP_LITERAL =
+            java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-f:.]+\\]");
+
+    /** The file a URL path names under {@code dir}, or null if the path is malformed or leaves it. */
+    private static Path resolve(Path dir, String urlPath) {
         if (urlPath == null || !urlPath.startsWith("/") || urlPath.indexOf('\0') >= 0 || urlPath.indexOf('\\') >= 0) {
             return null;
         }
         try {
-            Path candidate = root.resolve(urlPath.substring(1)).normalize();
-            return candidate.startsWith(root) ? candidate : null;
+            Path candidate = dir.resolve(urlPath.substring(1)).normalize();
+            return candidate.startsWith(dir) ? candidate : null;
         } catch (java.nio.file.InvalidPathException e) {
             return null;
         }
     }
 
-    /** Symbolic links inside the site must not lead outside it. */
-    private boolean insideRoot(Path file) {
+    /** The layer's file if it has one, else the site's. */
+    private Path resolveLayered(Layer layer) {
+        Path own = resolve(layer.dir(), layer.rest());
+        return own != null && Files.exists(own) ? own : resolve(root, layer.rest());
+    }
+
+    /** Symbolic links inside the site (or the layer) must not lead outside it. */
+    private boolean insideRoot(Path file, Layer layer) {
         try {
-            return file.toRealPath().startsWith(root.toRealPath());
+            Path real = file.toRealPath();
+            return real.startsWith(root.toRealPath()) || layer != null && real.startsWith(layer.dir().toRealPath());
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private boolean insideRoot(Path file) {
+        return insideRoot(file, null);
+    }
+
+    /** The page with {@code addition} inserted before its last {@code </body>} (at the end if it has none). */
+    static byte[] withAddition(byte[] page, String addition) {
+        String html = new String(page, StandardCharsets.UTF_8);
+        int at = html.lastIndexOf("</body>");
+        String result = at < 0 ? html + addition : html.substring(0, at) + addition + html.substring(at);
+        return result.getBytes(StandardCharsets.UTF_8);
     }
 
     private void notFound(HttpExchange exchange, String path, boolean head) throws IOException {

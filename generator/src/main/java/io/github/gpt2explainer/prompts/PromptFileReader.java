@@ -40,11 +40,16 @@ final class PromptFileReader {
     }
 
     static Result read(Path file, SiteSettings site, List<Problem> problems) {
-        int before = problems.size();
         String content = TextFiles.read(file, problems);
         if (content == null) {
             return new Result(null, null, 0);
         }
+        return parse(content, file, site, problems);
+    }
+
+    /** Checks a prompt file's content; {@code file} names it in problems and gives the expected id. */
+    static Result parse(String content, Path file, SiteSettings site, List<Problem> problems) {
+        int before = problems.size();
         String[] lines = content.split("\\R", -1);
         if (!lines[0].stripTrailing().equals("---")) {
             problems.add(new Problem(file, 1, "a prompt file must start with a '---' line that opens the YAML "

@@ -98,4 +98,20 @@ public final class PromptSetLoader {
         }
         return new PromptSet(settings, prompts);
     }
+
+    /**
+     * Checks one prompt file's content exactly as {@link #load} checks a file of the set, without the file being
+     * on disk (serve's live explainer, before it runs a prompt or keeps it).
+     *
+     * @param source where the file would be: its name must be {@code <id>.md}; problems name it
+     * @throws PromptSetException listing every problem of the content
+     */
+    public static PromptSpec parsePrompt(String content, Path source, SiteSettings settings) {
+        List<Problem> problems = new ArrayList<>();
+        PromptFileReader.Result result = PromptFileReader.parse(content, source, settings, problems);
+        if (!problems.isEmpty() || result.spec() == null) {
+            throw new PromptSetException(problems);
+        }
+        return result.spec();
+    }
 }

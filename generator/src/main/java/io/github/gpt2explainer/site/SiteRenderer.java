@@ -88,4 +88,30 @@ public final class SiteRenderer {
         }
         return out.finish(site.notices());
     }
+
+    /**
+     * Writes only the files of the input's one prompt (its pages, handouts and data) into {@code outDir}, as
+     * {@link #render} writes them for that prompt: serve's live explainer, whose page borrows everything else
+     * (assets, other pages) from the built site. The shared files are rendered, for the handouts to inline,
+     * but not written.
+     */
+    public RenderReport renderPrompt(SiteInput input, Path outDir) {
+        if (input.promptSet().prompts().size() != 1) {
+            throw new IllegalArgumentException("renderPrompt renders a set of exactly one prompt, got "
+                    + input.promptSet().prompts().size());
+        }
+        PlannedSite planned = planSite(input);
+        SiteContext site = new SiteContext(input, planned.layout(), planned.chapters(), templates, pages, markdown);
+        for (PlannedFile<SiteContext> file : planned.plan().shared()) {
+            site.share(file.path(), file.renderer().render(site));
+        }
+        SiteWriter out = new SiteWriter(outDir);
+        for (PromptPages group : planned.plan().prompts()) {
+            PromptContext prompt = site.load(group.prompt());
+            for (PlannedFile<PromptContext> file : group.files()) {
+                out.write(file.path(), file.renderer().render(prompt));
+            }
+        }
+        return out.finish(site.notices());
+    }
 }

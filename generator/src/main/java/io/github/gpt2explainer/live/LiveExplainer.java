@@ -1,0 +1,314 @@
+package io.github.gpt2explainer.live;
+
+import ai.djl.ndarray.NDManager;
+import io.github.gpt2explainer.build.BuildContext;
+import io.github.gpt2explainer.build.PromptFit;
+import io.github.gpt2explainer.build.SiteBuild;
+import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.prompts.PromptSetException;
+import io.github.gpt2explainer.prompts.PromptSetLoader;
+import io.github.gpt2explainer.prompts.PromptSpec;
+import io.github.gpt2explainer.prompts.SiteSettings;
+import io.github.gpt2explainer.runs.PromptRunner;
+import io.github.gpt2explainer.site.SiteInput;
+import io.github.gpt2explainer.site.SiteLayout;
+import io.github.gpt2explainer.site.SiteRenderer;
+import io.github.gpt2explainer.site.SiteTemplates;
+import io.github.gpt2explainer.trace.PromptRun;
+import io.github.gpt2explainer.trace.StoreKey;
+import io.github.gpt2explainer.trace.TraceStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Serve's live explainer: turns a reader's prompt into the full prompt page of the site, with the model serve was
+ * given, held in memory after its first use. The prompt is checked like a prompt file (the same reader, the same
+ * context check), run by the build's {@link PromptRunner} unless the trace store already holds it under the
+ * build's key (then no model work at all), and rendered by the build's {@link SiteRenderer} for that one prompt
+ * into a directory of its own, which the server lays over the built site.
+ */
+public final class LiveExplainer implements AutoCloseable {
+
+    /** What the reader sees of a computation as it goes. */
+    public interface Progress {
+        /** A phase begins ({@code "model"}: loading the weights; {@code "run"}; {@code "render"}). */
+        void phase(String phase);
+
+        /** {@code done} of {@code total} new tokens generated (every temperature at once). */
+        void step(int done, int total);
+    }
+
+    /**
+     * A rendered live page.
+     *
+     * @param key     the directory name under {@code r/}: the trace store entry's hash, shortened
+     * @param id      the prompt id
+     * @param pages   the page of each site language, as a path under the live directory
+     * @param ranModel whether the model ran (false: the trace store held the prompt)
+     * @param runMs    time spent loading the weights, running the model and storing the run (0 if it did not run)
+     * @param renderMs time spent rendering the prompt's files (0 if they were already rendered)
+     */
+    public record Result(String key, String id, Map<String, String> pages, boolean ranModel, double runMs,
+                         double renderMs) {
+    }
+
+    private final Supplier<BuildContext> contexts;
+    private final Path promptsDir;
+    private final Path directory;
+    private final AtomicInteger rendering = new AtomicInteger();
+    private final AtomicLong modelRuns = new AtomicLong();
+    private final Map<String, Integer> rendered = new ConcurrentHashMap<>();
+    private final Map<String, LiveRequest> requests = new ConcurrentHashMap<>();
+    private NDManager manager;
+    private Gpt2Model model;
+    private String modelWeights;
+    private BuildContext context;
+    private final Thread cleanup;
+
+    /**
+     * @param contexts  the build's validated inputs, taken on the first request and after {@link #inputsChanged()}
+     * @param promptsDir the prompt directory, where "keep" writes
+     * @param directory where live pages are rendered (created; emptied by nobody else)
+     */
+    public LiveExplainer(Supplier<BuildContext> contexts, Path promptsDir, Path directory) throws IOException {
+        this.contexts = contexts;
+        this.promptsDir = promptsDir.toAbsolutePath().normalize();
+        this.directory = Files.createDirectories(directory).toAbsolutePath().normalize();
+        // Ctrl-C ends serve through the JVM's shutdown hooks, without closing this: remove the pages then too.
+        this.cleanup = new Thread(() -> deleteTree(this.directory), "live-explainer-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /** The directory the pages are rendered into: {@code r/<key>/p/<id>.html} and the rest of the prompt's files. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** How many prompts the model has run since the start (tests: a repeated prompt adds none). */
+    public long modelRuns() {
+        return modelRuns.get();
+    }
+
+    /** The request a rendered key came from, if this server rendered it. */
+    public LiveRequest requestOf(String key) {
+        return requests.get(key);
+    }
+
+    /**
+     * The inputs changed (serve re-rendered after an edit): site.yaml is read again on the next request, and pages
+     * are rendered again (the runs stay stored).
+     */
+    public void inputsChanged() {
+        synchronized (this) {
+            context = null;
+        }
+        rendering.incrementAndGet();
+    }
+
+    /** The build's validated inputs, read once and again only after {@link #inputsChanged()}. */
+    private synchronized BuildContext context() {
+        if (context == null) {
+            context = contexts.get();
+        }
+        return context;
+    }
+
+    /**
+     * The page of a checked request, computed if the trace store does not hold it. Call one at a time.
+     */
+    public Result explain(Checked checked, Progress progress) throws IOException {
+        BuildContext context = checked.context();
+        LiveRequest request = checked.request();
+        SiteSettings settings = context.prompts().settings();
+        PromptSpec spec = checked.spec();
+        EffectivePrompt prompt = spec.effective(settings);
+        ModelSource source = context.model().get();
+        TraceStore store = TraceStore.open(context.storeDir());
+        StoreKey key = store.key(source.info(), prompt.id(), prompt.contentHash());
+        String name = key.hash().substring(0, 20);
+        boolean ran = false;
+        long runNanos = 0;
+        long renderNanos = 0;
+        try (TraceStore.Use use = store.use()) {
+            if (store.status(key).state() != TraceStore.State.PRESENT) {
+                long start = System.nanoTime();
+                run(prompt, source, store, key, progress);
+                runNanos = System.nanoTime() - start;
+                ran = true;
+            }
+            int generation = rendering.get();
+            Path out = directory.resolve("r").resolve(name);
+            if (ran || !Integer.valueOf(generation).equals(rendered.get(name)) || !Files.isDirectory(out)) {
+                progress.phase("render");
+                long start = System.nanoTime();
+                render(context, new PromptSet(settings, List.of(spec)), source, store, key, out);
+                renderNanos = System.nanoTime() - start;
+                rendered.put(name, generation);
+            }
+        }
+        requests.put(name, request);
+        SiteLayout layout = new SiteLayout(settings.languages());
+        Map<String, String> pages = settings.languages().stream().collect(Collectors.toMap(l -> l,
+                l -> "r/" + name + "/" + layout.promptPage(l, spec.id()), (a, b) -> a, java.util.LinkedHashMap::new));
+        return new Result(name, spec.id(), pages, ran, runNanos / 1e6, renderNanos / 1e6);
+    }
+
+    /**
+     * Writes {@code prompts/<id>.md} for the request, checked as {@code check} checks every prompt (and against the
+     * model's context); an existing file of that name is an error, never overwritten.
+     *
+     * @return the file written
+     */
+    public Path keep(LiveRequest request) {
+        BuildContext context = check(request).context();
+        Path file = promptsDir.resolve(request.id() + ".md");
+        try {
+            Files.writeString(file, request.promptFile(context.prompts().settings()), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new LiveInputException("prompts/" + request.id() + ".md already exists: choose another id "
+                    + "(nothing was overwritten)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /** A request checked against the current inputs, ready to explain. */
+    public record Checked(LiveRequest request, BuildContext context, PromptSpec spec) {
+    }
+
+    /**
+     * The request as a prompt file of this set: the prompt reader's rules, site.yaml's limits, the context.
+     *
+     * @throws LiveInputException saying what breaks which rule
+     */
+    public Checked check(LiveRequest request) {
+        BuildContext context;
+        try {
+            context = context();
+        } catch (PromptSetException e) {
+            throw new LiveInputException("the prompt set has problems, fix them first: " + e.problems().stream()
+                    .map(Object::toString).collect(Collectors.joining("; ")));
+        }
+        return new Checked(request, context, check(request, context));
+    }
+
+    private PromptSpec check(LiveRequest request, BuildContext context) {
+        SiteSettings settings = context.prompts().settings();
+        if (request.maxNewTokens() != null && request.maxNewTokens() > settings.maxNewTokens()
+                && request.maxNewTokens() <= PromptSetLoader.MAX_NEW_TOKENS) {
+            throw new LiveInputException("max_new_tokens: at most " + settings.maxNewTokens()
+                    + " here (site.yaml's max_new_tokens), got " + request.maxNewTokens());
+        }
+        if (request.temperatures() != null && request.temperatures().size() > settings.temperatures().size()) {
+            throw new LiveInputException("temperatures: at most " + settings.temperatures().size()
+                    + " here (as many as site.yaml lists), got " + request.temperatures().size());
+        }
+        String content = request.promptFile(settings);
+        try {
+            PromptSpec spec = PromptSetLoader.parsePrompt(content, promptsDir.resolve(request.id() + ".md"),
+                    settings);
+            PromptFit.validate(new PromptSet(settings, List.of(spec)), context.model().get());
+            return spec;
+        } catch (PromptSetException e) {
+            throw new LiveInputException(e.problems().stream().map(p -> p.message()).distinct()
+                    .collect(Collectors.joining("; ")));
+        }
+    }
+
+    private void run(EffectivePrompt prompt, ModelSource source, TraceStore store, StoreKey key, Progress progress) {
+        Gpt2Model gpt2 = model(source, progress);
+        progress.phase("run");
+        PromptRunner runner = new PromptRunner(gpt2, source.tokenizer(), source.info());
+        try (PromptRun run = runner.run(prompt, step -> progress.step(step, prompt.maxNewTokens()))) {
+            store.write(key, run);
+        }
+        modelRuns.incrementAndGet();
+    }
+
+    /** The model serve holds: loaded on the first prompt that needs it, again only if site.yaml names another. */
+    private synchronized Gpt2Model model(ModelSource source, Progress progress) {
+        String weights = source.info().weightsSha256();
+        if (model == null || !weights.equals(modelWeights)) {
+            closeModel();
+            progress.phase("model");
+            manager = NDManager.newBaseManager("PyTorch");
+            model = Gpt2Model.load(source.loadCheckpoint(), manager);
+            modelWeights = weights;
+        }
+        return model;
+    }
+
+    /** The prompt's files, rendered beside {@code out} and moved into place, so no request sees half a page. */
+    private static void render(BuildContext context, PromptSet set, ModelSource source, TraceStore store, StoreKey key,
+                               Path out) throws IOException {
+        Path staging = Files.createTempDirectory(out.getParent() == null ? out : Files.createDirectories(out.getParent()),
+                ".tmp-");
+        try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
+                : SiteTemplates.directory(context.templates().directory())) {
+            SiteInput input = new SiteInput(set, source.info(), id -> store.load(key), SiteBuild.toolVersion());
+            new SiteRenderer(templates).renderPrompt(input, staging);
+            Path old = out.resolveSibling(".old-" + out.getFileName());
+            if (Files.exists(out)) {
+                deleteTree(old);
+                Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // a temporary directory: left for the OS
+        }
+    }
+
+    private synchronized void closeModel() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeModel();
+        deleteTree(directory);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) anyway
+        }
+    }
+}

@@ -1,0 +1,113 @@
+// Serve's live explainer: the "try your own prompt" box. The server adds this script to the pages it serves;
+// the site's files never name it, so a site opened from disk or another server has no box. The box only
+// navigates to /live?... (GET, which runs nothing by itself); the page there asks the server to compute.
+(function () {
+  "use strict";
+  var STRINGS = {
+    en: {
+      summary: "Try your own prompt", prompt: "Prompt", explain: "Explain", more: "Settings (empty: the site's)",
+      temperatures: "Temperatures", topK: "Top-k", topP: "Top-p", newTokens: "New tokens", id: "Id",
+      share: "Link to this page", keep: "Keep this prompt", placeholder: "Type a sentence for GPT-2 to continue",
+      note: "Computed live by this server's model."
+    },
+    zh: {
+      summary: "试试你自己的提示", prompt: "提示", explain: "解释", more: "设置（留空：用网站的设置）",
+      temperatures: "温度", topK: "Top-k", topP: "Top-p", newTokens: "新词元数", id: "编号",
+      share: "本页链接", keep: "保留这个提示", placeholder: "输入一句话，让 GPT-2 续写",
+      note: "由本服务器上的模型实时计算。"
+    }
+  };
+  var script = document.currentScript;
+  function start() {
+    var lang = (document.body && document.body.getAttribute("data-lang")) || "en";
+    var t = STRINGS[lang.indexOf("zh") === 0 ? "zh" : "en"];
+    var current = new URLSearchParams(script && script.getAttribute("data-query") || "");
+    var header = document.querySelector("header.site-header");
+    if (!header) { return; }
+
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = "/__live/live.css";
+    document.head.appendChild(css);
+
+    var frame = document.createElement("div");
+    frame.className = "wrap live-frame";
+    var box = document.createElement("details");
+    box.className = "live-box";
+    frame.appendChild(box);
+    if (current.has("prompt")) { box.open = true; }
+    var summary = document.createElement("summary");
+    summary.textContent = t.summary;
+    box.appendChild(summary);
+
+    var form = document.createElement("form");
+    form.className = "live-form";
+    form.setAttribute("action", "/live");
+    form.setAttribute("method", "get");
+    function field(name, label, kind, attrs) {
+      var wrap = document.createElement("label");
+      wrap.className = "live-field live-field-" + name.replace(/_/g, "-");
+      var span = document.createElement("span");
+      span.textContent = label;
+      wrap.appendChild(span);
+      var input = document.createElement(kind === "textarea" ? "textarea" : "input");
+      input.name = name;
+      if (kind !== "textarea") { input.type = kind; }
+      Object.keys(attrs || {}).forEach(function (k) { input.setAttribute(k, attrs[k]); });
+      if (current.has(name)) { input.value = current.get(name); }
+      wrap.appendChild(input);
+      return wrap;
+    }
+    form.appendChild(field("prompt", t.prompt, "textarea", { rows: "2", required: "required", placeholder: t.placeholder }));
+    var more = document.createElement("fieldset");
+    more.className = "live-settings";
+    var legend = document.createElement("legend");
+    legend.textContent = t.more;
+    more.appendChild(legend);
+    more.appendChild(field("temperatures", t.temperatures, "text", { inputmode: "decimal", placeholder: "0, 0.8" }));
+    more.appendChild(field("top_k", t.topK, "number", { min: "1", step: "1" }));
+    more.appendChild(field("top_p", t.topP, "number", { min: "0", max: "1", step: "any" }));
+    more.appendChild(field("max_new_tokens", t.newTokens, "number", { min: "1", step: "1" }));
+    more.appendChild(field("id", t.id, "text", { pattern: "[a-z0-9][a-z0-9\\-]*", maxlength: "64", spellcheck: "false" }));
+    form.appendChild(more);
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.textContent = t.explain;
+    form.appendChild(button);
+    // The site's pages forbid form submission (form-action 'none'): the box navigates instead.
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var params = new URLSearchParams();
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name && el.value.trim() !== "" || el.name === "prompt") { params.set(el.name, el.value); }
+      });
+      params.set("lang", lang);
+      window.location.assign("/live?" + params.toString());
+    });
+    box.appendChild(form);
+
+    if (current.has("prompt")) {
+      var links = document.createElement("p");
+      links.className = "live-links";
+      var note = document.createElement("span");
+      note.textContent = t.note + " ";
+      links.appendChild(note);
+      var share = document.createElement("a");
+      share.href = "/live?" + current.toString();
+      share.textContent = t.share;
+      links.appendChild(share);
+      links.appendChild(document.createTextNode(" · "));
+      var keep = document.createElement("a");
+      keep.href = "/live/keep?" + current.toString();
+      keep.textContent = t.keep;
+      links.appendChild(keep);
+      box.appendChild(links);
+    }
+    header.insertAdjacentElement("afterend", frame);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
