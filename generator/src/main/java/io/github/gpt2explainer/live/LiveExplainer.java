@@ -5,6 +5,7 @@ import io.github.gpt2explainer.build.BuildContext;
 import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.build.SiteBuild;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;
@@ -77,6 +78,7 @@ public final class LiveExplainer implements AutoCloseable {
     private final Map<String, LiveRequest> requests = new ConcurrentHashMap<>();
     private NDManager manager;
     private Gpt2Model model;
+    private Checkpoint checkpoint; // kept beside the model: the insight reads ln_f, c_proj and the head
     private String modelWeights;
     private BuildContext context;
     private final Thread cleanup;
@@ -236,7 +238,7 @@ public final class LiveExplainer implements AutoCloseable {
     private void run(EffectivePrompt prompt, ModelSource source, TraceStore store, StoreKey key, Progress progress) {
         Gpt2Model gpt2 = model(source, progress);
         progress.phase("run");
-        PromptRunner runner = new PromptRunner(gpt2, source.tokenizer(), source.info());
+        PromptRunner runner = new PromptRunner(gpt2, checkpoint, source.tokenizer(), source.info());
         try (PromptRun run = runner.run(prompt, step -> progress.step(step, prompt.maxNewTokens()))) {
             store.write(key, run);
         }
@@ -250,7 +252,8 @@ public final class LiveExplainer implements AutoCloseable {
             closeModel();
             progress.phase("model");
             manager = NDManager.newBaseManager("PyTorch");
-            model = Gpt2Model.load(source.loadCheckpoint(), manager);
+            checkpoint = source.loadCheckpoint();
+            model = Gpt2Model.load(checkpoint, manager);
             modelWeights = weights;
         }
         return model;
@@ -294,6 +297,7 @@ public final class LiveExplainer implements AutoCloseable {
         if (model != null) {
             model.close();
             model = null;
+            checkpoint = null;
         }
         if (manager != null) {
             manager.close();
