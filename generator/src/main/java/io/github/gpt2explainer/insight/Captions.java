@@ -88,9 +88,9 @@ public final class Captions {
         boolean lowers = occlusion[most] > 0;
         return java.util.Optional.of(en
                 ? "Of the prompt's tokens, " + token + " (position " + most + ") matters most: replacing it with "
-                        + neutralText + (lowers ? " lowers" : " raises") + " the log-probability of " + target
+                        + quote(neutralText, en) + (lowers ? " lowers" : " raises") + " the log-probability of " + target
                         + " by " + amount + "."
-                : "提示的词元中，" + token + "（位置 " + most + "）影响最大：把它换成 " + neutralText + " 会使" + target
+                : "提示的词元中，" + token + "（位置 " + most + "）影响最大：把它换成" + quote(neutralText, en) + "会使" + target
                         + "的对数概率" + (lowers ? "降低 " : "升高 ") + amount + "。");
     }
 
