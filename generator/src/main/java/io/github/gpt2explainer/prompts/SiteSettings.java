@@ -20,14 +20,39 @@ import java.util.Objects;
  * @param seed          base seed from which every run's seed is derived
  * @param languages     the site's languages in display order; every prompt needs a title and a note in each
  * @param source        the site.yaml file read (null for {@link #fallback})
+ * @param handouts      what the single-file handouts carry ({@code handouts:}), default {@link Handouts#COMPACT}
  */
 public record SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
-                           int topK, double topP, long seed, List<String> languages, Path source) {
+                           int topK, double topP, long seed, List<String> languages, Path source, Handouts handouts) {
 
     public static final String DEFAULT_MODEL = "openai-community/gpt2";
 
+    /**
+     * What each prompt's single-file handout inlines. The per-layer detail ({@code layer-<l>.js}: layer norms,
+     * Q/K/V, MLP values) is most of a prompt's data and grows with layers x width, and the handouts exist once
+     * per language: inlining it tripled the site (GPT-2 small 228 MB, gpt2-xl's shape about 1.7 GB).
+     */
+    public enum Handouts {
+        /** The default: everything but the per-layer detail (what the printed page shows); the site has it all. */
+        COMPACT,
+        /** Every data file, unless that is over 20 MB ({@code site/Handout.BUDGET_BYTES}). */
+        FULL;
+
+        /** The value as written in site.yaml. */
+        public String yaml() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Settings with the default handouts ({@link Handouts#COMPACT}). */
+    public SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
+                        int topK, double topP, long seed, List<String> languages, Path source) {
+        this(title, model, temperatures, maxNewTokens, topK, topP, seed, languages, source, Handouts.COMPACT);
+    }
+
     public SiteSettings {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(handouts, "handouts");
         title = Collections.unmodifiableMap(new LinkedHashMap<>(title));
         temperatures = temperatures.stream().sorted().toList();
         languages = List.copyOf(languages);

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 final class SiteSettingsReader {
 
     static final List<String> KEYS =
-            List.of("title", "model", "languages", "temperatures", "max_new_tokens", "top_k", "top_p", "seed");
+            List.of("title", "model", "languages", "temperatures", "max_new_tokens", "top_k", "top_p", "seed",
+                    "handouts");
 
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
@@ -77,10 +78,22 @@ final class SiteSettingsReader {
             f.problem("seed", "missing required key 'seed'");
         }
 
+        SiteSettings.Handouts handouts = SiteSettings.Handouts.COMPACT;
+        String handoutsValue = f.optionalString("handouts");
+        if (handoutsValue != null) {
+            switch (handoutsValue) {
+                case "compact" -> handouts = SiteSettings.Handouts.COMPACT;
+                case "full" -> handouts = SiteSettings.Handouts.FULL;
+                default -> f.problem("handouts", "'handouts' must be compact (the default: every view's data but the"
+                        + " per-layer detail) or full (every data file), found \"" + handoutsValue + "\"");
+            }
+        }
+
         if (problems.size() > before) {
             return null;
         }
         return new SiteSettings(title, model != null ? model : SiteSettings.DEFAULT_MODEL, temperatures,
-                maxNewTokens, topK != null ? topK : 0, topP != null ? topP : 1.0, seed, languages, file);
+                maxNewTokens, topK != null ? topK : 0, topP != null ? topP : 1.0, seed, languages, file,
+                handouts);
     }
 }

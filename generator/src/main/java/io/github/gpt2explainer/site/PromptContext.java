@@ -29,7 +29,8 @@ public final class PromptContext {
         }
         this.dataScripts = PromptFiles.dataScripts(spec.id(), data);
         this.summary = PromptSummary.of(run);
-        this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()));
+        this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()),
+                site.input.promptSet().settings().handouts());
     }
 
     PromptData data() {
