@@ -103,6 +103,12 @@
     // The selected query row's frame; placed by markSelected().
     svg.append('rect').attr('class', 'row-mark').attr('x', labelW - 1).attr('width', S * cell + 1)
       .attr('height', cell + 1).attr('data-cell', cell).attr('data-top', labelH).attr('visibility', 'hidden');
+    // The lit token's row (as query) and column (as key): placed by lightToken().
+    svg.append('rect').attr('class', 'lit-band lit-row').attr('x', labelW - 1).attr('width', S * cell + 1)
+      .attr('height', cell + 1).attr('data-cell', cell).attr('data-start', labelH).attr('data-limit', T).attr('visibility', 'hidden');
+    svg.append('rect').attr('class', 'lit-band lit-col').attr('y', labelH - 1).attr('height', T * cell + 1)
+      .attr('width', cell + 1).attr('data-cell', cell).attr('data-start', labelW).attr('data-limit', S).attr('visibility', 'hidden');
+    svg.selectAll('.qlabel, .klabel').each(function (d) { GPT2X.highlight.source(this, 'token', d, { pick: false }); });
     GPT2X.a11y.grid(cellSel.nodes(), T, S, highlight);
     cellSel.each(function (d) { // after grid(): the cells are tab stops now, so focus shows the tip too
       GPT2X.hoverTip(this, function () {
@@ -143,6 +149,22 @@
       note.textContent = q < 0 ? '' : GPT2X.t('attention.selected', { token: GPT2X.token(main, main.tokens[q]), pos: q });
     }
   }
+
+  /** Linked highlighting: the lit token's row and column framed in every panel, its labels marked. */
+  function lightToken() {
+    var p = GPT2X.highlight.lit('token');
+    document.querySelectorAll('#attention .lit-band').forEach(function (r) {
+      var cell = Number(r.getAttribute('data-cell')), start = Number(r.getAttribute('data-start'));
+      var on = p !== null && p >= 0 && p < Number(r.getAttribute('data-limit'));
+      r.setAttribute(r.classList.contains('lit-row') ? 'y' : 'x', String(start + (on ? p : 0) * cell - 1));
+      r.setAttribute('visibility', on ? 'visible' : 'hidden');
+      r.classList.toggle('lit', on);
+    });
+    document.querySelectorAll('#attention .qlabel, #attention .klabel').forEach(function (e) {
+      e.classList.toggle('lit', Number(e.getAttribute('data-q') || e.getAttribute('data-k')) === p);
+    });
+  }
+  GPT2X.on('token', lightToken);
 
   var showProducts = null; // (q, k) -> draws Q, K and their products for that cell (steps shown only)
 
@@ -230,6 +252,8 @@
 
   GPT2X.view('attention', {
     section: 'attention',
+    stages: STAGES,
+    drawPanel: drawPanel, // also draws the chapters' attention figures (figures.js)
     init: function (main) {
       var L = main.model.layers, H = main.model.heads;
       var layerSelect = document.getElementById('attn-layer');
@@ -290,6 +314,7 @@
             }
           });
           markSelected(main);
+          lightToken();
           if (expanded) {
             GPT2X.depth.layer(main, layer).then(function (layerFile) {
               if (shown !== key) { return; }

@@ -58,6 +58,22 @@
       tokenSelect.addEventListener('change', function () { GPT2X.router.set({ token: tokenSelect.value }); });
 
       var shownKey = null, panel = null, visible = false, rendering = null;
+      // Where you are among the three levels (model -> block -> operation), each level a link back to it.
+      var crumbs = GPT2X.el('nav', { 'class': 'crumbs', id: 'blk-crumbs', 'aria-label': GPT2X.t('crumbs.label') });
+      list.parentNode.insertBefore(crumbs, list);
+
+      function showCrumbs(s) {
+        crumbs.textContent = '';
+        var levels = [[GPT2X.t('crumbs.model'), '#view=overview'],
+          [GPT2X.t('crumbs.block', { layer: s.layer }), '#view=block&layer=' + s.layer]];
+        if (s.op) { levels.push([GPT2X.t('op.' + s.op + '.title', { layer: s.layer, ln: s.ln }), null]); }
+        levels.forEach(function (level, i) {
+          if (i > 0) { crumbs.appendChild(GPT2X.el('span', { 'class': 'crumb-sep', 'aria-hidden': 'true' }, '\u203a')); }
+          var current = i === levels.length - 1;
+          crumbs.appendChild(current ? GPT2X.el('span', { 'aria-current': 'location' }, level[0])
+            : GPT2X.el('a', { href: level[1] }, level[0]));
+        });
+      }
 
       function state() {
         var view = GPT2X.router.get('view');
@@ -120,7 +136,12 @@
             li.appendChild(btn);
             var mini = GPT2X.el('div', { 'class': 'blk-mini' });
             var clip = GPT2X.depth.clip(v);
-            mini.appendChild(GPT2X.depth.mini(v, T, cols, clip));
+            var canvasBox = GPT2X.el('span', { 'class': 'blk-mini-canvas' });
+            canvasBox.appendChild(GPT2X.depth.mini(v, T, cols, clip));
+            var litRow = GPT2X.el('span', { 'class': 'lit-row', 'aria-hidden': 'true' }); // the lit token's row
+            litRow.style.height = (100 / T) + '%';
+            canvasBox.appendChild(litRow);
+            mini.appendChild(canvasBox);
             // the strip's own colour limit, as its legend: full purple at -clip, full orange at +clip
             mini.appendChild(GPT2X.el('span', { 'class': 'blk-range', title: GPT2X.t('block.range') }, '\u00b1' + GPT2X.num(clip, 3)));
             li.appendChild(mini);
@@ -133,19 +154,36 @@
               return GPT2X.views[s.op].render(host, main, { layer: s.layer, ln: s.ln, head: s.head, data: d, streamIn: streamIn })
                 .then(function (p) {
                   panel = p;
+                  lightBlock();
                   if (scroll && host.scrollIntoView) { host.scrollIntoView({ block: 'start' }); }
                 }).catch(function (err) { GPT2X.fail('op-' + s.op, err); });
             }
           });
           section.setAttribute('data-rendered', key);
+          lightBlock();
         }).catch(function (err) { status.textContent = ''; shownKey = null; GPT2X.fail('inside', err); });
       }
+
+      /** Linked highlighting (core.js): the lit token's row in every strip of the pipeline and of the open operation. */
+      function lightBlock() {
+        var p = GPT2X.highlight.lit('token');
+        var on = p !== null && p >= 0 && p < T;
+        list.querySelectorAll('.lit-row').forEach(function (r) {
+          r.style.top = (on ? 100 * p / T : 0) + '%';
+          r.classList.toggle('lit', on);
+        });
+        list.querySelectorAll('.hs-rows').forEach(function (rows) {
+          Array.prototype.forEach.call(rows.children, function (li, i) { li.classList.toggle('lit', i === p); });
+        });
+      }
+      GPT2X.on('token', lightBlock);
 
       var lastView = GPT2X.router.get('view');
       function show() {
         var s = state();
         showLayer(s.layer);
         tokenSelect.value = String(s.token);
+        showCrumbs(s);
         var ours = s.view === 'block' || s.op !== null;
         if (ours) { visible = true; }
         var scroll = ours && s.view !== lastView;

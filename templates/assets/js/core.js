@@ -12,6 +12,7 @@
   var strings = {};
   var views = {};
   var viewOrder = [];     // view names in registration (script) order
+  var handlers = {};      // event name -> [f(value)]
 
   function part(owner, name) {
     return { key: owner + '/' + name, path: 'data/' + owner + '/' + name + '.js' };
@@ -69,6 +70,7 @@
       attention: function (id, layer) { return part(id, 'attn-' + layer); },
       layer: function (id, layer) { return part(id, 'layer-' + layer); },
       heads: function (id) { return part(id, 'heads'); },
+      insight: function (id) { return part(id, 'insight'); },
       compareIndex: function () { return part('compare', 'index'); },
       compareAttention: function (layer) { return part('compare', 'attn-' + layer); }
     },
@@ -217,7 +219,8 @@
     /**
      * Registers a view: one script calls GPT2X.view(name, {section, init(main)}). `section` is the id of the
      * page's <section> it draws into (errors are shown there); the router's `view` values that scroll to it
-     * are the view's name and its section. page.js starts every registered view in script order. A page of
+     * are the view's name and its section. page.js starts every registered view in script order; init may
+     * return a Promise (drawing from a part loaded on demand), and the page is 'ready' once all have settled. A page of
      * another kind may have one script of its own, registered as 'page:<kind>' with init() only.
      */
     view: function (name, module) {
@@ -300,6 +303,16 @@
       if (tip) { tip.hidden = true; }
     },
 
+    /** Subscribes f(value) to the named event (the highlight bus: 'token', 'candidate'). */
+    on: function (name, f) { (handlers[name] = handlers[name] || []).push(f); },
+
+    /** Calls every subscriber of the named event with value; one failing subscriber does not stop the others. */
+    emit: function (name, value) {
+      (handlers[name] || []).forEach(function (f) {
+        try { f(value); } catch (err) { if (global.console) { global.console.error(err); } }
+      });
+    },
+
     /** Shows an error in the page (and the console) instead of failing silently. */
     fail: function (where, err) {
       var box = document.getElementById(where);
@@ -307,6 +320,99 @@
         box.appendChild(GPT2X.el('p', { 'class': 'error' }, String(err && err.message ? err.message : err)));
       }
       if (global.console) { global.console.error(err); }
+    }
+  };
+
+
+  /**
+   * Linked highlighting: one token (a prompt position) and one candidate (a vocabulary id) are lit in every
+   * view that shows them. The lit one is the hovered (or focused) one, else the picked one; the picked token
+   * is the router's `token` (the selected query) and the picked candidate its `cand`, so a pick is a deep
+   * link and the tour can set it. Views subscribe with GPT2X.on('token' | 'candidate', f(value or null)),
+   * read GPT2X.highlight.lit(kind) after they redraw, and make their marks sources with source(). Escape
+   * clears both.
+   */
+  var ROUTER_KEY = { token: 'token', candidate: 'cand' };
+  var hovered = { token: null, candidate: null };
+  var lit = { token: null, candidate: null };
+
+  function picked(kind) {
+    var v = GPT2X.router ? parseInt(GPT2X.router.get(ROUTER_KEY[kind], ''), 10) : NaN;
+    return Number.isNaN(v) ? null : v;
+  }
+
+  function refresh(kind) {
+    var now = hovered[kind] !== null ? hovered[kind] : picked(kind);
+    if (now !== lit[kind]) {
+      lit[kind] = now;
+      GPT2X.emit(kind, now);
+    }
+  }
+
+  GPT2X.highlight = {
+    /** The lit token position or candidate id (kind 'token' | 'candidate'), or null. */
+    lit: function (kind) { return lit[kind]; },
+
+    /** Lights value while the pointer or focus is on it; null when it leaves. */
+    hover: function (kind, value) {
+      hovered[kind] = value === undefined ? null : value;
+      refresh(kind);
+    },
+
+    /** Picks value (it stays lit), or unpicks it when it is already the picked one. */
+    pick: function (kind, value) {
+      var change = {};
+      change[ROUTER_KEY[kind]] = picked(kind) === value ? undefined : value;
+      GPT2X.router.set(change);
+    },
+
+    /** Nothing lit: the picks are removed and the hovers forgotten. */
+    clear: function () {
+      hovered.token = null;
+      hovered.candidate = null;
+      GPT2X.router.set({ token: undefined, cand: undefined });
+      refresh('token');
+      refresh('candidate');
+    },
+
+    /**
+     * Makes node a source of kind/value: hover and focus light it, a click (a tap; Enter or Space on a tab
+     * stop) picks it. options.pick false: the node picks by itself (hover and focus only).
+     */
+    source: function (node, kind, value, options) {
+      node.addEventListener('mouseenter', function () { GPT2X.highlight.hover(kind, value); });
+      node.addEventListener('mouseleave', function () { GPT2X.highlight.hover(kind, null); });
+      // Focus only on what is already a tab stop: Chromium makes an SVG element with focus listeners focusable.
+      if (node.hasAttribute('tabindex') || node.tabIndex >= 0 && !(node instanceof global.SVGElement)) {
+        node.addEventListener('focus', function () { GPT2X.highlight.hover(kind, value); });
+        node.addEventListener('blur', function () { GPT2X.highlight.hover(kind, null); });
+      }
+      if (options && options.pick === false) { return node; }
+      node.addEventListener('click', function () { GPT2X.highlight.pick(kind, value); });
+      if (node.tagName !== 'BUTTON' && node.tagName !== 'button') {
+        node.addEventListener('keydown', function (e) {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            GPT2X.highlight.pick(kind, value);
+          }
+        });
+      }
+      return node;
+    },
+
+    /** Follows the router's picks and Escape; page.js calls it once the router has started. */
+    start: function () {
+      GPT2X.router.listen(function (state, changes) {
+        if ('token' in changes) { refresh('token'); }
+        if ('cand' in changes) { refresh('candidate'); }
+      });
+      document.addEventListener('keydown', function (e) {
+        if (e.key === 'Escape' && !e.defaultPrevented && (lit.token !== null || lit.candidate !== null)) {
+          GPT2X.highlight.clear();
+        }
+      });
+      refresh('token');
+      refresh('candidate');
     }
   };
 

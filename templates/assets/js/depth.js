@@ -10,8 +10,8 @@
 (function (GPT2X) {
   'use strict';
 
-  var layers = {};   // layer -> Promise of decoded layer file
-  var model = null;  // Promise of decoded model file
+  var layers = {};   // '<prompt>/<layer>' -> Promise of decoded layer file
+  var models = {};   // prompt -> Promise of decoded model file (a chapter page may show several prompts)
 
   function decodeAll(raw) {
     var out = { shapes: {} };
@@ -42,19 +42,21 @@
     },
 
     layer: function (main, l) {
-      if (!layers[l]) {
-        layers[l] = GPT2X.load(GPT2X.data.layer(main.promptId, l)).then(decodeAll);
-        layers[l].catch(function () { delete layers[l]; });
+      var key = main.promptId + '/' + l;
+      if (!layers[key]) {
+        layers[key] = GPT2X.load(GPT2X.data.layer(main.promptId, l)).then(decodeAll);
+        layers[key].catch(function () { delete layers[key]; });
       }
-      return layers[l];
+      return layers[key];
     },
 
     model: function (main) {
-      if (!model) {
-        model = GPT2X.load(GPT2X.data.model(main.promptId)).then(decodeAll);
-        model.catch(function () { model = null; });
+      var key = main.promptId;
+      if (!models[key]) {
+        models[key] = GPT2X.load(GPT2X.data.model(main.promptId)).then(decodeAll);
+        models[key].catch(function () { delete models[key]; });
       }
-      return model;
+      return models[key];
     },
 
     /** The residual stream entering block l: the embedding sum for block 0, else block l-1's resid_post. */

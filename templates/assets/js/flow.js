@@ -103,6 +103,8 @@
       select.addEventListener('change', function () { GPT2X.router.set({ view: 'flow', token: select.value }); });
 
       var drawn = null;
+      var lightFlow = function () {}; // set by draw()
+      GPT2X.on('token', function () { lightFlow(); });
       function target() {
         return GPT2X.router.get('token') === 'all' ? -1 : GPT2X.router.int('token', T - 1, 0, T - 1);
       }
@@ -188,6 +190,14 @@
         }
         // The hovered or focused node's token, written beside it.
         var hoverLabel = svg.append('text').attr('class', 'flow-hover-label').attr('aria-hidden', 'true').attr('dy', '0.35em');
+        // Linked highlighting (core.js): every node of the lit token's position and the bands into and out of them.
+        nodes.each(function (d) { GPT2X.highlight.source(this, 'token', d.position, { pick: false }); });
+        lightFlow = function () {
+          var pos = GPT2X.highlight.lit('token');
+          nodes.classed('lit', function (n) { return n.position === pos; });
+          links.classed('lit', function (l) { return l.source.position === pos || l.target.position === pos; });
+        };
+        lightFlow();
 
         function nodeLines(d) {
           return [GPT2X.t('flow.node.position', { position: d.position, token: GPT2X.token(main, main.tokens[d.position]) }),

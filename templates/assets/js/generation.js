@@ -53,7 +53,9 @@
         ids.forEach(function (id, c) {
           var p = d.probs[step * d.width + c];
           var chosen = id === g.tokenIds[step];
-          var tr = GPT2X.el('tr', { 'class': (chosen ? 'chosen ' : '') + (g.candidateKept[step][c] ? 'kept' : 'removed') });
+          var tr = GPT2X.el('tr', { 'class': (chosen ? 'chosen ' : '') + (g.candidateKept[step][c] ? 'kept' : 'removed'),
+            'data-id': String(id), tabindex: '0' });
+          GPT2X.highlight.source(tr, 'candidate', id);
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'num col-secondary' }, GPT2X.num(d.logits[step * d.width + c], 4)));
@@ -67,7 +69,8 @@
         if (ids.indexOf(g.tokenIds[step]) < 0) {
           // The drawn token can rank below the stored candidates (a flat distribution): show it after them.
           var id = g.tokenIds[step], p = d.probability[step];
-          var tr = GPT2X.el('tr', { 'class': 'chosen kept extra' });
+          var tr = GPT2X.el('tr', { 'class': 'chosen kept extra', 'data-id': String(id), tabindex: '0' });
+          GPT2X.highlight.source(tr, 'candidate', id);
           tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
           tr.appendChild(GPT2X.el('td', { 'class': 'num col-secondary' }, '\u2013'));
@@ -78,11 +81,21 @@
           tr.appendChild(GPT2X.el('td', { 'class': 'mark' }, GPT2X.t('generation.chosen')));
           body.appendChild(tr);
         }
+        light();
         drawBox.textContent = g.temperature === 0
           ? GPT2X.t('generation.draw.greedy', { token: GPT2X.token(main, g.tokenIds[step]) })
           : GPT2X.t('generation.draw', { u: GPT2X.num(d.draw[step], 4), token: GPT2X.token(main, g.tokenIds[step]),
             p: GPT2X.percent(d.probability[step]) });
       }
+
+      /** Linked highlighting (core.js): the lit candidate's row in the step table. */
+      function light() {
+        var cand = GPT2X.highlight.lit('candidate');
+        body.querySelectorAll('tr[data-id]').forEach(function (tr) {
+          tr.classList.toggle('lit', Number(tr.getAttribute('data-id')) === cand);
+        });
+      }
+      GPT2X.on('candidate', light);
 
       runSelect.addEventListener('change', function () { GPT2X.router.set({ run: runSelect.value, step: 0 }); });
       stepInput.addEventListener('input', function () { GPT2X.router.set({ step: stepInput.value }); });

@@ -71,7 +71,15 @@
           'aria-label': GPT2X.t('heads.open', { layer: layer, head: head }) });
         var canvas = GPT2X.el('canvas', { 'aria-hidden': 'true' });
         paint(canvas, softmax, (layer * H + head) * T * T, T);
-        b.appendChild(canvas);
+        // the lit token's row (as query) and column (as key), placed by lightHeads()
+        var box = GPT2X.el('span', { 'class': 'head-canvas' });
+        box.appendChild(canvas);
+        ['lit-row', 'lit-col'].forEach(function (kind) {
+          var band = GPT2X.el('span', { 'class': 'lit-band ' + kind, 'aria-hidden': 'true' });
+          band.style[kind === 'lit-row' ? 'height' : 'width'] = (100 / T) + '%';
+          box.appendChild(band);
+        });
+        b.appendChild(box);
         if (big) { b.appendChild(GPT2X.el('span', { 'class': 'head-caption' }, GPT2X.t('attention.head', { head: head }))); }
         b.addEventListener('click', function () {
           GPT2X.router.set({ view: 'attention', layer: layer, head: head });
@@ -109,12 +117,24 @@
           }
           // one tab stop for the whole gallery (L x H maps would be L x H tab stops); arrow keys move within it
           GPT2X.a11y.grid(Array.prototype.slice.call(grid.querySelectorAll('.head-map')), all ? L : 1, H);
+          lightHeads();
         }
         grid.querySelectorAll('.head-map').forEach(function (b) {
           var current = Number(b.getAttribute('data-layer')) === layer && Number(b.getAttribute('data-head')) === head;
           if (current) { b.setAttribute('aria-current', 'true'); } else { b.removeAttribute('aria-current'); }
         });
       }
+
+      /** Linked highlighting (core.js): the lit token's row and column in every map. */
+      function lightHeads() {
+        var p = GPT2X.highlight.lit('token');
+        var on = p !== null && p >= 0 && p < T;
+        grid.querySelectorAll('.lit-band').forEach(function (band) {
+          band.style[band.classList.contains('lit-row') ? 'top' : 'left'] = (on ? 100 * p / T : 0) + '%';
+          band.classList.toggle('lit', on);
+        });
+      }
+      GPT2X.on('token', lightHeads);
 
       /** The data table: for each layer and head, the key the last position attends to most, and its weight. */
       function fillTable() {

@@ -34,7 +34,7 @@
       var hr = GPT2X.el('tr');
       hr.appendChild(GPT2X.el('th', { scope: 'col', 'class': 'corner' }, GPT2X.t('lens.corner')));
       for (var p = 0; p < T; p++) {
-        hr.appendChild(GPT2X.el('th', { scope: 'col', 'class': 'tok' }, GPT2X.token(main, main.tokens[p])));
+        hr.appendChild(GPT2X.el('th', { scope: 'col', 'class': 'tok', 'data-position': String(p) }, GPT2X.token(main, main.tokens[p])));
       }
       thead.appendChild(hr);
       table.appendChild(thead);
@@ -59,6 +59,7 @@
           (function (layer, position) {
             b.addEventListener('click', function () { GPT2X.router.set({ view: 'lens', layer: layer, token: position }); });
           }(l, q));
+          GPT2X.highlight.source(b, 'token', q, { pick: false });
           td.appendChild(b);
           tr.appendChild(td);
           cells.push(td);
@@ -93,10 +94,29 @@
           li.appendChild(GPT2X.el('span', { 'class': 'tok' }, GPT2X.token(main, ids[at(layer, position, j)])));
           li.appendChild(GPT2X.bar(probs[at(layer, position, j)]));
           li.appendChild(GPT2X.el('span', { 'class': 'val' }, percent(probs[at(layer, position, j)])));
+          li.setAttribute('tabindex', '0');
+          GPT2X.highlight.source(li, 'candidate', ids[at(layer, position, j)]);
           list.appendChild(li);
         }
         detail.appendChild(list);
+        light();
       }
+
+      /** Linked highlighting (core.js): the lit token's column, the lit candidate's cells and list entry. */
+      function light() {
+        var tok = GPT2X.highlight.lit('token'), cand = GPT2X.highlight.lit('candidate');
+        table.querySelectorAll('[data-position]').forEach(function (c) {
+          c.classList.toggle('lit', Number(c.getAttribute('data-position')) === tok);
+        });
+        table.querySelectorAll('td[data-id]').forEach(function (c) {
+          c.classList.toggle('lit-cand', Number(c.getAttribute('data-id')) === cand);
+        });
+        detail.querySelectorAll('li[data-id]').forEach(function (li) {
+          li.classList.toggle('lit', Number(li.getAttribute('data-id')) === cand);
+        });
+      }
+      GPT2X.on('token', light);
+      GPT2X.on('candidate', light);
       GPT2X.router.listen(show);
       show();
     }

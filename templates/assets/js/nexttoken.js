@@ -8,8 +8,45 @@
 
   var ROWS = 12;
 
+  /**
+   * The distribution at settings s = {t, k, p}: the ROWS most likely of the stored top ids as table rows in
+   * `body`, and the count of kept tokens in `summary`. Also draws the chapters' next-token figures (figures.js).
+   */
+  function fill(body, summary, main, logits, s) {
+    var V = logits.length;
+    var dist = GPT2X.sampling.distribution(logits, s.t, s.k, s.p);
+    // Rank the stored top ids (the highest logits) by final probability, then logit, then id.
+    var ids = main.next.topIds.slice().sort(function (a, b) {
+      return (dist.probs[b] - dist.probs[a]) || (logits[b] - logits[a]) || (a - b);
+    }).slice(0, ROWS);
+    body.textContent = '';
+    ids.forEach(function (id, rank) {
+      var kept = dist.kept[id] === 1;
+      var tr = GPT2X.el('tr', { 'data-id': String(id), 'class': kept ? 'kept' : 'removed' });
+      tr.appendChild(GPT2X.el('td', { 'class': 'rank col-secondary' }, String(rank + 1)));
+      tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
+      tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
+      tr.appendChild(GPT2X.el('td', { 'class': 'num logit' }, GPT2X.num(logits[id], 4)));
+      tr.appendChild(GPT2X.el('td', { 'class': 'num scaled col-secondary' }, s.t === 0 ? '\u2013' : GPT2X.num(logits[id] / s.t, 4)));
+      tr.appendChild(GPT2X.el('td', { 'class': 'keep col-secondary' }, GPT2X.t(kept ? 'nexttoken.kept' : 'nexttoken.removed')));
+      var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
+      barCell.appendChild(GPT2X.bar(dist.probs[id]));
+      tr.appendChild(barCell);
+      tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(dist.probs[id])));
+      tr.setAttribute('tabindex', '0');
+      GPT2X.highlight.source(tr, 'candidate', id);
+      body.appendChild(tr);
+    });
+    var shown = 0;
+    ids.forEach(function (id) { shown += dist.probs[id]; });
+    summary.textContent = GPT2X.t('nexttoken.summary', {
+      vocab: V.toLocaleString('en-US'), kept: dist.keptCount.toLocaleString('en-US'),
+      rest: GPT2X.percent(Math.max(0, 1 - shown)) });
+  }
+
   GPT2X.view('nexttoken', {
     section: 'next-token',
+    fill: fill,
     init: function (main) {
       var section = document.getElementById('next-token');
       var tInput = document.getElementById('nt-temperature');
@@ -41,33 +78,18 @@
         pInput.value = String(s.p);
         pOut.textContent = s.p.toFixed(2);
         pInput.setAttribute('aria-valuetext', GPT2X.t('a11y.topp', { p: pOut.textContent }));
-        var dist = GPT2X.sampling.distribution(logits, s.t, s.k, s.p);
-        // Rank the stored top ids (the highest logits) by final probability, then logit, then id.
-        var ids = main.next.topIds.slice().sort(function (a, b) {
-          return (dist.probs[b] - dist.probs[a]) || (logits[b] - logits[a]) || (a - b);
-        }).slice(0, ROWS);
-        body.textContent = '';
-        ids.forEach(function (id, rank) {
-          var kept = dist.kept[id] === 1;
-          var tr = GPT2X.el('tr', { 'data-id': String(id), 'class': kept ? 'kept' : 'removed' });
-          tr.appendChild(GPT2X.el('td', { 'class': 'rank col-secondary' }, String(rank + 1)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'tok' }, GPT2X.token(main, id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'id col-secondary' }, String(id)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num logit' }, GPT2X.num(logits[id], 4)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'num scaled col-secondary' }, s.t === 0 ? '\u2013' : GPT2X.num(logits[id] / s.t, 4)));
-          tr.appendChild(GPT2X.el('td', { 'class': 'keep col-secondary' }, GPT2X.t(kept ? 'nexttoken.kept' : 'nexttoken.removed')));
-          var barCell = GPT2X.el('td', { 'class': 'bar-cell' });
-          barCell.appendChild(GPT2X.bar(dist.probs[id]));
-          tr.appendChild(barCell);
-          tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(dist.probs[id])));
-          body.appendChild(tr);
-        });
-        var shown = 0;
-        ids.forEach(function (id) { shown += dist.probs[id]; });
-        summary.textContent = GPT2X.t('nexttoken.summary', {
-          vocab: V.toLocaleString('en-US'), kept: dist.keptCount.toLocaleString('en-US'),
-          rest: GPT2X.percent(Math.max(0, 1 - shown)) });
+        fill(body, summary, main, logits, s);
+        light();
       }
+
+      /** Linked highlighting (core.js): the lit candidate's row. */
+      function light() {
+        var cand = GPT2X.highlight.lit('candidate');
+        body.querySelectorAll('tr[data-id]').forEach(function (tr) {
+          tr.classList.toggle('lit', Number(tr.getAttribute('data-id')) === cand);
+        });
+      }
+      GPT2X.on('candidate', light);
 
       tInput.addEventListener('input', function () { GPT2X.router.set({ t: tInput.value }); });
       kInput.addEventListener('input', function () { GPT2X.router.set({ k: kInput.value }); });

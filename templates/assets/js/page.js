@@ -1,7 +1,8 @@
 /*
  * Boots a page once every deferred script has run: starts the router, then the page's own script if it has
  * one (view 'page:<kind>', e.g. the comparison page), or, on a prompt page, each view with the prompt's main
- * data, and scrolls to the section named by the `view` state.
+ * data, and scrolls to the section named by the `view` state. A view whose init returns a Promise (it draws
+ * from a data part loaded on demand) holds back the body's 'ready' class until it settles.
  */
 (function (GPT2X) {
   'use strict';
@@ -56,6 +57,7 @@
       }
     }
     if (kind !== 'prompt') { return; }
+    GPT2X.highlight.start();
     var mainPart = GPT2X.data.main(document.body.getAttribute('data-prompt'));
     var main = GPT2X.get(mainPart.key);
     if (!main) {
@@ -64,16 +66,21 @@
     }
     // Which views started, for the tests and for anyone debugging a page: name -> 'ready' | 'failed'.
     GPT2X.started = {};
+    var drawing = [];   // views whose init returned a Promise: drawn once their data part has arrived
     promptViews().forEach(function (name) {
       var view = GPT2X.views[name];
       try {
-        view.init(main);
+        var drawn = view.init(main);
+        if (drawn && drawn.then) { drawing.push(drawn); }
         GPT2X.started[name] = 'ready';
       } catch (err) {
         GPT2X.started[name] = 'failed';
         GPT2X.fail(view.section, err);
       }
     });
+    if (GPT2X.tour) { // the guided tour (tour.js) drives the views, so it starts after them
+      try { GPT2X.tour.start(main); } catch (err) { GPT2X.fail('main', err); }
+    }
     var lastView = GPT2X.router.get('view');
     function scroll(state) {
       var v = state.view;
@@ -87,7 +94,10 @@
       lastView = undefined;
       scroll({ view: GPT2X.router.get('view') });
     }
-    document.body.classList.add('ready');
+    // 'ready' once every view has drawn (a view whose data failed to load shows the error instead)
+    Promise.all(drawing.map(function (p) { return p.catch(function () {}); })).then(function () {
+      document.body.classList.add('ready');
+    });
   }
 
   if (document.readyState === 'loading') {

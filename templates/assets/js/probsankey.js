@@ -104,7 +104,10 @@
           e.append('text').attr('class', 'ps-label').attr('x', X1 + NODE + 14).attr('dy', '0.35em');
           return e;
         });
-        g.attr('data-id', function (d) { return d.id; }).classed('removed', function (d) { return !d.kept; });
+        g.attr('data-id', function (d) { return d.id; }).classed('removed', function (d) { return !d.kept; })
+          .each(function (d) {
+            if (!this.isSource && d.id !== 'rest') { this.isSource = true; GPT2X.highlight.source(this, 'candidate', Number(d.id)); }
+          });
         g.select('rect').transition().duration(ms)
           .attr('y', function (d) { return d.b0; }).attr('height', function (d) { return Math.max(1, d.b1 - d.b0); });
         g.select('path.leader').transition().duration(ms).attr('d', function (d) {
@@ -120,7 +123,20 @@
           tr.appendChild(GPT2X.el('td', { 'class': 'num prob' }, GPT2X.percent(d.p)));
           tbody.appendChild(tr);
         });
+        light();
       }
+
+      /** Linked highlighting (core.js): the lit candidate's band, node and table row. */
+      function light() {
+        var cand = GPT2X.highlight.lit('candidate');
+        var on = function (d) { return d.id !== 'rest' && Number(d.id) === cand; };
+        links.selectAll('path').classed('lit', on);
+        targets.selectAll('g').classed('lit', on);
+        tbody.querySelectorAll('tr[data-id]').forEach(function (tr) {
+          tr.classList.toggle('lit', tr.getAttribute('data-id') !== 'rest' && Number(tr.getAttribute('data-id')) === cand);
+        });
+      }
+      GPT2X.on('candidate', light);
 
       tInput.addEventListener('input', function () { GPT2X.router.set({ t: tInput.value }); });
       GPT2X.router.listen(show);

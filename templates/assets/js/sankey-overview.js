@@ -1,233 +1,361 @@
 /*
- * Overview Sankey: tokens -> embedding -> the residual stream through every block (each attention and MLP
- * sub-layer writes into it) -> final layer norm -> logits -> the most likely next tokens.
- * Link widths are real magnitudes from main.js `overview`: Euclidean norms of the vectors, summed over
- * the prompt's tokens (a token's own link: its norm). Norms do not add (|a+b| <= |a|+|b|), so a stream
- * node can be taller than what leaves it. The candidate links split the logits node by probability (T = 1,
- * full vocabulary); past the final layer norm the band keeps the incoming stream's width. Clicking a node
- * opens its view.
+ * Overview Sankey: direct logit attribution (DLA) of the predicted token, drawn as a flow that adds up.
+ *
+ * The residual stream at the last position is the sum of what every part of the model wrote into it: the
+ * token + position embedding, each block's attention and MLP output; read through the final layer norm with
+ * its scale frozen at the actual value, each write adds a fixed amount to the candidate's logit, and those
+ * amounts plus the final layer norm's bias part add up to the logit exactly (data part `insight`, dla).
+ *
+ * The diagram keeps positive and negative parts apart: writes that raise the logit feed the band "pushes
+ * for" (top), writes that lower it feed "pushes against" (bottom). Each band is a chain of running totals, so
+ * every inner node's value is what flows in and what flows out; the logit is the top total minus the bottom
+ * one. Widths are in logit units, one scale for the whole chart. A dashed line shows what a layer reads (the
+ * stream so far; reading moves nothing, so it has no width).
+ *
+ * Node ids: embed, attn<l>, mlp<l>, lnfBias (the parts), for-<k> / against-<k> (running totals after part k),
+ * for-total / against-total. GPT2X.sankeyOverview.highlight(id) marks a node's path (null clears).
  */
 (function (GPT2X) {
   'use strict';
 
-  var CANDIDATES = 6;
+  var NODE_W = 10, MIN_COLUMN = 62, LEFT = 34, RIGHT = 230, LABEL_ROOM = 34, GAP_WRITER = 22, GAP_MID = 44;
+  var BODY = 320, CAPTION_ROOM = 24;
+  var SIDES = ['for', 'against'];
+  var STREAM_DOWN = '#5b6470';
 
-  function sum(arr, from, n) {
-    var s = 0;
-    for (var i = 0; i < n; i++) { s += arr[from + i]; }
-    return s;
-  }
-
-  /** Nodes and links the overview data implies; exported for the tests' expectations. */
-  function graph(main) {
-    var T = main.tokens.length, L = main.model.layers, t = GPT2X.t;
-    var o = {
-      embed: GPT2X.decode(main.overview.embed), attn: GPT2X.decode(main.overview.attn),
-      mlp: GPT2X.decode(main.overview.mlp), residMid: GPT2X.decode(main.overview.residMid),
-      residPost: GPT2X.decode(main.overview.residPost), lnf: GPT2X.decode(main.overview.lnf)
-    };
-    var nodes = [], links = [];
-    function node(id, label, kind, extra) {
-      var n = { id: id, label: label, kind: kind, order: nodes.length };
-      Object.keys(extra || {}).forEach(function (k) { n[k] = extra[k]; });
-      nodes.push(n);
-      return id;
+  /** The parts that add up to a candidate's logit, in the order the model writes them. */
+  function parts(cand) {
+    var list = [{ id: 'embed', kind: 'embed', value: cand.embed }];
+    for (var l = 0; l < cand.attn.length; l++) {
+      list.push({ id: 'attn' + l, kind: 'attn', block: l, value: cand.attn[l], heads: cand.attnHeads[l], bias: cand.attnBias[l] });
+      list.push({ id: 'mlp' + l, kind: 'mlp', block: l, value: cand.mlp[l] });
     }
-    function link(source, target, value, perToken) {
-      links.push({ source: source, target: target, value: Math.max(value, 1e-6), perToken: perToken });
-    }
-    node('embed', t('sankey.embedding'), 'embed', { perToken: o.embed });
-    for (var i = 0; i < T; i++) {
-      node('tok' + i, GPT2X.token(main, main.tokens[i]), 'token', { position: i });
-      link('tok' + i, 'embed', o.embed[i], null);
-    }
-    var previous = 'embed', previousNorms = o.embed;
-    for (var l = 0; l < L; l++) {
-      var attnNorms = o.attn.subarray(l * T, (l + 1) * T);
-      var midNorms = o.residMid.subarray(l * T, (l + 1) * T);
-      var mlpNorms = o.mlp.subarray(l * T, (l + 1) * T);
-      var postNorms = o.residPost.subarray(l * T, (l + 1) * T);
-      node('attn' + l, t('sankey.attention', { layer: l }), 'attn', { block: l, perToken: attnNorms });
-      node('mid' + l, t('sankey.stream.mid', { layer: l }), 'stream', { block: l, perToken: midNorms });
-      link(previous, 'mid' + l, sum(previousNorms, 0, T), previousNorms);
-      link('attn' + l, 'mid' + l, sum(attnNorms, 0, T), attnNorms);
-      node('mlp' + l, t('sankey.mlp', { layer: l }), 'mlp', { block: l, perToken: mlpNorms });
-      node('post' + l, t('sankey.stream.post', { layer: l }), 'stream', { block: l, perToken: postNorms });
-      link('mid' + l, 'post' + l, sum(midNorms, 0, T), midNorms);
-      link('mlp' + l, 'post' + l, sum(mlpNorms, 0, T), mlpNorms);
-      previous = 'post' + l;
-      previousNorms = postNorms;
-    }
-    node('lnf', t('sankey.lnf'), 'lnf', { perToken: o.lnf });
-    link(previous, 'lnf', sum(previousNorms, 0, T), previousNorms);
-    node('logits', t('sankey.logits'), 'logits', {});
-    // Past the final layer norm the band keeps the width of the stream that entered it (a normalised vector's
-    // norm is not comparable with the stream's) and splits by probability; ln_f's own norms are in its detail.
-    var lnfTotal = sum(previousNorms, 0, T);
-    link('lnf', 'logits', lnfTotal, null);
-
-    var logits = GPT2X.decode(main.next.logits);
-    var dist = GPT2X.sampling.distribution(logits, 1, 0, 1);
-    var shown = 0;
-    for (var c = 0; c < CANDIDATES; c++) {
-      var id = main.next.topIds[c];
-      var p = dist.probs[id];
-      shown += p;
-      node('cand' + c, GPT2X.token(main, id), 'candidate', { tokenId: id, probability: p });
-      link('logits', 'cand' + c, lnfTotal * p, null);
-    }
-    node('rest', t('sankey.rest'), 'candidate', { probability: 1 - shown });
-    link('logits', 'rest', lnfTotal * Math.max(0, 1 - shown), null);
-    return { nodes: nodes, links: links };
-  }
-
-  function colour(kind) {
-    // Okabe-Ito: blue attention, vermillion MLP, grey stream, green tokens/embedding, purple output.
-    var c = GPT2X.palette.category;
-    return {
-      token: c.green, embed: c.green, attn: c.blue, mlp: c.vermillion, stream: c.grey,
-      lnf: c.purple, logits: c.purple, candidate: c.orange
-    }[kind] || c.grey;
-  }
-
-  function open(n) {
-    if (n.kind === 'token') { GPT2X.router.set({ view: 'tokens', token: n.position }); }
-    else if (n.kind === 'attn') { GPT2X.router.set({ view: 'attention', layer: n.block }); }
-    else if (n.kind === 'logits' || n.kind === 'candidate' || n.kind === 'lnf') { GPT2X.router.set({ view: 'next-token' }); }
-    // depth views: a block's MLP or stream node opens that block's pipeline with the operation expanded
-    else if (n.kind === 'mlp') { GPT2X.router.set({ view: 'mlp', layer: n.block, node: n.id }); }
-    else if (n.kind === 'stream') { GPT2X.router.set({ view: 'residual', layer: n.block, node: n.id }); }
-    else if (n.kind === 'embed') { GPT2X.router.set({ view: 'embedding', node: n.id }); }
-    else { GPT2X.router.set({ view: 'overview', node: n.id }); }
-  }
-
-  function detail(main, box, n) {
-    box.textContent = '';
-    if (!n || !n.perToken) {
-      box.appendChild(GPT2X.el('p', { 'class': 'hint' }, GPT2X.t('sankey.detail.hint')));
-      return;
-    }
-    box.appendChild(GPT2X.el('h3', null, GPT2X.t('sankey.detail.title', { node: n.label })));
-    var max = 0;
-    for (var i = 0; i < n.perToken.length; i++) { max = Math.max(max, n.perToken[i]); }
-    var list = GPT2X.el('ol', { 'class': 'norm-bars' });
-    for (var j = 0; j < n.perToken.length; j++) {
-      var li = GPT2X.el('li');
-      li.appendChild(GPT2X.el('span', { 'class': 'tok' }, GPT2X.token(main, main.tokens[j])));
-      var bar = GPT2X.el('span', { 'class': 'bar' });
-      bar.style.width = (max > 0 ? 100 * n.perToken[j] / max : 0) + '%';
-      li.appendChild(bar);
-      li.appendChild(GPT2X.el('span', { 'class': 'val' }, GPT2X.num(n.perToken[j], 4)));
-      list.appendChild(li);
-    }
-    box.appendChild(list);
+    list.push({ id: 'lnfBias', kind: 'lnf', value: cand.lnfBias });
+    list.forEach(function (p, k) { p.step = k; });
+    return list;
   }
 
   /**
-   * The candidates split the logits node like a stacked bar: placed edge to edge against it (no padding),
-   * their links are straight ribbons instead of thick curves. Labels are spread at least 13 px apart.
+   * Nodes and links for candidate `cand`: each part is a source whose one link (|value| wide) enters the
+   * running total of its side; each running total passes everything on to the next one of its side, the last
+   * to the side's total. Parts that are exactly 0 write nothing.
    */
-  function stackCandidates(sankey, laid) {
-    var logits = laid.nodes.filter(function (d) { return d.kind === 'logits'; })[0];
-    var y = logits.y0;
-    var scale = (logits.y1 - logits.y0) / (logits.value || 1);
-    var lastLabel = -Infinity;
-    laid.nodes.filter(function (d) { return d.kind === 'candidate'; })
-      .sort(function (a, b) { return a.order - b.order; })
-      .forEach(function (d) {
-        var h = d.value * scale;
-        d.y0 = y;
-        d.y1 = y + h;
-        y += h;
-        d.labelY = Math.max((d.y0 + d.y1) / 2, lastLabel + 13);
-        lastLabel = d.labelY;
-      });
-    sankey.update(laid);
+  function graph(cand) {
+    var ps = parts(cand);
+    var nodes = [], links = [];
+    var sides = { 'for': { last: null, total: 0 }, against: { last: null, total: 0 } };
+    ps.forEach(function (p) {
+      var side = p.value < 0 ? 'against' : 'for';
+      nodes.push({ id: p.id, kind: p.kind, step: p.step, side: side, part: p });
+      var s = sides[side], id = side + '-' + p.step, before = s.total;
+      p.before = before;
+      p.after = p.value === 0 ? before : before + Math.abs(p.value);
+      if (p.value === 0) { return; }
+      s.total = p.after;
+      nodes.push({ id: id, kind: 'stream', step: p.step, side: side, part: p, total: s.total });
+      links.push({ source: p.id, target: id, value: Math.abs(p.value) });
+      if (s.last) { links.push({ source: s.last, target: id, value: before }); }
+      s.last = id;
+    });
+    SIDES.forEach(function (side) {
+      var s = sides[side];
+      nodes.push({ id: side + '-total', kind: 'total', step: ps.length, side: side, total: s.total });
+      if (s.last) { links.push({ source: s.last, target: side + '-total', value: s.total }); }
+    });
+    return { nodes: nodes, links: links, parts: ps, pushFor: sides['for'].total, pushAgainst: sides.against.total };
   }
+
+  /** A signed part as the page prints it: "+0.1234", "−0.1234". */
+  function signed(v) { return (v > 0 ? '+' : '') + GPT2X.num(v, 4); }
+
+  function partName(p) {
+    if (p.kind === 'attn') { return GPT2X.t('sankey.attention', { layer: p.block }); }
+    if (p.kind === 'mlp') { return GPT2X.t('sankey.mlp', { layer: p.block }); }
+    return GPT2X.t(p.kind === 'embed' ? 'sankey.embedding' : 'sankey.lnfBias');
+  }
+
+  function shortName(p) {
+    return GPT2X.t({ embed: 'sankey.short.embed', attn: 'sankey.short.attn', mlp: 'sankey.short.mlp', lnf: 'sankey.short.lnf' }[p.kind]);
+  }
+
+  /** What a part reads, in words. */
+  function reads(main, p) {
+    if (p.kind === 'embed') {
+      var last = main.tokens.length - 1;
+      return GPT2X.t('sankey.reads.embed', { token: GPT2X.token(main, main.tokens[last]), position: last });
+    }
+    if (p.kind === 'attn') { return GPT2X.t('sankey.reads.attn', { layer: p.block }); }
+    if (p.kind === 'mlp') { return GPT2X.t('sankey.reads.mlp', { layer: p.block }); }
+    return GPT2X.t('sankey.reads.lnf');
+  }
+
+  function nodeLabel(n, token) {
+    if (n.kind === 'total') { return GPT2X.t('sankey.total.' + n.side, { token: token }); }
+    if (n.kind === 'stream') { return GPT2X.t('sankey.running.' + n.side, { token: token, part: partName(n.part) }); }
+    return partName(n.part);
+  }
+
+  /** The value a node's readout and label state: a part's signed value, a running total's sum. */
+  function nodeValue(n) {
+    return n.kind === 'stream' || n.kind === 'total' ? GPT2X.num(n.total, 4) : signed(n.part.value);
+  }
+
+  function colour(n) {
+    var c = GPT2X.palette.category;
+    // the residual stream is grey in every view; its bottom band (what pushes down) a darker grey
+    if (n.kind === 'stream' || n.kind === 'total') { return n.side === 'for' ? c.grey : STREAM_DOWN; }
+    return { embed: c.green, attn: c.blue, mlp: c.vermillion, lnf: c.purple }[n.kind];
+  }
+
+  function open(n) {
+    if (n.kind === 'attn') { GPT2X.router.set({ view: 'attention', layer: n.part.block }); }
+    else if (n.kind === 'mlp') { GPT2X.router.set({ view: 'mlp', layer: n.part.block, node: n.id }); }
+    else if (n.kind === 'embed') { GPT2X.router.set({ view: 'embedding', node: n.id }); }
+    else { GPT2X.router.set({ view: 'next-token' }); }
+  }
+
+  /**
+   * Positions: part k in column k, its running total just right of it; "for" totals grow upward from above
+   * the middle, "against" totals downward from below it. A part sits just outside its band, over (or under)
+   * the point where it enters, so the bands' edges form a staircase of the parts. One scale (px per logit
+   * unit) for every node and link.
+   */
+  function place(g, width) {
+    var K = g.parts.length;
+    var column = (width - LEFT - RIGHT) / K;
+    var reach = { 'for': 0, against: 0 };   // the furthest a part's far edge gets from the middle, in logit units
+    g.parts.forEach(function (p) {
+      var side = p.value < 0 ? 'against' : 'for';
+      reach[side] = Math.max(reach[side], p.after + Math.abs(p.value));
+    });
+    var ky = BODY / ((reach['for'] + reach.against) || 1);
+    var forBase = LABEL_ROOM + GAP_WRITER + reach['for'] * ky;                         // bottom of the top band
+    var againstBase = forBase + GAP_MID;                                              // top of the bottom band
+    var height = againstBase + reach.against * ky + GAP_WRITER + LABEL_ROOM + CAPTION_ROOM;
+    g.nodes.forEach(function (n) {
+      var x = LEFT + n.step * column;
+      var value = n.kind === 'stream' || n.kind === 'total' ? n.total : Math.abs(n.part.value);
+      var h = value * ky;
+      if (n.kind === 'stream') { x += column * 0.62; }
+      if (n.kind === 'total') { x = width - RIGHT + 8; }
+      n.x0 = x;
+      n.x1 = x + NODE_W;
+      if (n.kind === 'stream' || n.kind === 'total') {
+        n.y0 = n.side === 'for' ? forBase - h : againstBase;
+      } else {
+        n.y0 = n.side === 'for' ? forBase - n.part.after * ky - GAP_WRITER - h : againstBase + n.part.after * ky + GAP_WRITER;
+      }
+      n.y1 = n.y0 + h;
+    });
+    return { ky: ky, column: column, height: height, forBase: forBase, againstBase: againstBase };
+  }
+
+  /**
+   * A link as a filled ribbon (no stroke, so a wide link on a short run never folds over itself): from the
+   * source's right edge at [y0 - w/2, y0 + w/2] to the target's left edge at [y1 - w/2, y1 + w/2].
+   * Path: M x0,top0 C m,top0 m,top1 x1,top1 L x1,bottom1 C m,bottom1 m,bottom0 x0,bottom0 Z.
+   */
+  function ribbon(d) {
+    var x0 = d.source.x1, x1 = d.target.x0, m = (x0 + x1) / 2, w = d.width / 2;
+    var a = d.y0 - w, b = d.y1 - w, c = d.y1 + w, e = d.y0 + w;
+    return 'M' + x0 + ',' + a + 'C' + m + ',' + a + ' ' + m + ',' + b + ' ' + x1 + ',' + b + 'L' + x1 + ',' + c
+      + 'C' + m + ',' + c + ' ' + m + ',' + e + ' ' + x0 + ',' + e + 'Z';
+  }
+
+  /** Every node and link upstream and downstream of a node (its path through the chart). */
+  function pathOf(node) {
+    var nodes = new Set([node]), links = new Set();
+    function up(n) { n.targetLinks.forEach(function (l) { links.add(l); nodes.add(l.source); up(l.source); }); }
+    function down(n) { n.sourceLinks.forEach(function (l) { links.add(l); nodes.add(l.target); down(l.target); }); }
+    up(node);
+    down(node);
+    return { nodes: nodes, links: links };
+  }
+
+  /** Per-head parts of an attention node, or nothing. */
+  function detail(box, n, token) {
+    box.textContent = '';
+    if (!n || n.kind !== 'attn') {
+      box.appendChild(GPT2X.el('p', { 'class': 'hint' }, GPT2X.t('sankey.detail.hint.' + GPT2X.gesture())));
+      return;
+    }
+    var p = n.part;
+    box.appendChild(GPT2X.el('h3', null, GPT2X.t('sankey.detail.title', { node: partName(p), token: token })));
+    var list = GPT2X.el('ol', { 'class': 'head-parts', start: '0' });
+    p.heads.forEach(function (v, h) {
+      list.appendChild(GPT2X.el('li', null, GPT2X.t('sankey.detail.head', { head: h, value: signed(v) })));
+    });
+    box.appendChild(list);
+    box.appendChild(GPT2X.el('p', null, GPT2X.t('sankey.detail.sum', {
+      heads: GPT2X.sum(p.heads.concat([p.bias]), 4), total: signed(p.value) })));
+  }
+
+  function draw(main, insight, c, box, detailBox, tableHolder) {
+    var cand = insight.dla.candidates[c];
+    var token = GPT2X.token(main, cand.id);
+    var g = graph(cand);
+    var width = Math.max(box.clientWidth || 960, LEFT + g.parts.length * MIN_COLUMN + RIGHT);
+    var sankey = d3.sankey().nodeId(function (d) { return d.id; }).nodeWidth(NODE_W).extent([[0, 0], [width, 400]]);
+    var laid = sankey({ nodes: g.nodes, links: g.links });
+    // d3-sankey works out each node's links and value; the positions are ours (place), and so are the widths.
+    var geo = place(g, width);
+    laid.links.forEach(function (l) { l.width = l.value * geo.ky; });
+    // update() stacks each node's links in array order: top to bottom by where the other end sits
+    laid.nodes.forEach(function (n) {
+      n.sourceLinks.sort(function (a, b) { return a.target.y0 - b.target.y0; });
+      n.targetLinks.sort(function (a, b) { return a.source.y0 - b.source.y0; });
+    });
+    sankey.update(laid);
+
+    box.textContent = '';
+    tableHolder.textContent = '';
+    var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + geo.height)
+      .attr('class', 'sankey').style('min-width', width > (box.clientWidth || 0) ? width + 'px' : null);
+    var table = GPT2X.a11y.dataTable(tableHolder, {
+      id: 'sankey-data', caption: GPT2X.t('a11y.sankey.table', { token: token }), rowHeaders: true,
+      columns: [GPT2X.t('a11y.sankey.node'), GPT2X.t('a11y.sankey.value'), GPT2X.t('a11y.sankey.to')],
+      rows: laid.nodes.filter(function (d) { return d.kind !== 'stream'; }).map(function (d) {
+        return [nodeLabel(d, token), nodeValue(d), d.sourceLinks.map(function (l) { return nodeLabel(l.target, token); }).join(', ')];
+      }).concat([[GPT2X.t('sankey.logit', { token: token }), GPT2X.num(cand.logit, 4), '']])
+    });
+    GPT2X.a11y.chart(svg.node(), GPT2X.t('sankey.aria', { token: token }), table, true);
+
+    var armed = null;   // the node a first tap selected (touch screens)
+    function mark(n) {
+      var path = n ? pathOf(n) : null;
+      svg.classed('marking', !!path);
+      linkSel.classed('hot', function (d) { return !!path && path.links.has(d); });
+      nodeSel.classed('hot', function (d) { return !!path && path.nodes.has(d); });
+    }
+
+    // what a layer reads: the stream so far (a dashed line from the band's edge to the part; no width)
+    svg.append('g').attr('class', 'reads').selectAll('path')
+      .data(laid.nodes.filter(function (d) { return d.kind === 'attn' || d.kind === 'mlp'; })).join('path')
+      .attr('data-reader', function (d) { return d.id; })
+      .attr('d', function (d) {
+        var x = (d.x0 + d.x1) / 2;
+        var before = d.part.before * geo.ky;
+        return d.side === 'for' ? 'M' + x + ',' + (geo.forBase - before - 1) + 'V' + d.y1
+          : 'M' + x + ',' + (geo.againstBase + before + 1) + 'V' + d.y0;
+      });
+    var linkSel = svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
+      .attr('class', function (d) { return 'link link-' + d.source.kind; })
+      .attr('data-source', function (d) { return d.source.id; })
+      .attr('data-target', function (d) { return d.target.id; })
+      .attr('d', ribbon)
+      .attr('fill', function (d) { return colour(d.source); })
+      .each(function (d) {
+        GPT2X.hoverTip(this, function () {
+          return [nodeLabel(d.source, token) + ' \u2192 ' + nodeLabel(d.target, token),
+            GPT2X.t('sankey.link.value', { value: GPT2X.num(d.value, 4) })];
+        });
+      })
+      .on('mouseenter', function (evt, d) { mark(d.source.kind === 'stream' || d.source.kind === 'total' ? d.target : d.source); })
+      .on('mouseleave', function () { mark(null); });
+    var nodeSel = svg.append('g').attr('class', 'nodes').selectAll('g').data(laid.nodes).join('g')
+      .attr('class', function (d) { return 'node node-' + d.kind + ' side-' + d.side; })
+      .attr('data-node', function (d) { return d.id; })
+      .each(function (d) {
+        // parts and totals are tab stops; a running total between them is read by hover, tap or the data table
+        if (d.kind !== 'stream') {
+          GPT2X.a11y.focusable(this, GPT2X.t(d.kind === 'total' ? 'a11y.sankey.totalLabel' : 'a11y.sankey.nodeLabel',
+            { node: nodeLabel(d, token), value: nodeValue(d) }), function (evt) {
+            // on a touch screen the first tap shows the readout and the path (hover's equivalent), the second opens
+            if (evt.type === 'click' && evt.pointerType === 'touch' && armed !== d) { armed = d; mark(d); return; }
+            armed = null;
+            detail(detailBox, d, token);
+            if (d.part) { open(d); }
+          });
+        }
+        GPT2X.hoverTip(this, function () {
+          var lines = [nodeLabel(d, token), GPT2X.t(d.part && d.kind !== 'stream' ? 'sankey.node.part' : 'sankey.node.total',
+            { value: nodeValue(d), token: token })];
+          if (d.part && d.kind !== 'stream') { lines.push(reads(main, d.part)); }
+          return lines;
+        });
+      })
+      .on('mouseenter', function (evt, d) { mark(d); })
+      .on('mouseleave', function () { mark(null); });
+    // focus listeners only on tab stops: Chromium makes any SVG element with one focusable
+    nodeSel.filter(function (d) { return d.kind !== 'stream'; })
+      .on('focus', function (evt, d) { mark(d); })
+      .on('blur', function () { mark(null); });
+    nodeSel.append('rect').attr('x', function (d) { return d.x0; }).attr('y', function (d) { return d.y0; })
+      .attr('width', NODE_W).attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })
+      .attr('fill', colour);
+    // a part's name and value: above it (pushes for) or below it (pushes against)
+    var partLabels = nodeSel.filter(function (d) { return !!d.part && d.kind !== 'stream'; }).append('text')
+      .attr('class', 'part-label').attr('text-anchor', 'middle')
+      .attr('x', function (d) { return (d.x0 + d.x1) / 2; })
+      .attr('y', function (d) { return d.side === 'for' ? d.y0 - 18 : d.y1 + 12; })
+      .attr('dy', '0.35em');
+    partLabels.append('tspan').attr('class', 'name').text(function (d) { return shortName(d.part); });
+    partLabels.append('tspan').attr('class', 'value').attr('x', function (d) { return (d.x0 + d.x1) / 2; }).attr('dy', '1.15em')
+      .text(function (d) { return signed(d.part.value); });
+    nodeSel.filter(function (d) { return d.kind === 'total'; }).append('text').attr('class', 'total-label')
+      .attr('x', function (d) { return d.x1 + 6; })
+      .attr('y', function (d) { return d.side === 'for' ? Math.min(d.y0 + 8, geo.forBase - 22) : Math.max(d.y1 - 8, geo.againstBase + 22); })
+      .attr('dy', '0.35em')
+      .text(function (d) { return GPT2X.t('sankey.total.short.' + d.side) + ' ' + nodeValue(d); });
+    // the logit: top total minus bottom total, between the two totals
+    var logitText = svg.append('text').attr('class', 'logit-label').attr('x', width - RIGHT + 8 + NODE_W + 6)
+      .attr('y', (geo.forBase + geo.againstBase) / 2).attr('dy', '0.35em');
+    logitText.append('tspan').text(GPT2X.t('sankey.logit', { token: token }) + ' ' + GPT2X.num(cand.logit, 4));
+    logitText.append('tspan').attr('class', 'logit-sum').attr('x', width - RIGHT + 8 + NODE_W + 6).attr('dy', '1.2em')
+      .text('= ' + GPT2X.sum([g.pushFor, -g.pushAgainst], 4));
+    // block captions under the columns
+    var captions = [{ x: LEFT + NODE_W / 2, text: GPT2X.t('sankey.caption.embed') }];
+    for (var l = 0; l < cand.attn.length; l++) {
+      captions.push({ x: LEFT + (1 + 2 * l) * geo.column + (geo.column + NODE_W) / 2, text: GPT2X.t('sankey.caption.layer', { layer: l }) });
+    }
+    captions.push({ x: LEFT + (g.parts.length - 1) * geo.column + NODE_W / 2, text: GPT2X.t('sankey.caption.lnf') });
+    svg.append('g').attr('class', 'captions').selectAll('text').data(captions).join('text')
+      .attr('x', function (d) { return d.x; }).attr('y', geo.height - 8).attr('text-anchor', 'middle')
+      .text(function (d) { return d.text; });
+    detail(detailBox, null, token);
+    return { mark: function (id) { mark(laid.nodes.filter(function (d) { return d.id === id; })[0] || null); } };
+  }
+
+  /** Buttons naming the five candidates (display text and probability at temperature 1): which logit to take apart. */
+  function picker(main, insight, onPick) {
+    var probs = GPT2X.sampling.distribution(GPT2X.decode(main.next.logits), 1, 0, 1).probs;
+    var group = GPT2X.el('div', { 'class': 'sankey-candidates', role: 'group', 'aria-labelledby': 'sankey-candidates-label' });
+    group.appendChild(GPT2X.el('span', { 'class': 'label', id: 'sankey-candidates-label' }, GPT2X.t('sankey.candidates')));
+    var buttons = insight.dla.candidates.map(function (cand, c) {
+      var b = GPT2X.el('button', { type: 'button', 'class': 'candidate', 'data-id': String(cand.id), 'aria-pressed': c === 0 ? 'true' : 'false' });
+      b.appendChild(GPT2X.el('span', { 'class': 'tok' }, GPT2X.token(main, cand.id)));
+      b.appendChild(GPT2X.el('span', { 'class': 'prob' }, GPT2X.percent(probs[cand.id])));
+      b.addEventListener('click', function () {
+        buttons.forEach(function (other, i) { other.setAttribute('aria-pressed', i === c ? 'true' : 'false'); });
+        onPick(c);
+      });
+      group.appendChild(b);
+      return b;
+    });
+    return group;
+  }
+
+  GPT2X.sankeyOverview = { graph: graph, highlight: function () {} };
 
   GPT2X.view('sankey-overview', {
     section: 'overview',
-    graph: graph,
     init: function (main) {
       var box = document.getElementById('sankey');
       var detailBox = document.getElementById('sankey-detail');
-      var g = graph(main);
-      var width = Math.max(720, box.clientWidth || 960);
-      var height = Math.max(380, 26 * Math.max(main.tokens.length, CANDIDATES + 1) + 80);
-      var sankey = d3.sankey().nodeId(function (d) { return d.id; })
-        .nodeAlign(d3.sankeyRight).nodeWidth(10).nodePadding(14)
-        // Keep tokens in prompt order and the stream above what is written into it.
-        .nodeSort(function (a, b) { return a.order - b.order; })
-        .extent([[110, 8], [width - 200, height - 28]]);
-      var laid = sankey({ nodes: g.nodes.map(function (d) { return Object.assign({}, d); }),
-        links: g.links.map(function (d) { return Object.assign({}, d); }) });
-      stackCandidates(sankey, laid);
-      var svg = d3.select(box).append('svg').attr('viewBox', '0 0 ' + width + ' ' + height)
-        .attr('class', 'sankey');
-      // The chart's numbers as a table (for screen readers, keyboard users and anyone who wants the values).
-      var valueText = function (d) { return d.probability !== undefined ? GPT2X.percent(d.probability) : GPT2X.num(d.value, 4); };
-      var table = GPT2X.a11y.dataTable(box.parentNode, {
-        id: 'sankey-data', caption: GPT2X.t('a11y.sankey.table'), rowHeaders: true,
-        columns: [GPT2X.t('a11y.sankey.node'), GPT2X.t('a11y.sankey.value'), GPT2X.t('a11y.sankey.to')],
-        rows: laid.nodes.slice().sort(function (a, b) { return a.order - b.order; }).map(function (d) {
-          return [d.label, valueText(d), d.sourceLinks.map(function (l) { return l.target.label; }).join(', ')];
-        })
-      });
-      GPT2X.a11y.chart(svg.node(), GPT2X.t('sankey.aria'), table, true);
-      GPT2X.a11y.scrollBox(box, GPT2X.t('sankey.aria'), true);
-      svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
-        .attr('class', function (d) { return 'link link-' + d.source.kind; })
-        .attr('data-source', function (d) { return d.source.id; })
-        .attr('data-target', function (d) { return d.target.id; })
-        .attr('data-value', function (d) { return String(d.value); })
-        .attr('d', d3.sankeyLinkHorizontal())
-        .attr('stroke', function (d) { return colour(d.source.kind); })
-        .attr('stroke-width', function (d) { return Math.max(1, d.width); })
-        .each(function (d) {
-          GPT2X.hoverTip(this, function () {
-            return [d.source.label + ' \u2192 ' + d.target.label, GPT2X.t('sankey.link.value', { value: GPT2X.num(d.value, 4) })];
-          });
-        });
-      var nodeSel = svg.append('g').attr('class', 'nodes').selectAll('g').data(laid.nodes).join('g')
-        .attr('class', function (d) { return 'node node-' + d.kind; })
-        .attr('data-node', function (d) { return d.id; })
-        .each(function (d) {
-          GPT2X.a11y.focusable(this, GPT2X.t('a11y.sankey.nodeLabel', { node: d.label, value: valueText(d) }),
-            function () { open(d); detail(main, detailBox, d); });
-        })
-        .each(function (d) {
-          GPT2X.hoverTip(this, function () {
-            var lines = [d.label];
-            if (d.probability !== undefined) { lines.push(GPT2X.t('sankey.node.probability', { p: GPT2X.percent(d.probability) })); }
-            else { lines.push(GPT2X.t('sankey.node.value', { value: GPT2X.num(d.value, 4) })); }
-            return lines;
-          });
-        });
-      nodeSel.append('rect').attr('x', function (d) { return d.x0; }).attr('y', function (d) { return d.y0; })
-        .attr('width', function (d) { return d.x1 - d.x0; })
-        .attr('height', function (d) { return Math.max(1, d.y1 - d.y0); })
-        .attr('fill', function (d) { return colour(d.kind); });
-      nodeSel.filter(function (d) { return d.kind === 'candidate'; }).append('path')
-        .attr('class', 'leader')
-        .attr('d', function (d) { return 'M' + d.x1 + ',' + (d.y0 + d.y1) / 2 + 'L' + (d.x1 + 8) + ',' + d.labelY; });
-      nodeSel.filter(function (d) { return d.kind === 'token' || d.kind === 'candidate'; }).append('text')
-        .attr('x', function (d) { return d.kind === 'token' ? d.x0 - 6 : d.x1 + 10; })
-        .attr('y', function (d) { return d.kind === 'candidate' ? d.labelY : (d.y0 + d.y1) / 2; })
-        .attr('dy', '0.35em')
-        .attr('text-anchor', function (d) { return d.kind === 'token' ? 'end' : 'start'; })
-        .text(function (d) { return d.kind === 'candidate' && d.probability !== undefined ? d.label + '  ' + GPT2X.percent(d.probability) : d.label; });
-      // Column captions under the blocks: L0, L1, ... at each block's attention write node.
-      svg.append('g').attr('class', 'captions').selectAll('text')
-        .data(laid.nodes.filter(function (d) { return d.kind === 'attn' || d.kind === 'lnf' || d.kind === 'logits'; }))
-        .join('text').attr('x', function (d) { return (d.x0 + d.x1) / 2; }).attr('y', height - 8)
-        .attr('text-anchor', 'middle')
-        .text(function (d) {
-          if (d.kind === 'attn') { return GPT2X.t('sankey.caption.layer', { layer: d.block }); }
-          return { embed: GPT2X.t('sankey.caption.embed'), lnf: GPT2X.t('sankey.caption.lnf'), logits: GPT2X.t('sankey.caption.logits') }[d.kind];
-        });
-      detail(main, detailBox, null);
-      var picked = GPT2X.router.get('node');
-      if (picked) { detail(main, detailBox, laid.nodes.filter(function (d) { return d.id === picked; })[0]); }
+      var tableHolder = GPT2X.el('div', { 'class': 'sankey-table' });
+      box.parentNode.insertBefore(tableHolder, detailBox);
+      GPT2X.a11y.scrollBox(box, GPT2X.t('sankey.region'), true);
+      return GPT2X.load(GPT2X.data.insight(document.body.getAttribute('data-prompt'))).then(function (insight) {
+        var drawn;
+        function show(c) {
+          drawn = draw(main, insight, c, box, detailBox, tableHolder);
+          GPT2X.sankeyOverview.highlight = drawn.mark;
+        }
+        var hint = box.previousElementSibling && box.previousElementSibling.classList.contains('scroll-hint') ? box.previousElementSibling : box;
+        box.parentNode.insertBefore(picker(main, insight, show), hint);
+        show(0);
+        box.setAttribute('data-ready', 'true');
+      }).catch(function (err) { GPT2X.fail('overview', err); });
     }
   });
 }(window.GPT2X));

@@ -26,6 +26,16 @@
           GPT2X.router.set({ token: current === p ? undefined : p });
         });
       });
+      // Linked highlighting: hovering or focusing a chip lights its token in every view; the chip lights
+      // whenever its token is lit, from whichever view.
+      chips.forEach(function (chip) {
+        GPT2X.highlight.source(chip, 'token', Number(chip.getAttribute('data-position')), { pick: false });
+      });
+      function light(position) {
+        chips.forEach(function (chip) { chip.classList.toggle('lit', Number(chip.getAttribute('data-position')) === position); });
+      }
+      GPT2X.on('token', light);
+      light(GPT2X.highlight.lit('token'));
       GPT2X.router.listen(show);
       show();
     }

@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.build;
 
+import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.site.PromptRunSource;
 import io.github.gpt2explainer.site.RenderReport;
 import java.io.IOException;
@@ -26,6 +27,11 @@ public interface SitePipeline {
     interface Runs extends PromptRunSource, AutoCloseable {
         @Override
         void close();
+
+        /** The model's head-role scores for the "meet the heads" page; null: the site has no such page. */
+        default ProbedHeadRoles headRoles() {
+            return null;
+        }
     }
 
     /** Every file the site will hold, with how to render it; closing it releases the templates. */

@@ -1,6 +1,9 @@
 package io.github.gpt2explainer.build;
 
+import io.github.gpt2explainer.insight.HeadRoleProbe;
+import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.runs.BuildRunner;
+import io.github.gpt2explainer.runs.HeadRoleRunner;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.site.PlannedSite;
 import io.github.gpt2explainer.site.RenderReport;
@@ -17,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * The real {@link SitePipeline}: the trace store brings every prompt's runs up to date (running the model only
- * for what changed), then the renderer plans the site, which renders loading one prompt's runs at a time.
+ * for what changed) and the model's head-role scores (measured once per model and probe), then the renderer plans
+ * the site, which renders loading one prompt's runs at a time.
  */
 public final class StandardPipeline implements SitePipeline {
 
@@ -30,9 +34,11 @@ public final class StandardPipeline implements SitePipeline {
             RunReport report = new BuildRunner(store, progress)
                     .run(context.prompts(), context.model().get(), context.prune());
             logRun(report, context);
+            HeadRoleRunner.Result heads = HeadRoleRunner.ensure(store, context.model().get(), HeadRoleProbe.DEFAULT_SEED);
+            context.log().info(heads.summary());
             Map<String, StoreKey> keys = report.keys().stream()
                     .collect(Collectors.toMap(StoreKey::promptId, Function.identity()));
-            return new StoredRuns(store, keys, use);
+            return new StoredRuns(store, keys, heads.roles(), use);
         } catch (RuntimeException e) {
             use.close();
             throw e;
@@ -46,7 +52,8 @@ public final class StandardPipeline implements SitePipeline {
                 : SiteTemplates.directory(context.templates().directory());
         try {
             SiteRenderer renderer = new SiteRenderer(templates);
-            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion());
+            SiteInput input = new SiteInput(context.prompts(), context.model().get().info(), runs, SiteBuild.toolVersion(),
+                    runs.headRoles());
             PlannedSite planned = renderer.planSite(input);
             return new Plan() {
                 @Override
@@ -74,7 +81,8 @@ public final class StandardPipeline implements SitePipeline {
     }
 
     /** The store's entries of this build's prompts, in use until closed. */
-    private record StoredRuns(TraceStore store, Map<String, StoreKey> keys, TraceStore.Use use) implements Runs {
+    private record StoredRuns(TraceStore store, Map<String, StoreKey> keys, ProbedHeadRoles headRoles, TraceStore.Use use)
+            implements Runs {
         @Override
         public PromptRun load(String promptId) {
             return store.load(keys.get(promptId));

@@ -2,6 +2,7 @@ package io.github.gpt2explainer.build;
 
 import freemarker.core.ParseException;
 import freemarker.template.Configuration;
+import io.github.gpt2explainer.site.Chapters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ final class TemplateCheck {
             }
         }
         problems.addAll(MarkdownCheck.proseProblems(dir.resolve("prose")));
+        problems.addAll(Chapters.problemsWithoutModel(dir.resolve("prose")));
         return new Result(templates.size(), problems);
     }
 

@@ -8,6 +8,7 @@ import io.github.gpt2explainer.model.NotEnoughMemoryException;
 import io.github.gpt2explainer.output.OutputLockedException;
 import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.site.MarkdownTooDeepException;
+import io.github.gpt2explainer.site.ProseException;
 import io.github.gpt2explainer.text.TerminalText;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
 import io.github.gpt2explainer.trace.TraceStoreException;
@@ -68,7 +69,7 @@ final class Failures {
             return ExitCode.USAGE;
         }
         if (ex instanceof InvalidInputException || ex instanceof BuildInputException || ex instanceof PromptSetException
-                || ex instanceof MarkdownTooDeepException) {
+                || ex instanceof MarkdownTooDeepException || ex instanceof ProseException) {
             return ExitCode.INVALID_INPUT;
         }
         if (ex instanceof TraceStoreException store) {

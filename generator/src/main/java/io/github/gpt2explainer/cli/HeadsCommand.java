@@ -5,6 +5,7 @@ import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.insight.HeadRole;
 import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.insight.HeadRoles;
+import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.model.SafetensorsWriter;
 import io.github.gpt2explainer.model.ModelSource;
 import java.io.IOException;
@@ -35,8 +36,8 @@ import picocli.CommandLine.ParentCommand;
             "  heads.probe [2n+1]. __metadata__ holds the model, seed and n."})
 final class HeadsCommand implements Callable<Integer> {
 
-    /** The probe's seed when --seed is not given. */
-    static final long DEFAULT_SEED = 20240601L;
+    /** The probe's seed when --seed is not given (the one the site's "meet the heads" page uses too). */
+    static final long DEFAULT_SEED = HeadRoleProbe.DEFAULT_SEED;
 
     @ParentCommand
     private RootCommand root;
@@ -64,17 +65,14 @@ final class HeadsCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(loaded.describe() + ": " + e.getMessage());
             }
-            HeadRoles roles;
+            ProbedHeadRoles measured;
             try (Gpt2Model gpt2 = Gpt2Model.load(loaded.loadCheckpoint(), manager)) {
-                roles = HeadRoles.measure(gpt2, probe);
+                measured = ProbedHeadRoles.measure(gpt2, probe);
             }
+            HeadRoles roles = measured.roles();
             SafetensorsWriter writer = SafetensorsWriter.create();
             ExportFile.metadata("heads", loaded.info()).forEach(writer::metadata);
-            writer.metadata("probe", "<|endoftext|> + n random token ids + the same n ids")
-                    .metadata("seed", Long.toString(probe.seed()))
-                    .metadata("n", Integer.toString(probe.n()));
-            roles.writeTo(writer);
-            writer.add("heads.probe", new long[] {probe.ids().length}, probe.ids());
+            measured.writeTo(writer);
             ExportFile.createParent(out);
             writer.write(out);
             HeadRoles.HeadScore topInduction = roles.ranked(HeadRole.INDUCTION).get(0);

@@ -1,7 +1,9 @@
 package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.build.PromptFit;
+import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.runs.BuildRunner;
+import io.github.gpt2explainer.runs.HeadRoleRunner;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSetLoader;
@@ -71,6 +73,9 @@ final class RunCommand implements Callable<Integer> {
                     : RunProgress.lines(console.err());
             PromptFit.validate(set, source);
             RunReport report = new BuildRunner(traceStore, progress).run(set, source, prune);
+            if (share == null || share.index() == 1) { // one shard measures the head roles; merge-stores copies them
+                console.info(HeadRoleRunner.ensure(traceStore, source, HeadRoleProbe.DEFAULT_SEED).summary());
+            }
             if (report.pruned() > 0) {
                 console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")
                         + " no prompt of this set needs from " + store.dir);

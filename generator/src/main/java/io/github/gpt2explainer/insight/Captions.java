@@ -8,8 +8,8 @@ import java.util.function.LongFunction;
 /**
  * A few sentences, in English or Simplified Chinese, stating what a prompt's data shows: every number
  * comes from {@link CaptionFacts}, none is written by hand. Layers and heads are numbered from 0, as
- * everywhere on the site ({@code 5.1} is layer 5, head 1). Percentages have no decimals from 10% up and
- * one below; contributions to the logit have one decimal and a sign; attention weights two decimals.
+ * everywhere on the site ({@code 5.1} is layer 5, head 1). Percentages have no decimals from 10% up, one
+ * from 1% up and two significant digits below; contributions to the logit have one decimal and a sign; attention weights two decimals.
  */
 public final class Captions {
 
@@ -27,11 +27,7 @@ public final class Captions {
      */
     public static List<String> sentences(CaptionFacts facts, String language, LongFunction<String> tokenText,
                                          long[] prompt) {
-        boolean en = switch (language) {
-            case "en" -> true;
-            case "zh" -> false;
-            default -> throw new IllegalArgumentException("captions exist in " + LANGUAGES + ", not in " + language);
-        };
+        boolean en = isEnglish(language);
         String predicted = quote(tokenText.apply(facts.predicted()), en);
         String runnerUp = quote(tokenText.apply(facts.runnerUp()), en);
         String p1 = percent(facts.probability());
@@ -62,6 +58,50 @@ public final class Captions {
         return out;
     }
 
+    /**
+     * The sentence on input attribution: the prompt token whose occlusion moves the prediction's
+     * log-probability most (largest absolute value, first on ties), or none when every occlusion is 0 or
+     * there is no attribution. Log-probabilities have two decimals.
+     *
+     * @param neutralText the neutral token's text as the page shows it ({@code <|endoftext|>})
+     */
+    public static java.util.Optional<String> attribution(InputAttribution attribution, String language,
+                                                         LongFunction<String> tokenText, long[] prompt,
+                                                         String neutralText) {
+        boolean en = isEnglish(language);
+        if (attribution == null) {
+            return java.util.Optional.empty();
+        }
+        double[] occlusion = attribution.occlusion();
+        int most = -1;
+        for (int i = 0; i < occlusion.length; i++) {
+            if (occlusion[i] != 0 && (most < 0 || Math.abs(occlusion[i]) > Math.abs(occlusion[most]))) {
+                most = i;
+            }
+        }
+        if (most < 0) {
+            return java.util.Optional.empty();
+        }
+        String token = quote(tokenText.apply(prompt[most]), en);
+        String target = quote(tokenText.apply(attribution.target()), en);
+        String amount = String.format(Locale.ROOT, "%.2f", Math.abs(occlusion[most]));
+        boolean lowers = occlusion[most] > 0;
+        return java.util.Optional.of(en
+                ? "Of the prompt's tokens, " + token + " (position " + most + ") matters most: replacing it with "
+                        + neutralText + (lowers ? " lowers" : " raises") + " the log-probability of " + target
+                        + " by " + amount + "."
+                : "提示的词元中，" + token + "（位置 " + most + "）影响最大：把它换成 " + neutralText + " 会使" + target
+                        + "的对数概率" + (lowers ? "降低 " : "升高 ") + amount + "。");
+    }
+
+    private static boolean isEnglish(String language) {
+        return switch (language) {
+            case "en" -> true;
+            case "zh" -> false;
+            default -> throw new IllegalArgumentException("captions exist in " + LANGUAGES + ", not in " + language);
+        };
+    }
+
     private static String part(CaptionFacts.Part part, boolean en) {
         int l = part.layer();
         return switch (part.kind()) {
@@ -76,10 +116,16 @@ public final class Captions {
         return en ? "'" + token + "'" : "“" + token + "”";
     }
 
-    /** A probability (or a difference of two) as percent: no decimals from 10 up, one below. */
+    /**
+     * A probability (or a difference of two) as percent: no decimals from 10 up, one from 1 up, two significant
+     * digits below 1 (an untrained model's 0.0021% must not read as 0.0%).
+     */
     static String percent(double probability) {
         double p = probability * 100;
-        return String.format(Locale.ROOT, Math.abs(p) >= 10 ? "%.0f" : "%.1f", p);
+        if (Math.abs(p) >= 1 || p == 0) {
+            return String.format(Locale.ROOT, Math.abs(p) >= 10 ? "%.0f" : "%.1f", p);
+        }
+        return new java.math.BigDecimal(p).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     private static String signed(double value) {

@@ -20,6 +20,9 @@ import java.util.Set;
  */
 public record HeadRoleProbe(long[] ids, int n, long seed) {
 
+    /** The seed of the probe's ids when none is given: the {@code heads} command's default and the site's. */
+    public static final long DEFAULT_SEED = 20240601L;
+
     /** The longest copy used, as in the literature's induction probes. */
     public static final int MAX_COPY = 50;
 

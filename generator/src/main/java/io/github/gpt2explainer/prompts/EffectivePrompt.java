@@ -18,9 +18,17 @@ import java.util.Objects;
  * @param topK          0 = off
  * @param topP          1.0 = off
  * @param language      language of the prompt text
+ * @param attributionMaxTokens the longest prompt, in tokens, whose input attribution is computed (the site's
+ *                      {@code attribution_max_tokens}; {@link SiteSettings#ATTRIBUTION_UNLIMITED} = any)
  */
 public record EffectivePrompt(PromptSpec spec, String model, List<Double> temperatures, int maxNewTokens, long seed,
-                              int topK, double topP, String language) {
+                              int topK, double topP, String language, int attributionMaxTokens) {
+
+    /** With input attribution whatever the prompt's length. */
+    public EffectivePrompt(PromptSpec spec, String model, List<Double> temperatures, int maxNewTokens, long seed,
+                           int topK, double topP, String language) {
+        this(spec, model, temperatures, maxNewTokens, seed, topK, topP, language, SiteSettings.ATTRIBUTION_UNLIMITED);
+    }
 
     public EffectivePrompt {
         Objects.requireNonNull(spec, "spec");
@@ -37,6 +45,11 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
         return spec.text();
     }
 
+    /** Whether a prompt of {@code tokens} tokens gets its input attribution computed. */
+    public boolean attributes(int tokens) {
+        return tokens <= attributionMaxTokens;
+    }
+
     /**
      * The seed of the run at {@code temperature}: {@code Rng.derive(seed, id, Double.toString(temperature))}
      * (e.g. parts "eiffel-tower" and "0.8"; temperature 0 is "0.0").
@@ -47,7 +60,7 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
 
     /**
      * SHA-256 (lowercase hex) over everything that changes the model's work: model, id (it feeds the run
-     * seeds), text, temperatures, max_new_tokens, seed, top_k, top_p. Equal hashes mean cached runs can be
+     * seeds), text, temperatures, max_new_tokens, seed, top_k, top_p, attribution_max_tokens (when set). Equal hashes mean cached runs can be
      * reused; titles, notes, tags and language do not enter (see {@link #renderHash()}).
      */
     public String contentHash() {
@@ -60,6 +73,9 @@ public record EffectivePrompt(PromptSpec spec, String model, List<Double> temper
         c.field("seed", Long.toString(seed));
         c.field("top_k", Integer.toString(topK));
         c.field("top_p", Double.toString(topP));
+        if (attributionMaxTokens != SiteSettings.ATTRIBUTION_UNLIMITED) { // absent key: the hash is as before it existed
+            c.field("attribution_max_tokens", Integer.toString(attributionMaxTokens));
+        }
         return c.sha256();
     }
 

@@ -60,6 +60,7 @@ public record PromptSpec(String id, String text, Map<String, String> titles, Map
                 seed != null ? seed : site.seed(),
                 topK != null ? topK : site.topK(),
                 topP != null ? topP : site.topP(),
-                language != null ? language : DEFAULT_LANGUAGE);
+                language != null ? language : DEFAULT_LANGUAGE,
+                site.attributionMaxTokens());
     }
 }

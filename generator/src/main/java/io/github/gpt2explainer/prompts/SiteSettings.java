@@ -20,12 +20,32 @@ import java.util.Objects;
  * @param seed          base seed from which every run's seed is derived
  * @param languages     the site's languages in display order; every prompt needs a title and a note in each
  * @param source        the site.yaml file read (null for {@link #fallback})
+ * @param attributionMaxTokens the longest prompt (in tokens) whose input attribution by occlusion is computed
+ *                      ({@code attribution_max_tokens}; about T²/2 token positions of extra forward work each);
+ *                      0 = none, {@link #ATTRIBUTION_UNLIMITED} (the key is absent) = every prompt
  * @param handouts      what the single-file handouts carry ({@code handouts:}), default {@link Handouts#COMPACT}
  */
 public record SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
-                           int topK, double topP, long seed, List<String> languages, Path source, Handouts handouts) {
+                           int topK, double topP, long seed, List<String> languages, Path source,
+                           int attributionMaxTokens, Handouts handouts) {
 
     public static final String DEFAULT_MODEL = "openai-community/gpt2";
+    /** {@code attribution_max_tokens} left out: every prompt gets its input attribution. */
+    public static final int ATTRIBUTION_UNLIMITED = Integer.MAX_VALUE;
+
+    /** Settings with input attribution for every prompt and compact handouts. */
+    public SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
+                        int topK, double topP, long seed, List<String> languages, Path source) {
+        this(title, model, temperatures, maxNewTokens, topK, topP, seed, languages, source, ATTRIBUTION_UNLIMITED);
+    }
+
+    /** Settings with compact handouts. */
+    public SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
+                        int topK, double topP, long seed, List<String> languages, Path source,
+                        int attributionMaxTokens) {
+        this(title, model, temperatures, maxNewTokens, topK, topP, seed, languages, source, attributionMaxTokens,
+                Handouts.COMPACT);
+    }
 
     /**
      * What each prompt's single-file handout inlines. The per-layer detail ({@code layer-<l>.js}: layer norms,
@@ -44,18 +64,15 @@ public record SiteSettings(Map<String, String> title, String model, List<Double>
         }
     }
 
-    /** Settings with the default handouts ({@link Handouts#COMPACT}). */
-    public SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
-                        int topK, double topP, long seed, List<String> languages, Path source) {
-        this(title, model, temperatures, maxNewTokens, topK, topP, seed, languages, source, Handouts.COMPACT);
-    }
-
     public SiteSettings {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(handouts, "handouts");
         title = Collections.unmodifiableMap(new LinkedHashMap<>(title));
         temperatures = temperatures.stream().sorted().toList();
         languages = List.copyOf(languages);
+        if (attributionMaxTokens < 0) {
+            throw new IllegalArgumentException("attribution_max_tokens must be >= 0, got " + attributionMaxTokens);
+        }
     }
 
     /**

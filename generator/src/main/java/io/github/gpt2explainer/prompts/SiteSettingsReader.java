@@ -10,7 +10,7 @@ final class SiteSettingsReader {
 
     static final List<String> KEYS =
             List.of("title", "model", "languages", "temperatures", "max_new_tokens", "top_k", "top_p", "seed",
-                    "handouts");
+                    "attribution_max_tokens", "handouts");
 
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
@@ -77,6 +77,9 @@ final class SiteSettingsReader {
         if (!f.has("seed")) {
             f.problem("seed", "missing required key 'seed'");
         }
+        Integer attributionMaxTokens = f.optionalInt("attribution_max_tokens", 0, Integer.MAX_VALUE,
+                "must be a whole number >= 0: the longest prompt, in tokens, whose input attribution is computed "
+                        + "(0 = none; leave the key out for every prompt)");
 
         SiteSettings.Handouts handouts = SiteSettings.Handouts.COMPACT;
         String handoutsValue = f.optionalString("handouts");
@@ -94,6 +97,6 @@ final class SiteSettingsReader {
         }
         return new SiteSettings(title, model != null ? model : SiteSettings.DEFAULT_MODEL, temperatures,
                 maxNewTokens, topK != null ? topK : 0, topP != null ? topP : 1.0, seed, languages, file,
-                handouts);
+                attributionMaxTokens != null ? attributionMaxTokens : SiteSettings.ATTRIBUTION_UNLIMITED, handouts);
     }
 }

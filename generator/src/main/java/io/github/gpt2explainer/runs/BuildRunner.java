@@ -2,6 +2,7 @@ package io.github.gpt2explainer.runs;
 
 import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;
@@ -79,13 +80,14 @@ public final class BuildRunner {
         double runSeconds = 0;
         if (!toRun.isEmpty()) {
             long loadStart = System.nanoTime();
+            Checkpoint checkpoint = model.loadCheckpoint(); // kept: the insight reads ln_f, c_proj and the head
             try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                 Gpt2Model gpt2 = Gpt2Model.load(model.loadCheckpoint(), manager)) {
+                 Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager)) {
                 // The weights now live in native memory; let the JVM release its own copies (a mapped
                 // model.safetensors, the direct buffers of the upload) before the run adds its own peak.
                 System.gc();
                 loadSeconds = seconds(loadStart);
-                PromptRunner runner = new PromptRunner(gpt2, model.tokenizer(), model.info());
+                PromptRunner runner = new PromptRunner(gpt2, checkpoint, model.tokenizer(), model.info());
                 long runStart = System.nanoTime();
                 for (int n = 0; n < toRun.size(); n++) {
                     int i = toRun.get(n);

@@ -1,6 +1,9 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.insight.DirectLogitAttribution;
+import io.github.gpt2explainer.insight.Insight;
+import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.sampling.Candidate;
 import io.github.gpt2explainer.sampling.TopTokens;
@@ -17,16 +20,21 @@ import java.util.function.IntConsumer;
 
 /**
  * Computes the whole {@link PromptRun} of one prompt: the captured prefill, every temperature's
- * generation, the logit lens, and the display form of every token id any of them mentions.
+ * generation, the logit lens, the {@link Insight} (direct logit attribution of the top candidates, input
+ * attribution by occlusion when the prompt's {@code attribution_max_tokens} allows), and the display form of
+ * every token id any of them mentions.
  */
 public final class PromptRunner {
 
     private final Gpt2Model model;
+    private final Checkpoint checkpoint;
     private final Gpt2Tokenizer tokenizer;
     private final ModelInfo info;
 
-    public PromptRunner(Gpt2Model model, Gpt2Tokenizer tokenizer, ModelInfo info) {
+    /** @param checkpoint the weights {@code model} was loaded from (the attribution reads a few of them) */
+    public PromptRunner(Gpt2Model model, Checkpoint checkpoint, Gpt2Tokenizer tokenizer, ModelInfo info) {
         this.model = model;
+        this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
         this.info = info;
     }
@@ -44,9 +52,11 @@ public final class PromptRunner {
         }
     }
 
-    /** The logit lens and the vocabulary subset, added to the generator's result. */
+    /** The logit lens, the insight and the vocabulary subset, added to the generator's result. */
     private PromptRun assemble(EffectivePrompt prompt, long[] ids, Generator.Result result) {
         LogitLens lens = LogitLensComputer.compute(model, result.prefill(), LogitLensComputer.DEFAULT_TOP_K);
+        Insight insight = Insight.of(model, checkpoint, result.prefill(), result.lastLogits(),
+                tokenizer.endOfTextId(), prompt.attributes(ids.length));
 
         SortedMap<Integer, TokenPiece> vocabulary = new TreeMap<>();
         for (long id : ids) {
@@ -70,8 +80,14 @@ public final class PromptRunner {
         for (int id : TopTokens.of(result.lastLogits(), PromptRun.TOP_NEXT_TOKENS)) {
             add(vocabulary, id);
         }
+        for (DirectLogitAttribution candidate : insight.candidates()) {
+            add(vocabulary, candidate.target());
+        }
+        if (insight.attribution() != null) {
+            add(vocabulary, insight.attribution().neutral()); // the captions name it
+        }
         return new PromptRun(prompt.id(), prompt.contentHash(), info, result.prefill(), result.generations(), lens,
-                vocabulary);
+                vocabulary, insight);
     }
 
     private void add(SortedMap<Integer, TokenPiece> vocabulary, long id) {

@@ -1,5 +1,7 @@
 package io.github.gpt2explainer.site;
 
+import io.github.gpt2explainer.model.Gpt2Config;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +33,18 @@ public final class Chapters {
      * @param title   the text of the leading {@code # } line
      * @param summary the first paragraph after the title (Markdown)
      * @param body    the Markdown after the title line
+     * @param bodyLine the line of the file on which the body (and the summary) starts, for error messages
      */
-    public record Chapter(int number, String slug, String file, String title, String summary, String body) {
+    public record Chapter(int number, String slug, String file, String title, String summary, String body,
+                          int bodyLine) {
+
+        /**
+         * The body as the site renders it: placeholders filled, and preceded by blank lines so that the Markdown
+         * parser's line numbers are the file's (blank lines before the first paragraph change nothing).
+         */
+        String renderable(ProseValues values) {
+            return "\n".repeat(bodyLine - 1) + values.fill(file, bodyLine, body);
+        }
     }
 
     private final List<String> slugs;
@@ -128,6 +140,7 @@ public final class Chapters {
         }
         MarkdownTooDeepException.check(file.toString(), text);
         String stripped = text.stripLeading();
+        int titleStart = text.length() - stripped.length();
         if (!stripped.startsWith("# ")) {
             throw new SiteRenderException(file + ": a chapter starts with its title as a '# Title' line; found '"
                     + stripped.lines().findFirst().orElse("") + "'");
@@ -136,7 +149,60 @@ public final class Chapters {
         String title = (eol < 0 ? stripped.substring(2) : stripped.substring(2, eol)).strip();
         String body = eol < 0 ? "" : stripped.substring(eol + 1).strip();
         String summary = body.split("\n\\s*\n", 2)[0].strip();
-        return new Chapter(number, slug, file.toString(), title, summary, body + "\n");
+        int bodyStart = eol < 0 ? text.length() : titleStart + eol + 1;
+        String afterTitle = text.substring(bodyStart);
+        bodyStart += afterTitle.length() - afterTitle.stripLeading().length();
+        int bodyLine = 1 + (int) text.substring(0, bodyStart).chars().filter(ch -> ch == '\n').count();
+        return new Chapter(number, slug, file.toString(), title, summary, body + "\n", bodyLine);
+    }
+
+    /**
+     * The same chapters with their titles and summaries filled from {@code values} (bodies are filled when
+     * rendered, {@link Chapter#renderable}, so that their errors carry line numbers).
+     *
+     * @throws ProseException naming file and line for an unknown placeholder in a title or summary
+     */
+    public Chapters filled(ProseValues values) {
+        Map<String, List<Chapter>> all = new LinkedHashMap<>();
+        byLanguage.forEach((lang, list) -> all.put(lang, list.stream().map(c -> new Chapter(c.number(), c.slug(),
+                c.file(), values.fill(c.file(), 1, c.title()), values.fill(c.file(), c.bodyLine(), c.summary()),
+                c.body(), c.bodyLine())).toList()));
+        return new Chapters(slugs, all);
+    }
+
+    /**
+     * What {@code check} can find in the chapters without a model: unknown placeholders and malformed figures, as
+     * {@code file:line: message}, for every language directory under {@code proseDir} that has chapters. Layer and
+     * head numbers are checked by the build, against the model.
+     */
+    public static List<String> problemsWithoutModel(Path proseDir) {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(proseDir)) {
+            return problems;
+        }
+        ProseValues any = ProseValues.of(new Gpt2Config(50257, 1024, 768, 12, 12, 1e-5), "model",
+                new SiteSettings(Map.of(), SiteSettings.DEFAULT_MODEL, List.of(0.0), 1, 0, 1.0, 0, List.of("en"), null));
+        List<Path> languages;
+        try (Stream<Path> list = Files.list(proseDir)) {
+            languages = list.filter(d -> Files.isDirectory(d.resolve("chapters"))).sorted().toList();
+        } catch (IOException e) {
+            return List.of(proseDir + ": cannot list: " + e.getMessage());
+        }
+        for (Path language : languages) {
+            try {
+                for (Chapter c : read(language.resolve("chapters"))) {
+                    try {
+                        ChapterFigures.extract(c.file(), c.renderable(any), Integer.MAX_VALUE, Integer.MAX_VALUE, List.of());
+                        any.fill(c.file(), 1, c.title());
+                    } catch (ProseException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            } catch (SiteRenderException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
     }
 
     /** The slugs, in chapter order (the same for every language). */

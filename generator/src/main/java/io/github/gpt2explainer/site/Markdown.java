@@ -83,7 +83,7 @@ public final class Markdown {
             if (node instanceof Link link) {
                 String url = link.getUrl().unescape();
                 if (SiteLinks.isSiteLink(url)) {
-                    String target = links.resolve(url);
+                    String target = links.resolve(url, link.getStartLineNumber() + 1);
                     if (target != null) {
                         link.setUrl(BasedSequence.of(target));
                     } else {
@@ -93,7 +93,7 @@ public final class Markdown {
             } else if (node instanceof Reference ref) {
                 String url = ref.getUrl().unescape();
                 if (SiteLinks.isSiteLink(url)) {
-                    String target = links.resolve(url);
+                    String target = links.resolve(url, ref.getStartLineNumber() + 1);
                     ref.setUrl(BasedSequence.of(target != null ? target : ""));
                 }
             }

@@ -4,6 +4,7 @@ import io.github.gpt2explainer.site.PageModel.AboutPage;
 import io.github.gpt2explainer.site.PageModel.ComparePage;
 import io.github.gpt2explainer.site.PageModel.IndexPage;
 import io.github.gpt2explainer.site.PageModel.Page;
+import io.github.gpt2explainer.site.PageModel.PromptCard;
 import io.github.gpt2explainer.site.SitePlan.Kind;
 import java.nio.charset.StandardCharsets;
 
@@ -38,8 +39,10 @@ final class OverviewPages {
 
     private static byte[] index(SiteContext site, String lang, String path) {
         Page page = site.page(lang, path, "index", null);
+        PromptCard start = site.input.promptSet().prompt(site.featured() == null ? "" : site.featured())
+                .map(spec -> site.card(lang, path, spec)).orElse(null);
         return site.pages.render("index.ftlh", new IndexPage(page, site.cards(lang, path), site.modelCard(),
-                site.markdown.toHtml(site.templates.prose(lang, "how-to-read")), site.chapterRefs(lang, path)));
+                site.markdown.toHtml(site.templates.prose(lang, "how-to-read")), site.chapterRefs(lang, path), start));
     }
 
     private static byte[] about(SiteContext site, String lang, String path) {

@@ -42,10 +42,11 @@ public final class PageModel {
      * @param htmlLang  the BCP 47 tag of the page's language, for {@code <html lang>} ("zh-Hans")
      * @param chapters  the chapter list of this language (null when the site has no chapters)
      * @param compare   the comparison page of this language
+     * @param heads     the "meet the heads" page of this language (null when the site has none)
      */
     public record Page(String lang, String root, String kind, String title, String siteTitle,
                        SortedMap<String, String> t, List<LanguageLink> languages, Link home, Link about, String model,
-                       boolean demo, String htmlLang, Link chapters, Link compare) {
+                       boolean demo, String htmlLang, Link chapters, Link compare, Link heads) {
     }
 
     /** A prompt as a card on the index and in the prompt page header. */
@@ -79,8 +80,14 @@ public final class PageModel {
     public record Settings(String temperatures, int maxNewTokens, String topK, String topP, String seed) {
     }
 
+    /**
+     * The home page.
+     *
+     * @param start the prompt the home page says to open first: the one the chapters' first figure draws (null
+     *              for a site without prompts)
+     */
     public record IndexPage(Page page, List<PromptCard> prompts, ModelCard model, String introHtml,
-                            List<ChapterRef> chapters) {
+                            List<ChapterRef> chapters, PromptCard start) {
     }
 
     /** A chapter as listed (index, chapter list, neighbours). */
@@ -114,7 +121,53 @@ public final class PageModel {
      */
     public record PromptPage(Page page, PromptCard prompt, String notesHtml, List<TokenCell> tokens,
                              List<GenerationText> generations, Settings settings, String mainData, String dataDir,
-                             int layers, int heads, Link previous, Link next) {
+                             int layers, int heads, Link previous, Link next, List<String> captions) {
+    }
+
+    /**
+     * One head's score on a role, a cell of the role's heat map.
+     *
+     * @param value the stored score (F32) in full, for the colour and for checking
+     * @param text  the score as shown (2 decimals)
+     */
+    public record HeadCell(int layer, int head, String value, String text) {
+    }
+
+    /** One layer's row of a role's heat map. */
+    public record HeadRow(int layer, List<HeadCell> cells) {
+    }
+
+    /**
+     * One of a role's top heads.
+     *
+     * @param label    {@code layer.head}, e.g. {@code 5.1}
+     * @param score    its score on the probe (2 decimals)
+     * @param href     its attention view on the prompt where it acts most strongly in this role; null when no prompt
+     *                 qualifies (no repeated token, for induction and duplicate-token)
+     * @param prompt   that prompt's title
+     * @param strength its strength there (2 decimals)
+     */
+    public record TopHead(String label, String score, String href, String prompt, String strength) {
+    }
+
+    /** A role's section: its heat map [L x H] and its top heads. */
+    public record RoleSection(String key, List<HeadRow> rows, List<TopHead> top) {
+    }
+
+    /** One row of the data table: a head and its score on every role (3 decimals), roles in page order. */
+    public record HeadTableRow(String label, List<String> scores) {
+    }
+
+    /**
+     * The "meet the heads" model page.
+     *
+     * @param n         the length of one copy of the probe's random tokens
+     * @param seed      the seed of the probe's token ids
+     * @param positions the probe's length, 2n + 1
+     * @param context   the model's context length
+     */
+    public record HeadsPage(Page page, List<RoleSection> roles, int layers, int heads, int n, long seed, int positions,
+                            int context, List<HeadTableRow> table) {
     }
 
     public record AboutPage(Page page, ModelCard model, Settings settings, String generatorVersion,

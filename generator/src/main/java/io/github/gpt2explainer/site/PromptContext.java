@@ -2,6 +2,7 @@ package io.github.gpt2explainer.site;
 
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.trace.PromptRun;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,7 @@ public final class PromptContext {
     private final Map<String, String> dataScripts;
     private final PromptSummary summary;
     private final Handout handout;
+    private final Map<String, List<String>> captions;
 
     PromptContext(SiteContext site, PromptSpec spec, PromptRun run) {
         this.site = site;
@@ -29,6 +31,7 @@ public final class PromptContext {
         }
         this.dataScripts = PromptFiles.dataScripts(spec.id(), data);
         this.summary = PromptSummary.of(run);
+        this.captions = PromptCaptions.of(run, site.layout.languages());
         this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()),
                 site.input.promptSet().settings().handouts());
     }
@@ -44,6 +47,11 @@ public final class PromptContext {
 
     PromptSummary summary() {
         return summary;
+    }
+
+    /** The "What the model did" sentences in {@code language} (none for a language without patterns). */
+    List<String> captions(String language) {
+        return captions.getOrDefault(language, List.of());
     }
 
     Handout handout() {

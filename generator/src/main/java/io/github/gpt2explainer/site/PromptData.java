@@ -94,7 +94,6 @@ public final class PromptData {
             tokenIds.add(id);
             referenced.add((int) id);
         }
-        root.set("overview", overview());
 
         float[] logits = lastRow(tensor(CaptureKind.LOGITS, 0));
         ObjectNode next = root.putObject("next");
@@ -119,6 +118,11 @@ public final class PromptData {
             vocab.set(Integer.toString(id), piece(id));
         }
         return root;
+    }
+
+    /** {@code insight.js}: what decided the prediction ({@link InsightData}). */
+    public ObjectNode insight() {
+        return InsightData.of(run.insight(), lastRow(tensor(CaptureKind.LOGITS, 0)), tokens, run.promptId());
     }
 
     /** {@code attn-<l>.js}: the attention pipeline of every head in one layer. */
@@ -226,31 +230,6 @@ public final class PromptData {
         m.put("layerNormEpsilon", config.layerNormEpsilon());
         m.put("demo", run.model().demo());
         return m;
-    }
-
-    /**
-     * Euclidean norms per token of what enters and what is written into the residual stream: the
-     * embedding sum, each attention and MLP sub-layer output, the stream after each sub-layer, and the
-     * final layer norm output. These are the link widths of the overview Sankey.
-     */
-    private ObjectNode overview() {
-        int layers = config.layers();
-        ObjectNode o = DataCodec.nodes().objectNode();
-        o.set("embed", DataCodec.f32(rowNorms(tensor(CaptureKind.EMBED_SUM, 0)), tokens));
-        o.set("attn", DataCodec.f32(layerNorms(CaptureKind.ATTN_PROJ), layers, tokens));
-        o.set("residMid", DataCodec.f32(layerNorms(CaptureKind.RESID_MID), layers, tokens));
-        o.set("mlp", DataCodec.f32(layerNorms(CaptureKind.MLP_PROJ), layers, tokens));
-        o.set("residPost", DataCodec.f32(layerNorms(CaptureKind.RESID_POST), layers, tokens));
-        o.set("lnf", DataCodec.f32(rowNorms(tensor(CaptureKind.LN_F_OUT, 0)), tokens));
-        return o;
-    }
-
-    private float[] layerNorms(CaptureKind kind) {
-        float[] all = new float[config.layers() * tokens];
-        for (int l = 0; l < config.layers(); l++) {
-            System.arraycopy(rowNorms(tensor(kind, l)), 0, all, l * tokens, tokens);
-        }
-        return all;
     }
 
     private ObjectNode generation(GenerationRun g, SortedSet<Integer> referenced) {

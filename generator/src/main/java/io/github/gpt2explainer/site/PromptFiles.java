@@ -30,7 +30,8 @@ final class PromptFiles {
         List<DataFile> files = new ArrayList<>(List.of(
                 new DataFile(SiteLayout.mainData(id), id + "/main", PromptData::main),
                 new DataFile(SiteLayout.modelData(id), id + "/model", PromptData::modelLevel),
-                new DataFile(SiteLayout.headsData(id), id + "/heads", PromptData::heads)));
+                new DataFile(SiteLayout.headsData(id), id + "/heads", PromptData::heads),
+                new DataFile(SiteLayout.insightData(id), id + "/insight", PromptData::insight)));
         for (int l = 0; l < layers; l++) {
             int layer = l;
             files.add(new DataFile(SiteLayout.attentionData(id, l), id + "/attn-" + l, d -> d.attention(layer)));
@@ -81,7 +82,7 @@ final class PromptFiles {
                 page.root() + SiteLayout.mainData(spec.id()), page.root() + "data/" + spec.id() + "/",
                 p.data().layers(), p.run.model().config().heads(),
                 previous == null ? null : neighbour(site, lang, path, previous),
-                next == null ? null : neighbour(site, lang, path, next));
+                next == null ? null : neighbour(site, lang, path, next), p.captions(lang));
     }
 
     /** The prompt page as one file: no site links, no neighbours, everything inlined, sealed by its CSP. */
@@ -90,7 +91,7 @@ final class PromptFiles {
         Page page = p.site.page(lang, path, "prompt", p.spec.title(lang));
         PromptPage handout = new PromptPage(page, model.prompt(), Handout.withoutSiteLinks(model.notesHtml()),
                 model.tokens(), model.generations(), model.settings(), page.root() + SiteLayout.mainData(p.spec.id()),
-                page.root() + "data/" + p.spec.id() + "/", model.layers(), model.heads(), null, null);
+                page.root() + "data/" + p.spec.id() + "/", model.layers(), model.heads(), null, null, model.captions());
         return Handout.seal(p.site.pages.text("prompt.ftlh", handout, p.handout())).getBytes(StandardCharsets.UTF_8);
     }
 

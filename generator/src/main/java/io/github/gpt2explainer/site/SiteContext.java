@@ -34,7 +34,11 @@ public final class SiteContext {
     final Set<String> promptIds;
     final Set<String> slugs;
     final CompareData compare;
+    private final ProseValues values;
+    final HeadExamples headExamples;
     private final Map<String, String> chapterHtml = new TreeMap<>();
+    /** The prompt the chapters' first figure draws from (or the first prompt): where the home page says to start. */
+    private String featured;
     private final List<String> notices;
     private final Map<String, byte[]> shared = new TreeMap<>();
     private final Map<String, PromptSummary> summaries = new TreeMap<>();
@@ -51,26 +55,87 @@ public final class SiteContext {
         this.promptIds = Set.copyOf(input.promptSet().ids());
         this.slugs = Set.copyOf(chapters.slugs());
         this.compare = new CompareData(input.model().config().layers(), input.model().config().heads());
+        this.values = ProseValues.of(input);
+        this.headExamples = new HeadExamples(input.model().config().layers(), input.model().config().heads());
         this.notices = renderChapters();
     }
 
     /**
-     * Chapters first: a dead chapter: link fails the build before the long per-prompt work. Links to prompts
-     * this set does not have (a lecturer's own set) become plain text, listed in the returned notice.
+     * Chapters first: a dead chapter: link, a placeholder the site does not know, or a layer or head the model
+     * lacks fails the build before the long per-prompt work. Links to prompts this set does not have (a
+     * lecturer's own set) become plain text and figures of such prompts draw the first prompt instead, both
+     * listed in the returned notices.
      */
     private List<String> renderChapters() {
         Set<String> unlinked = new TreeSet<>();
+        Set<String> moved = new TreeSet<>();
+        List<String> ids = input.promptSet().ids();
+        int layers = layers(), heads = heads();
         for (String lang : layout.languages()) {
             for (Chapter c : chapters.of(lang)) {
                 String path = layout.chapterPage(lang, c.slug());
-                SiteLinks links = new SiteLinks(c.file(), SiteLayout.rootFrom(path), layout.languagePrefix(lang), promptIds, slugs);
-                chapterHtml.put(path, markdown.toHtml(c.body(), links));
+                String root = SiteLayout.rootFrom(path);
+                SiteLinks links = new SiteLinks(c.file(), root, layout.languagePrefix(lang), promptIds, slugs, layers, heads);
+                ChapterFigures.Extracted x = ChapterFigures.extract(c.file(), c.renderable(values), layers, heads, ids);
+                String html = markdown.toHtml(x.markdown(), links);
+                chapterHtml.put(path, ChapterFigures.insert(c.file(), html, x.figures(), f -> figureHtml(lang, root, f)));
                 links.missingPrompts(c.body()).forEach(id -> unlinked.add(c.slug() + " -> " + id));
+                for (ChapterFigures.Figure f : x.figures()) {
+                    if (!f.prompt().equals(f.named())) {
+                        moved.add(c.slug() + " -> " + f.named());
+                    }
+                    if (featured == null && f.prompt().equals(f.named())) {
+                        featured = f.prompt();
+                    }
+                }
             }
         }
-        return unlinked.isEmpty() ? List.of()
-                : List.of("Chapter links to prompts not in this prompt set are shown as plain text: "
-                        + String.join(", ", unlinked));
+        if (featured == null && !ids.isEmpty()) {
+            featured = ids.get(0);
+        }
+        List<String> out = new ArrayList<>();
+        if (!unlinked.isEmpty()) {
+            out.add("Chapter links to prompts not in this prompt set are shown as plain text: " + String.join(", ", unlinked));
+        }
+        if (!moved.isEmpty() && !ids.isEmpty()) {
+            out.add("Chapter figures of prompts not in this prompt set draw " + ids.get(0) + " instead: "
+                    + String.join(", ", moved));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A chapter figure: an empty frame that figures.js draws into, its caption, and a link to the same view. */
+    private String figureHtml(String lang, String root, ChapterFigures.Figure f) {
+        Map<String, String> t = messages.strings(lang);
+        String text = input.promptSet().prompt(f.prompt()).map(PromptSpec::text).orElse(f.prompt());
+        String key = "figure." + f.view() + (f.state().containsKey("steps") ? ".steps" : "");
+        String caption = t.getOrDefault(key, key).replace("{prompt}", text);
+        for (Map.Entry<String, String> e : f.state().entrySet()) {
+            caption = caption.replace("{" + e.getKey() + "}", e.getValue());
+        }
+        if (f.state().containsKey("k")) {
+            caption += " " + t.get("figure.topk").replace("{k}", f.state().get("k"));
+        }
+        if (f.state().containsKey("p")) {
+            caption += " " + t.get("figure.topp").replace("{p}", f.state().get("p"));
+        }
+        StringBuilder h = new StringBuilder("<figure class=\"live-figure\" data-figure=\"").append(f.view())
+                .append("\" data-prompt=\"").append(f.prompt()).append('"');
+        f.state().forEach((k, v) -> h.append(" data-").append(k).append("=\"").append(v).append('"'));
+        h.append(">\n<div class=\"figure-body\"><p class=\"hint figure-status\" role=\"status\">")
+                .append(escape(t.get("figure.loading"))).append("</p></div>\n<figcaption>").append(escape(caption))
+                .append(" <a href=\"").append(root).append(layout.promptPage(lang, f.prompt())).append('#')
+                .append(escape(f.hash())).append("\">").append(escape(t.get("figure.open"))).append("</a></figcaption>\n</figure>\n");
+        return h.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    /** The prompt the home page offers as the place to start (null for a site without prompts). */
+    String featured() {
+        return featured;
     }
 
     List<String> notices() {
@@ -99,6 +164,7 @@ public final class SiteContext {
         }
         PromptContext prompt = new PromptContext(this, spec, run);
         compare.add(run);
+        headExamples.add(run);
         summaries.put(spec.id(), prompt.summary());
         return prompt;
     }
@@ -132,8 +198,10 @@ public final class SiteContext {
         Link chapterList = chapters.isEmpty() ? null : new Link(root + layout.chapterIndex(lang), t.get("nav.chapters"),
                 kind.equals("chapters") || kind.equals("chapter"));
         Link compareLink = new Link(root + layout.comparePage(lang), t.get("nav.compare"), kind.equals("compare"));
+        Link headsLink = input.headRoles() == null ? null
+                : new Link(root + layout.headsPage(lang), t.get("nav.heads"), kind.equals("heads"));
         return new Page(lang, root, kind, title == null ? siteTitle : title, siteTitle, messages.strings(lang),
-                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compareLink);
+                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compareLink, headsLink);
     }
 
     /** A prompt's card, linked from {@code fromPath}; its token count and greedy text once its run was seen. */

@@ -16,6 +16,8 @@ public final class SiteLayout {
     public static final String CHAPTERS = "chapters/";
     /** The cross-prompt comparison page, under each language's prefix. */
     public static final String COMPARE_PAGE = "compare.html";
+    /** The "meet the heads" model page, under each language's prefix. */
+    public static final String HEADS_PAGE = "heads.html";
 
     private final List<String> languages;
 
@@ -64,6 +66,11 @@ public final class SiteLayout {
         return languagePrefix(language) + COMPARE_PAGE;
     }
 
+    /** The "meet the heads" model page: every head's score on the role probes. */
+    public String headsPage(String language) {
+        return languagePrefix(language) + HEADS_PAGE;
+    }
+
     /** Prompts, their tokens, and the tokens shared between prompts (with per-occurrence lens and norms). */
     public static String compareIndexData() {
         return "data/compare/index.js";
@@ -79,7 +86,7 @@ public final class SiteLayout {
         return languagePrefix(language) + "handouts/" + promptId + ".html";
     }
 
-    /** Tokens, overview magnitudes, final-position logits, generations, logit lens: loaded with the page. */
+    /** Tokens, final-position logits, generations, logit lens: loaded with the page. */
     public static String mainData(String promptId) {
         return "data/" + promptId + "/main.js";
     }
@@ -92,6 +99,14 @@ public final class SiteLayout {
     /** The attention weights of every layer and head, [L, H, T, T]: loaded when the head gallery opens. */
     public static String headsData(String promptId) {
         return "data/" + promptId + "/heads.js";
+    }
+
+    /**
+     * What decided the prediction: direct logit attribution of the last position's top candidates and input
+     * attribution by occlusion ({@link InsightData}).
+     */
+    public static String insightData(String promptId) {
+        return "data/" + promptId + "/insight.js";
     }
 
     /** Every other intermediate of one layer (ln, q/k/v, heads, projections, MLP, residual stream). */

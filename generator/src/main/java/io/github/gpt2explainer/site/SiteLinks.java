@@ -17,14 +17,21 @@ import java.util.regex.Pattern;
  * into the curated prompts, and a lecturer's own prompt set must still build, so such a link is shown as
  * plain text (the renderer lists those links in its report).
  *
+ * <p>With a model's shape ({@code layers}, {@code heads} above 0, as for the chapters, which must fit every
+ * model), a {@code layer=} or {@code head=} in a prompt link's state that the model does not have is an error
+ * naming the file and line: the prompt page would otherwise clamp it silently to the last layer. Prompt notes
+ * are written for one model and are not checked (0, 0).
+ *
  * @param source         the Markdown file, for error messages
  * @param root           relative path from the page to the site root ("", "../", ...)
  * @param languagePrefix the directory of the page's language ("" or "zh/")
  * @param promptIds      every prompt of the site
  * @param chapterSlugs   every chapter of the site
+ * @param layers         the model's layers, to check {@code layer=} against (0: not checked)
+ * @param heads          the model's heads per layer, to check {@code head=} against (0: not checked)
  */
 public record SiteLinks(String source, String root, String languagePrefix, Set<String> promptIds,
-                        Set<String> chapterSlugs) {
+                        Set<String> chapterSlugs, int layers, int heads) {
 
     public static final String PROMPT = "prompt:";
     public static final String CHAPTER = "chapter:";
@@ -38,6 +45,11 @@ public record SiteLinks(String source, String root, String languagePrefix, Set<S
     public SiteLinks {
         promptIds = Set.copyOf(promptIds);
         chapterSlugs = Set.copyOf(chapterSlugs);
+    }
+
+    /** Links whose layer and head numbers are not checked (prompt notes, written for one model). */
+    public SiteLinks(String source, String root, String languagePrefix, Set<String> promptIds, Set<String> chapterSlugs) {
+        this(source, root, languagePrefix, promptIds, chapterSlugs, 0, 0);
     }
 
     /** True for the site-internal forms this class resolves. */
@@ -64,6 +76,18 @@ public record SiteLinks(String source, String root, String languagePrefix, Set<S
      *                             holds characters a state hash never has
      */
     public String resolve(String url) {
+        return resolve(url, 0);
+    }
+
+    /**
+     * As {@link #resolve(String)}, for a link on {@code line} of the Markdown, which errors name when the shape is
+     * checked (the chapters are rendered with their file's line numbering; a prompt note is not, so its errors
+     * name the file only).
+     *
+     * @throws ProseException when the link names a layer or head the model does not have
+     */
+    public String resolve(String url, int line) {
+        String source = line > 0 && layers > 0 ? this.source + ":" + line : this.source;
         int hash = url.indexOf('#');
         String target = hash < 0 ? url : url.substring(0, hash);
         String fragment = hash < 0 ? "" : url.substring(hash);
@@ -73,6 +97,7 @@ public record SiteLinks(String source, String root, String languagePrefix, Set<S
         }
         if (target.startsWith(PROMPT)) {
             String id = target.substring(PROMPT.length());
+            checkShape(url, fragment, line);
             if (!promptIds.contains(id)) {
                 return null;
             }
@@ -87,8 +112,37 @@ public record SiteLinks(String source, String root, String languagePrefix, Set<S
             return root + languagePrefix + SiteLayout.CHAPTERS + slug + ".html" + fragment;
         }
         if (target.equals(COMPARE)) {
+            checkShape(url, fragment, line);
             return root + languagePrefix + SiteLayout.COMPARE_PAGE + fragment;
         }
         throw new SiteRenderException(source + ": link '" + url + "': expected prompt:<id>, chapter:<slug> or compare:");
+    }
+
+    /** A layer or head in the state that the model lacks fails the build (with layers 0 nothing is checked). */
+    private void checkShape(String url, String fragment, int line) {
+        if (layers <= 0) {
+            return;
+        }
+        for (String pair : fragment.replaceFirst("^#", "").split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            int limit = key.equals("layer") ? layers : key.equals("head") ? heads : -1;
+            if (limit < 0) {
+                continue;
+            }
+            int n;
+            try {
+                n = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || n >= limit) {
+                throw new ProseException(this.source, line, "link '" + url + "' names " + key + " " + value
+                        + ", but the model has " + limit + " " + key + "s (0 to " + (limit - 1) + "); use a placeholder"
+                        + " such as {{model.last" + (key.equals("layer") ? "Layer" : "Head") + "}} for a number that"
+                        + " depends on the model");
+            }
+        }
     }
 }

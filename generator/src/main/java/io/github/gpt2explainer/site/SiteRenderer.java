@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Renders the static site: plan every file with how to render it ({@link #plan}), then render the plan in
  * its three groups: the shared assets, each prompt's files (its run loaded once, one run in memory at a
  * time), then the pages over every prompt. The page kinds live in {@link AssetFiles}, {@link PromptFiles},
- * {@link OverviewPages} and {@link ChapterPages}; the Freemarker configuration and the Markdown parser are
+ * {@link OverviewPages}, {@link HeadsPage} and {@link ChapterPages}; the Freemarker configuration and the Markdown parser are
  * built once per renderer.
  *
  * <p>Output is a pure function of the input and the templates: sorted iteration, no timestamps.
@@ -49,11 +49,12 @@ public final class SiteRenderer {
         AssetFiles.plan(plan, templates, layout);
         OverviewPages.planPages(plan, layout);
         OverviewPages.planData(plan, layers);
+        HeadsPage.plan(plan, layout, input);
         for (int i = 0; i < set.prompts().size(); i++) {
             PromptFiles.plan(plan, layout, set, i, layers);
         }
         // after the prompts: a clash of paths is reported before a language without chapters
-        Chapters chapters = Chapters.load(templates.prose(), layout.languages());
+        Chapters chapters = Chapters.load(templates.prose(), layout.languages()).filled(ProseValues.of(input));
         ChapterPages.plan(plan, layout, chapters);
         return new PlannedSite(input, plan, layout, chapters);
     }

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  * already holds; then each entry is copied into a temporary directory inside the target, checked again, and
  * renamed into place. An entry already in the target (or in two sources) with the same bytes is skipped; the same
  * key with different bytes is a conflict and nothing is merged. A damaged entry in the target is replaced.
+ *
+ * <p>The model's head-role scores ({@link HeadRoleStore}, written by shard 1) are copied too, when the target does
+ * not hold them already.
  */
 public final class StoreMerge {
 
@@ -70,6 +73,7 @@ public final class StoreMerge {
                 }
             }
         }
+        Map<String, Path> headRoles = checkedHeadRoles(sources);
         TraceStore target = TraceStore.open(into);
         List<SourceEntry> toCopy = new ArrayList<>();
         int present = 0;
@@ -94,7 +98,45 @@ public final class StoreMerge {
         for (SourceEntry entry : toCopy) {
             target.copyIn(entry.key(), entry.directory());
         }
+        copyHeadRoles(target, headRoles);
         return new Result(planned.size(), toCopy.size(), present, replaced);
+    }
+
+    /**
+     * The head-role files ({@link HeadRoleStore}) of the sources, each checked, by key. Only one shard measures them
+     * ({@code run --shard 1/n}); when two sources hold the same key, the first source's file is taken.
+     */
+    private static Map<String, Path> checkedHeadRoles(List<Path> sources) {
+        Map<String, Path> found = new TreeMap<>();
+        for (Path source : sources) {
+            Path dir = source.resolve(HeadRoleStore.DIRECTORY);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.sorted().toList()) {
+                    try {
+                        found.putIfAbsent(HeadRoleStore.keyOf(file), file);
+                    } catch (TraceStoreException e) {
+                        throw TraceStoreException.unusableDirectory("trace store " + source + " has a damaged head-role "
+                                + "entry: " + e.getMessage() + "; nothing was merged: run that shard again");
+                    }
+                }
+            } catch (IOException e) {
+                throw new TraceStoreException("cannot read " + dir + ": " + e, e);
+            }
+        }
+        return found;
+    }
+
+    /** Copies in the head-role files the target does not hold in readable form. */
+    private static void copyHeadRoles(TraceStore target, Map<String, Path> headRoles) {
+        HeadRoleStore heads = HeadRoleStore.of(target);
+        for (Map.Entry<String, Path> e : headRoles.entrySet()) {
+            if (heads.load(e.getKey()) == null) {
+                heads.copyIn(e.getKey(), e.getValue());
+            }
+        }
     }
 
     /** Every entry of a source store, each checked (see the class comment); sorted by directory name. */
@@ -162,7 +204,8 @@ public final class StoreMerge {
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(f -> names.add(f.getFileName().toString()));
         }
-        Set<String> expected = Set.of(TraceStore.MANIFEST, TraceStore.PREFILL, TraceStore.LENS);
+        Set<String> expected = new java.util.HashSet<>(TraceStore.TENSOR_FILES);
+        expected.add(TraceStore.MANIFEST);
         if (!names.equals(new TreeSet<>(expected))) {
             throw new TraceStoreException(dir + " holds " + names + "; an entry holds exactly " + new TreeSet<>(expected));
         }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.CaptureNames;
+import io.github.gpt2explainer.insight.Insight;
 import io.github.gpt2explainer.model.SafetensorsFile;
 import io.github.gpt2explainer.model.SafetensorsWriter;
 import java.io.IOException;
@@ -53,6 +54,7 @@ import java.util.stream.Stream;
  * &lt;store&gt;/store.json                          {"format": "gpt2-explainer trace store", "schema": 2}
  * &lt;store&gt;/runs/&lt;prompt-id&gt;-&lt;16 hex&gt;/prefill.safetensors   the captured forward pass (TraceFile layout)
  *                                       /lens.safetensors      "ids" I64 [L, T, k], "probs" F32 [L, T, k]
+ *                                       /insight.safetensors   attribution of the prediction ({@link InsightFile})
  *                                       /manifest.json         {@link Manifest}: key, model, generations, vocabulary,
  *                                                              size and SHA-256 of both tensor files
  * &lt;store&gt;/store.lock                          the writers' lock ({@link StoreLock})
@@ -83,9 +85,9 @@ public final class TraceStore {
 
     /**
      * The current schema version. 1: the first; 2: a prefill's {@code logits} hold the last position only
-     * ([1, V]; the logit lens has every position's prediction).
+     * ([1, V]; the logit lens has every position's prediction); 3: {@code insight.safetensors} (issue 19).
      */
-    public static final int SCHEMA = 2;
+    public static final int SCHEMA = 3;
     public static final String FORMAT = "gpt2-explainer trace store";
     public static final Path DEFAULT_DIRECTORY = Path.of(".trace-store");
 
@@ -94,6 +96,9 @@ public final class TraceStore {
     static final String MANIFEST = "manifest.json";
     static final String PREFILL = "prefill.safetensors";
     static final String LENS = "lens.safetensors";
+    static final String INSIGHT = "insight.safetensors";
+    /** The tensor files of an entry, each listed in its manifest with size and SHA-256. */
+    static final List<String> TENSOR_FILES = List.of(PREFILL, LENS, INSIGHT);
     static final String TEMP_PREFIX = ".tmp-";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -253,8 +258,9 @@ public final class TraceStore {
             metadata.put("key", key.hash());
             TraceFile.write(run.prefill(), layers, metadata, temp.resolve(PREFILL));
             writeLens(run.lens(), temp.resolve(LENS));
+            InsightFile.write(run.insight(), temp.resolve(INSIGHT));
             SortedMap<String, Manifest.StoredFile> files = new TreeMap<>();
-            for (String name : List.of(PREFILL, LENS)) {
+            for (String name : TENSOR_FILES) {
                 Path file = temp.resolve(name);
                 files.put(name, new Manifest.StoredFile(Files.size(file), sha256(file)));
             }
@@ -306,8 +312,14 @@ public final class TraceStore {
         } catch (RuntimeException e) {
             throw damaged(dir.resolve(LENS), e);
         }
+        Insight insight;
+        try (SafetensorsFile file = SafetensorsFile.open(dir.resolve(INSIGHT))) {
+            insight = InsightFile.read(file, layers, manifest.model().config().heads(), prefill.tokens().length);
+        } catch (RuntimeException e) {
+            throw damaged(dir.resolve(INSIGHT), e);
+        }
         return new PromptRun(manifest.promptId(), manifest.contentHash(), manifest.model(), prefill,
-                manifest.generations(), lens, manifest.vocabulary());
+                manifest.generations(), lens, manifest.vocabulary(), insight);
     }
 
     /**
@@ -399,9 +411,9 @@ public final class TraceStore {
 
     /** Checks that the entry holds exactly the tensor files its manifest lists, each with the recorded size and SHA-256. */
     static void checkFiles(Path dir, Manifest manifest) {
-        if (manifest.files() == null || !manifest.files().keySet().equals(Set.of(PREFILL, LENS))) {
+        if (manifest.files() == null || !manifest.files().keySet().equals(Set.copyOf(TENSOR_FILES))) {
             throw new TraceStoreException(dir.resolve(MANIFEST) + " lists files " + manifest.files() + ", expected "
-                    + PREFILL + " and " + LENS);
+                    + String.join(", ", TENSOR_FILES));
         }
         for (Map.Entry<String, Manifest.StoredFile> f : manifest.files().entrySet()) {
             Path file = dir.resolve(f.getKey());
@@ -433,7 +445,7 @@ public final class TraceStore {
         Path temp = null;
         try (StoreLock.Held held = StoreLock.of(root).acquire()) {
             temp = Files.createTempDirectory(root, TEMP_PREFIX + key.directoryName() + "-");
-            for (String name : List.of(PREFILL, LENS, MANIFEST)) {
+            for (String name : Stream.concat(TENSOR_FILES.stream(), Stream.of(MANIFEST)).toList()) {
                 Files.copy(sourceEntry.resolve(name), temp.resolve(name));
             }
             verified(key, temp);

@@ -88,6 +88,8 @@ class ShardedBuildTest {
         assertThat(second.code()).as(second.toString()).isZero();
         assertThat(first.err()).contains("Shard 1/2: 2 of 3 prompts");
         assertThat(second.err()).contains("Shard 2/2: 1 of 3 prompts");
+        assertThat(first.err()).contains("Head roles: 4 x 4 heads scored on a probe");   // shard 1 measures them
+        assertThat(second.err()).doesNotContain("Head roles");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -145,6 +147,8 @@ class ShardedBuildTest {
         Outcome site = build("merged", "sharded-site");
         assertThat(site.code()).as(site.toString()).isZero();
         assertThat(site.err()).contains("3 prompts: 3 cached, nothing to run (no model work)");
+        // shard 1 measured the head roles and merge-stores copied them: the "meet the heads" page needs no model work
+        assertThat(site.err()).contains("Head roles: 4 x 4 heads from the trace store (no model work)");
         assertThat(temp.resolve("sharded-site/index.html")).exists();
         assertSameTree(temp.resolve("sharded-site"), temp.resolve("whole-site"));
 
@@ -171,6 +175,24 @@ class ShardedBuildTest {
         assertThat(merged.err()).contains("error: trace store " + temp.resolve("damaged") + " has a damaged entry: "
                 + prefill + " has SHA-256 ").contains(", the manifest says ").contains("nothing was merged")
                 .doesNotContain("\tat ");
+        assertThat(temp.resolve("merged")).doesNotExist();
+    }
+
+    @Test
+    void aDamagedHeadRoleFileInAShardIsRefusedAndNothingIsMerged() throws IOException {
+        copyTree(store("shard-1"), temp.resolve("damaged"));
+        Path heads;
+        try (Stream<Path> files = Files.list(temp.resolve("damaged/heads"))) {
+            heads = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(heads);
+        Files.write(heads, java.util.Arrays.copyOf(bytes, bytes.length - 7)); // truncated
+
+        Outcome merged = merge("merged", "damaged", "shard-2");
+
+        assertThat(merged.code()).as(merged.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(merged.err()).contains("error: trace store " + temp.resolve("damaged") + " has a damaged head-role entry: "
+                + heads).contains("nothing was merged").doesNotContain("\tat ");
         assertThat(temp.resolve("merged")).doesNotExist();
     }
 

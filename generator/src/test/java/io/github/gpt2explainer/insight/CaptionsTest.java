@@ -126,10 +126,14 @@ class CaptionsTest {
     }
 
     @Test
-    void smallPercentagesKeepADecimal() {
+    void smallPercentagesKeepADecimalAndTinyOnesTwoSignificantDigits() {
         assertThat(Captions.percent(0.8137)).isEqualTo("81");
         assertThat(Captions.percent(0.0734)).isEqualTo("7.3");
-        assertThat(Captions.percent(0.0004)).isEqualTo("0.0");
+        assertThat(Captions.percent(0.0004)).isEqualTo("0.04");
+        // an untrained model's prediction: not "0.0"
+        assertThat(Captions.percent(0.0000213)).isEqualTo("0.0021");
+        assertThat(Captions.percent(0.00001999)).isEqualTo("0.002");
+        assertThat(Captions.percent(0)).isEqualTo("0.0");
     }
 
     /** Every number in the sentences is one of {@code allowed}: none is invented. */

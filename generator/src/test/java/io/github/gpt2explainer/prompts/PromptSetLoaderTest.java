@@ -488,6 +488,24 @@ class PromptSetLoaderTest {
     }
 
     @Test
+    void attributionMaxTokensIsAWholeNumberAndReachesEveryPrompt() {
+        write(dir, "site.yaml", PromptDirs.SITE + "attribution_max_tokens: -1\n");
+        validPrompt(dir, "one");
+        assertSingleProblem(dir.resolve("site.yaml"), 9, "attribution_max_tokens", ">= 0");
+
+        write(dir, "site.yaml", PromptDirs.SITE + "attribution_max_tokens: 12\n");
+        EffectivePrompt limited = PromptSetLoader.load(dir).effectivePrompts().get(0);
+        assertThat(limited.attributionMaxTokens()).isEqualTo(12);
+        assertThat(limited.attributes(12)).isTrue();
+        assertThat(limited.attributes(13)).isFalse();
+
+        write(dir, "site.yaml", PromptDirs.SITE);
+        EffectivePrompt every = PromptSetLoader.load(dir).effectivePrompts().get(0);
+        assertThat(every.attributes(1024)).as("the key left out: every prompt").isTrue();
+        assertThat(every.contentHash()).isNotEqualTo(limited.contentHash());
+    }
+
+    @Test
     void siteYamlMissingRequiredKeys() {
         write(dir, "site.yaml", "title: {en: T, zh: 标题}\nlanguages: [en, zh]\n");
         validPrompt(dir, "one");

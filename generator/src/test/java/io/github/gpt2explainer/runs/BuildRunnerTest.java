@@ -60,7 +60,7 @@ class BuildRunnerTest {
         run(prompts, temp.resolve("a"));
         run(prompts, temp.resolve("b"));
         Map<String, String> a = StoreFixture.tree(temp.resolve("a"));
-        assertThat(a).hasSize(1 + 3 * StoreFixture.IDS.length);
+        assertThat(a).hasSize(1 + 4 * StoreFixture.IDS.length);
         assertThat(StoreFixture.tree(temp.resolve("b"))).isEqualTo(a);
     }
 
@@ -103,7 +103,7 @@ class BuildRunnerTest {
             assertThat(pruning.pruned()).as("bravo's old entry, 4 of the old temperatures, 4 of the first model")
                     .isEqualTo(9);
         }
-        assertThat(StoreFixture.tree(store)).hasSize(1 + 3 * 4);
+        assertThat(StoreFixture.tree(store)).hasSize(1 + 4 * 4);
     }
 
     @Test

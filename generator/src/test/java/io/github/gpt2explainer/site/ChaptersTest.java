@@ -3,6 +3,7 @@ package io.github.gpt2explainer.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.prompts.PromptSpec;
@@ -49,6 +50,8 @@ class ChaptersTest {
         Set<String> ids = new HashSet<>(real.ids());
         Chapters chapters = Chapters.load(ROOT.resolve("templates/prose"), LANGUAGES);
         Markdown markdown = new Markdown();
+        Gpt2Config demo = new Gpt2Config(50257, 1024, 64, 4, 4, 1e-5);
+        ProseValues values = ProseValues.of(demo, "demo", real.settings());
         for (String lang : LANGUAGES) {
             for (Chapter c : chapters.of(lang)) {
                 Matcher m = PROMPT_LINK.matcher(c.body());
@@ -58,8 +61,10 @@ class ChaptersTest {
                     assertThat(ids).as(c.file() + " links to " + m.group(1)).contains(m.group(1));
                 }
                 assertThat(links).as(c.file() + " prompt links").isPositive();
-                // every site link of the chapter resolves against the real set (throws otherwise)
-                markdown.toHtml(c.body(), new SiteLinks(c.file(), "../", "", ids, Set.copyOf(chapters.slugs())));
+                // every site link of the chapter resolves against the real set, its numbers filled for the demo
+                // model's shape (throws otherwise)
+                markdown.toHtml(c.renderable(values), new SiteLinks(c.file(), "../", "", ids, Set.copyOf(chapters.slugs()),
+                        demo.layers(), demo.heads()));
             }
         }
     }

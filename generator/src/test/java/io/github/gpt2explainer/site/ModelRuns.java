@@ -22,8 +22,9 @@ final class ModelRuns implements PromptRunSource, AutoCloseable {
         this.source = source;
         this.prompts = prompts;
         this.manager = NDManager.newBaseManager("PyTorch");
-        this.model = Gpt2Model.load(source.loadCheckpoint(), manager);
-        this.runner = new PromptRunner(model, source.tokenizer(), source.info());
+        io.github.gpt2explainer.model.Checkpoint checkpoint = source.loadCheckpoint();
+        this.model = Gpt2Model.load(checkpoint, manager);
+        this.runner = new PromptRunner(model, checkpoint, source.tokenizer(), source.info());
     }
 
     @Override

@@ -15,14 +15,6 @@ import org.junit.jupiter.api.Test;
 
 class PromptDataTest {
 
-    private static double norm(float[] data, int row, int width) {
-        double s = 0;
-        for (int j = 0; j < width; j++) {
-            s += (double) data[row * width + j] * data[row * width + j];
-        }
-        return Math.sqrt(s);
-    }
-
     @Test
     void mainHoldsTheTokensAndTheLastPositionsFullLogitsRoundedToF16() {
         PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
@@ -58,28 +50,6 @@ class PromptDataTest {
         for (JsonNode id : top) {
             assertThat(main.get("vocab").has(id.asText())).isTrue();
         }
-    }
-
-    @Test
-    void overviewNormsAreTheNormsOfTheCapturedVectors() {
-        PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
-        CapturedPass trace = run.prefill();
-        JsonNode overview = new PromptData(run).main().get("overview");
-        int t = trace.tokens().length;
-        int e = run.model().config().width();
-        float[] attn = decode(overview.get("attn"));
-        float[] mlp = decode(overview.get("mlp"));
-        float[] embed = decode(overview.get("embed"));
-        for (int l = 0; l < run.model().config().layers(); l++) {
-            for (int p = 0; p < t; p++) {
-                assertThat((double) attn[l * t + p]).isCloseTo(norm(trace.get("h." + l + ".attn.proj").toArray(), p, e),
-                        org.assertj.core.data.Percentage.withPercentage(1e-4));
-                assertThat((double) mlp[l * t + p]).isCloseTo(norm(trace.get("h." + l + ".mlp.proj").toArray(), p, e),
-                        org.assertj.core.data.Percentage.withPercentage(1e-4));
-            }
-        }
-        assertThat((double) embed[0]).isCloseTo(norm(trace.get("embed.sum").toArray(), 0, e),
-                org.assertj.core.data.Percentage.withPercentage(1e-4));
     }
 
     @Test
@@ -144,7 +114,7 @@ class PromptDataTest {
         int missing = run.generations().get(0).steps().get(0).tokenId();
         vocabulary.remove(missing);
         PromptRun broken = new PromptRun(run.promptId(), run.contentHash(), run.model(), run.prefill(), run.generations(),
-                run.lens(), vocabulary);
+                run.lens(), vocabulary, run.insight());
         assertThatThrownBy(() -> new PromptData(broken).main())
                 .hasMessageContaining("token id " + missing).hasMessageContaining(SiteFixture.EIFFEL_ID);
     }
@@ -156,8 +126,72 @@ class PromptDataTest {
         some.remove("h.2.mlp.proj");
         CapturedPass partial = new CapturedPass(run.prefill().tokens(), 0, some);
         PromptRun broken = new PromptRun(run.promptId(), run.contentHash(), run.model(), partial, run.generations(),
-                run.lens(), run.vocabulary());
-        assertThatThrownBy(() -> new PromptData(broken).main())
+                run.lens(), run.vocabulary(), run.insight());
+        assertThatThrownBy(() -> new PromptData(broken).layer(2))
                 .hasMessageContaining("h.2.mlp.proj").hasMessageContaining("full capture");
+    }
+
+    @Test
+    void theInsightPartFollowsTheContract() throws Exception {
+        PromptRun run = SiteFixture.run(SiteFixture.EIFFEL_ID);
+        PromptData data = new PromptData(run);
+        String script = PromptFiles.dataScripts(run.promptId(), data).get(SiteLayout.insightData(run.promptId()));
+        String prefix = "GPT2X.receive(\"" + run.promptId() + "/insight\", ";
+        assertThat(script).startsWith(prefix).endsWith(");\n");
+        JsonNode insight = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(script.substring(prefix.length(), script.length() - 3));
+        JsonNode main = data.main();
+        int t = run.prefill().tokens().length;
+        assertThat(insight.get("format").asInt()).isEqualTo(1);
+        assertThat(insight.get("position").asInt()).isEqualTo(t - 1);
+        assertThat(insight.get("dla").get("sigma").asDouble()).isPositive();
+
+        CapturedTensor logits = run.prefill().get("logits"); // [1, V]
+        int v = (int) logits.dim(1);
+        float[] last = logits.copyRange(0, v);
+        int[] top = io.github.gpt2explainer.sampling.TopTokens.of(last, 5);
+        JsonNode candidates = insight.get("dla").get("candidates");
+        assertThat(candidates).hasSize(5);
+        int layers = run.model().config().layers();
+        int heads = run.model().config().heads();
+        for (int c = 0; c < 5; c++) {
+            JsonNode cand = candidates.get(c);
+            int id = cand.get("id").asInt();
+            assertThat(id).as("candidate %d", c).isEqualTo(top[c]);
+            assertThat(main.get("vocab").has(Integer.toString(id))).as("display form of %d", id).isTrue();
+            assertThat(cand.get("logit").floatValue()).isEqualTo(last[id]);
+            assertThat(cand.get("attn")).hasSize(layers);
+            assertThat(cand.get("attnBias")).hasSize(layers);
+            assertThat(cand.get("mlp")).hasSize(layers);
+            assertThat(cand.get("attnHeads")).hasSize(layers);
+            double sum = cand.get("embed").asDouble() + cand.get("lnfBias").asDouble();
+            for (int l = 0; l < layers; l++) {
+                double attn = cand.get("attn").get(l).asDouble();
+                sum += attn + cand.get("mlp").get(l).asDouble();
+                double split = cand.get("attnBias").get(l).asDouble();
+                assertThat(cand.get("attnHeads").get(l)).hasSize(heads);
+                for (JsonNode h : cand.get("attnHeads").get(l)) {
+                    split += h.asDouble();
+                }
+                assertThat(split).as("heads + bias, layer %d", l).isCloseTo(attn, org.assertj.core.api.Assertions.within(1e-4 * Math.max(1, Math.abs(attn))));
+            }
+            assertThat(sum).as("parts of %d", id).isCloseTo(last[id], org.assertj.core.api.Assertions.within(1e-4 * Math.max(1, Math.abs(last[id]))));
+        }
+
+        JsonNode attribution = insight.get("attribution");
+        assertThat(attribution.get("method").asText()).isEqualTo("occlusion");
+        assertThat(attribution.get("neutralId").asLong()).isEqualTo(50256);
+        assertThat(attribution.get("target").asInt()).isEqualTo(top[0]);
+        assertThat(attribution.get("logProb").asDouble()).isNegative();
+        assertThat(attribution.get("occlusion")).hasSize(t);
+        assertThat(attribution.get("share")).hasSize(t);
+        double total = 0;
+        for (JsonNode o : attribution.get("occlusion")) {
+            total += Math.abs(o.asDouble());
+        }
+        for (int i = 0; i < t; i++) {
+            assertThat(attribution.get("share").get(i).asDouble()).as("share %d", i)
+                    .isCloseTo(attribution.get("occlusion").get(i).asDouble() / total, org.assertj.core.api.Assertions.within(1e-6));
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.github.gpt2explainer.site;
 
+import ai.djl.ndarray.NDManager;
+import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.insight.HeadRoleProbe;
+import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
@@ -35,6 +39,7 @@ final class SiteFixture {
     private static PromptSet promptSet;
     private static final Map<String, PromptRun> runs = new HashMap<>();
     private static Path site;
+    private static ProbedHeadRoles headRoles;
     private static RenderReport report;
 
     private SiteFixture() {
@@ -51,7 +56,8 @@ final class SiteFixture {
         if (promptSet == null) {
             SiteSettings settings = new SiteSettings(Map.of("en", "GPT-2 test site", "zh", "GPT-2 测试网站"),
                     SiteSettings.DEFAULT_MODEL, List.of(0.0, 0.8, 1.5), 4, 40, 1.0, 20240601L, List.of("en", "zh"),
-                    Path.of("site.yaml"), SiteSettings.Handouts.FULL); // the handout tests check full handouts
+                    Path.of("site.yaml"), SiteSettings.ATTRIBUTION_UNLIMITED,
+                    SiteSettings.Handouts.FULL); // the handout tests check full handouts
             promptSet = new PromptSet(settings, List.of(
                     prompt(EIFFEL_ID, "The Eiffel Tower is located in the city of", "A fact", "一个事实",
                             "Look at **layer 0**.", "看 **第 0 层**。"),
@@ -84,7 +90,21 @@ final class SiteFixture {
     }
 
     static SiteInput input() {
-        return new SiteInput(promptSet(), model().info(), SiteFixture::run, "test-version");
+        return new SiteInput(promptSet(), model().info(), SiteFixture::run, "test-version", headRoles());
+    }
+
+    /** The demo model's head roles on the default probe, measured once (the "meet the heads" page's data). */
+    static synchronized ProbedHeadRoles headRoles() {
+        if (headRoles == null) {
+            ModelSource source = model();
+            HeadRoleProbe probe = HeadRoleProbe.of(HeadRoleProbe.DEFAULT_SEED, source.config().vocabSize(),
+                    source.config().contextLength(), source.tokenizer().endOfTextId());
+            try (NDManager manager = NDManager.newBaseManager("PyTorch");
+                 Gpt2Model gpt2 = Gpt2Model.load(source.loadCheckpoint(), manager)) {
+                headRoles = ProbedHeadRoles.measure(gpt2, probe);
+            }
+        }
+        return headRoles;
     }
 
     static SiteTemplates templates() {

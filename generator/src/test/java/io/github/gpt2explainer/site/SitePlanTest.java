@@ -121,6 +121,7 @@ class SitePlanTest {
                 expected.put(SiteLayout.mainData(id), Kind.DATA);
                 expected.put(SiteLayout.modelData(id), Kind.DATA);
                 expected.put(SiteLayout.headsData(id), Kind.DATA);
+                expected.put(SiteLayout.insightData(id), Kind.DATA);
                 for (int l = 0; l < layers; l++) {
                     expected.put(SiteLayout.attentionData(id, l), Kind.DATA);
                     expected.put(SiteLayout.layerData(id, l), Kind.DATA);

@@ -94,6 +94,7 @@ class ViewRegistryBrowserTest {
         expected.put("main", SiteLayout.mainData(id));
         expected.put("model", SiteLayout.modelData(id));
         expected.put("heads", SiteLayout.headsData(id));
+        expected.put("insight", SiteLayout.insightData(id));
         expected.put("compareIndex", SiteLayout.compareIndexData());
         for (int l = 0; l < layers; l++) {
             expected.put("attention/" + l, SiteLayout.attentionData(id, l));

@@ -28,7 +28,7 @@ class VisualBrowserTest {
     static final BrowserExtension chromium = BrowserExtension.serving(SiteFixture::site);
 
     /** Latin words allowed on Chinese pages: technical names kept in Chinese texts, key names, the language switch. */
-    private static final Set<String> ALLOWED = Set.of("GPT", "MLP", "GELU", "softmax", "Softmax", "top-k", "top-p", "Top-k",
+    static final Set<String> ALLOWED = Set.of("GPT", "MLP", "GELU", "softmax", "Softmax", "top-k", "top-p", "Top-k",
             "Top-p", "Tab", "Page", "Up", "Down", "Home", "End", "English", "UTF", "HTML", "SHA", "Hugging", "Face", "Transformer",
             "Abnar", "Zuidema", "openai-community", "gpt", "tanh", "PuOr", "cividis",
             "XX", // the byte notation <XX> the tokens view explains
@@ -132,31 +132,61 @@ class VisualBrowserTest {
         assertThat(Set.copyOf(limits)).as("residual strips' limits").hasSize(1);
         open("compare.html");
         assertThat(browser().driver.findElements(By.cssSelector("#heads .scale-legend"))).hasSize(1);
+        // the "meet the heads" page: one legend (0 .. 1, with numbers) beside each role's map, every cell coloured
+        for (String path : List.of("heads.html", "zh/heads.html")) {
+            open(path);
+            waitFor(".hr-legend .scale-legend", 4);
+            for (WebElement role : browser().driver.findElements(By.cssSelector("section.hr-role"))) {
+                WebElement legend = role.findElement(By.cssSelector(".hr-legend .scale-legend"));
+                assertThat(legend.getAttribute("data-lo") + "/" + legend.getAttribute("data-hi")).isEqualTo("0/1");
+                assertThat(legend.findElement(By.cssSelector(".lo")).getText() + legend.findElement(By.cssSelector(".hi")).getText())
+                        .matches(".*\\d.*\\d.*");
+                List<WebElement> cells = role.findElements(By.cssSelector("table.hr-map td[data-value]"));
+                assertThat(cells).hasSize(SiteFixture.model().config().layers() * SiteFixture.model().config().heads());
+                assertThat(cells).allSatisfy(c -> assertThat(c.getCssValue("background-color")).startsWith("rgb"));
+                assertThat(cells).allSatisfy(c -> assertThat(c.getCssValue("background-color")).isNotEqualTo("rgba(0, 0, 0, 0)"));
+            }
+        }
     }
 
     @Test
     void chinesePagesShowNoEnglishInterfaceWords() {
         for (String path : List.of("zh/index.html", "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=attention&steps=1",
-                "zh/p/" + SiteFixture.CHINESE_ID + ".html", "zh/compare.html")) {
+                "zh/p/" + SiteFixture.CHINESE_ID + ".html", "zh/compare.html", "zh/heads.html")) {
             open(path);
             if (path.contains("steps=1")) {
                 waitFor("#attention figure.attn-panel", 4);
             }
-            // visible text outside the places that show model text (tokens, prompts, continuations) or code;
-            // a token quoted in a sentence (“…”) is model text too
-            @SuppressWarnings("unchecked")
-            List<String> words = (List<String>) js("var skip = '.token-list, .tok, .tok-text, .prompt-text, .continuation-text,"
-                    + " .gen-text, .cmp-text, svg text, .lens td, .ctx-tok, .chip-text, .hs-rows, option, code, pre, q,"
-                    + " table.data, table.hs-data, .prompt-header h1, .cmp-open, .card h3, [lang=en], #gen-draw, .qk-sum, #attn-selected,"
-                    + " .attn-qk h3, .continuation, .card-title, .brand, .site-footer, .tip, .prompt-pager, .notes, .demo-banner, #blk-token, .settings';"
-                    + "var out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
-                    + "while (walker.nextNode()) { var n = walker.currentNode, e = n.parentElement;"
-                    + "  if (!e || e.closest(skip) || e.closest('script') || !e.checkVisibility()) { continue; }"
-                    + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); }"
-                    + "return out;");
+            List<String> words = visibleLatinWords(browser());
             List<String> english = words.stream().filter(w -> !ALLOWED.contains(w)).distinct().toList();
             assertThat(english).as(path + ": English words in the interface").isEmpty();
         }
+    }
+
+    /**
+     * The Latin-script words of the page's visible interface text: outside the places that show model text
+     * (tokens, prompts, continuations) or code. Words in {@link #ALLOWED} are the only ones a Chinese page may show.
+     */
+    static List<String> visibleLatinWords(Browser browser) {
+        return visibleLatinWords(browser, "body");
+    }
+
+    /** {@link #visibleLatinWords(Browser)} inside the elements {@code rootCss} selects. */
+    static List<String> visibleLatinWords(Browser browser, String rootCss) {
+        // visible text outside the places that show model text (tokens, prompts, continuations) or code;
+        // a token quoted in a sentence (“…”) is model text too
+        @SuppressWarnings("unchecked")
+        List<String> words = (List<String>) browser.driver.executeScript("var skip = '.token-list, .tok, .tok-text, .prompt-text, .continuation-text,"
+                + " .gen-text, .cmp-text, svg text, .lens td, .ctx-tok, .chip-text, .hs-rows, option, code, pre, q,"
+                + " table.data, table.hs-data, .prompt-header h1, .cmp-open, .card h3, [lang=en], #gen-draw, .qk-sum, #attn-selected,"
+                + " .attn-qk h3, .continuation, .card-title, .brand, .site-footer, .tip, .prompt-pager, .notes, .demo-banner, #blk-token, .settings';"
+                + "var out = []; document.querySelectorAll(arguments[0]).forEach(function (root) {"
+                + "var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
+                + "while (walker.nextNode()) { var n = walker.currentNode, e = n.parentElement;"
+                + "  if (!e || e.closest(skip) || e.closest('script') || !e.checkVisibility()) { continue; }"
+                + "  (n.nodeValue.replace(/\u201c[^\u201d]*\u201d/g, ' ').match(/[A-Za-z][A-Za-z_-]+/g) || []).forEach(function (w) { out.push(w.replace(/-$/, '')); }); } });"
+                + "return out;", rootCss);
+        return words;
     }
 
     @Test
