@@ -23,23 +23,50 @@ import java.util.Objects;
  * @param attributionMaxTokens the longest prompt (in tokens) whose input attribution by occlusion is computed
  *                      ({@code attribution_max_tokens}; about T²/2 token positions of extra forward work each);
  *                      0 = none, {@link #ATTRIBUTION_UNLIMITED} (the key is absent) = every prompt
+ * @param handouts      what the single-file handouts carry ({@code handouts:}), default {@link Handouts#COMPACT}
  */
 public record SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
                            int topK, double topP, long seed, List<String> languages, Path source,
-                           int attributionMaxTokens) {
+                           int attributionMaxTokens, Handouts handouts) {
 
     public static final String DEFAULT_MODEL = "openai-community/gpt2";
     /** {@code attribution_max_tokens} left out: every prompt gets its input attribution. */
     public static final int ATTRIBUTION_UNLIMITED = Integer.MAX_VALUE;
 
-    /** Settings with input attribution for every prompt. */
+    /** Settings with input attribution for every prompt and compact handouts. */
     public SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
                         int topK, double topP, long seed, List<String> languages, Path source) {
         this(title, model, temperatures, maxNewTokens, topK, topP, seed, languages, source, ATTRIBUTION_UNLIMITED);
     }
 
+    /** Settings with compact handouts. */
+    public SiteSettings(Map<String, String> title, String model, List<Double> temperatures, int maxNewTokens,
+                        int topK, double topP, long seed, List<String> languages, Path source,
+                        int attributionMaxTokens) {
+        this(title, model, temperatures, maxNewTokens, topK, topP, seed, languages, source, attributionMaxTokens,
+                Handouts.COMPACT);
+    }
+
+    /**
+     * What each prompt's single-file handout inlines. The per-layer detail ({@code layer-<l>.js}: layer norms,
+     * Q/K/V, MLP values) is most of a prompt's data and grows with layers x width, and the handouts exist once
+     * per language: inlining it tripled the site (GPT-2 small 228 MB, gpt2-xl's shape about 1.7 GB).
+     */
+    public enum Handouts {
+        /** The default: everything but the per-layer detail (what the printed page shows); the site has it all. */
+        COMPACT,
+        /** Every data file, unless that is over 20 MB ({@code site/Handout.BUDGET_BYTES}). */
+        FULL;
+
+        /** The value as written in site.yaml. */
+        public String yaml() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     public SiteSettings {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(handouts, "handouts");
         title = Collections.unmodifiableMap(new LinkedHashMap<>(title));
         temperatures = temperatures.stream().sorted().toList();
         languages = List.copyOf(languages);

@@ -10,7 +10,7 @@ final class SiteSettingsReader {
 
     static final List<String> KEYS =
             List.of("title", "model", "languages", "temperatures", "max_new_tokens", "top_k", "top_p", "seed",
-                    "attribution_max_tokens");
+                    "attribution_max_tokens", "handouts");
 
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?");
 
@@ -81,11 +81,22 @@ final class SiteSettingsReader {
                 "must be a whole number >= 0: the longest prompt, in tokens, whose input attribution is computed "
                         + "(0 = none; leave the key out for every prompt)");
 
+        SiteSettings.Handouts handouts = SiteSettings.Handouts.COMPACT;
+        String handoutsValue = f.optionalString("handouts");
+        if (handoutsValue != null) {
+            switch (handoutsValue) {
+                case "compact" -> handouts = SiteSettings.Handouts.COMPACT;
+                case "full" -> handouts = SiteSettings.Handouts.FULL;
+                default -> f.problem("handouts", "'handouts' must be compact (the default: every view's data but the"
+                        + " per-layer detail) or full (every data file), found \"" + handoutsValue + "\"");
+            }
+        }
+
         if (problems.size() > before) {
             return null;
         }
         return new SiteSettings(title, model != null ? model : SiteSettings.DEFAULT_MODEL, temperatures,
                 maxNewTokens, topK != null ? topK : 0, topP != null ? topP : 1.0, seed, languages, file,
-                attributionMaxTokens != null ? attributionMaxTokens : SiteSettings.ATTRIBUTION_UNLIMITED);
+                attributionMaxTokens != null ? attributionMaxTokens : SiteSettings.ATTRIBUTION_UNLIMITED, handouts);
     }
 }

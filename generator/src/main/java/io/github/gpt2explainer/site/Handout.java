@@ -1,5 +1,6 @@
 package io.github.gpt2explainer.site;
 
+import io.github.gpt2explainer.prompts.SiteSettings.Handouts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class Handout {
 
-    /** Above this many bytes of data the per-layer detail files (layer-l.js) are left out. */
+    /** With {@code handouts: full}, above this many bytes of data the per-layer detail files (layer-l.js) are left out. */
     static final long BUDGET_BYTES = 20_000_000L;
 
     static final String CSP_PLACEHOLDER = "@@GPT2X-HANDOUT-CSP@@";
@@ -48,32 +49,38 @@ public final class Handout {
     }
 
     /**
-     * Which of a prompt's lazily loaded data files go into its handout: all of them when they fit the
-     * budget, otherwise everything but the per-layer detail ({@code layer-<l>.js}).
+     * Which of a prompt's lazily loaded data files go into its handout. {@link Handouts#COMPACT}: all but the
+     * per-layer detail ({@code layer-<l>.js}), which the full site holds once; {@link Handouts#FULL}: all of
+     * them when they fit {@link #BUDGET_BYTES}, otherwise the same as compact.
      */
-    static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData) {
-        return forPrompt(shared, promptData, mainData, BUDGET_BYTES);
+    static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData,
+                             Handouts content) {
+        return forPrompt(shared, promptData, mainData, content == Handouts.COMPACT ? -1 : BUDGET_BYTES);
     }
 
+    /** As above with a data budget in bytes: over it, the per-layer detail is left out (a negative budget: always). */
     static Handout forPrompt(Map<String, byte[]> shared, Map<String, String> promptData, String mainData, long budget) {
         Map<String, byte[]> files = new java.util.HashMap<>(shared);
         long total = shared.values().stream().mapToLong(b -> b.length).sum();
+        List<String> lazy = new ArrayList<>();
         for (Map.Entry<String, String> d : promptData.entrySet()) {
             byte[] bytes = d.getValue().getBytes(StandardCharsets.UTF_8);
             files.put(d.getKey(), bytes);
             total += bytes.length;
-        }
-        List<String> lazy = new ArrayList<>();
-        for (String path : promptData.keySet()) {
-            if (!path.equals(mainData)) {
-                lazy.add(path);
+            if (!d.getKey().equals(mainData)) {
+                lazy.add(d.getKey());
             }
         }
         boolean omit = total > budget;
         if (omit) {
-            lazy.removeIf(p -> p.matches(".*/layer-\\d+\\.js"));
+            lazy.removeIf(Handout::isLayerDetail);
+            files.keySet().removeIf(Handout::isLayerDetail);
         }
         return new Handout(files, lazy, omit);
+    }
+
+    private static boolean isLayerDetail(String path) {
+        return path.matches(".*/layer-\\d+\\.js");
     }
 
     public List<String> getData() {

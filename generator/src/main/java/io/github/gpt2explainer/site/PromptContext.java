@@ -32,7 +32,8 @@ public final class PromptContext {
         this.dataScripts = PromptFiles.dataScripts(spec.id(), data);
         this.summary = PromptSummary.of(run);
         this.captions = PromptCaptions.of(run, site.layout.languages());
-        this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()));
+        this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()),
+                site.input.promptSet().settings().handouts());
     }
 
     PromptData data() {

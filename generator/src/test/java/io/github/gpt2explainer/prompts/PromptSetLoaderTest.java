@@ -476,6 +476,18 @@ class PromptSetLoaderTest {
     }
 
     @Test
+    void siteYamlHandoutsAreCompactUnlessFullIsAskedForAndAnyOtherValueIsAProblem() {
+        site(dir);
+        validPrompt(dir, "one");
+        assertThat(PromptSetLoader.load(dir).settings().handouts()).isEqualTo(SiteSettings.Handouts.COMPACT);
+        write(dir, "site.yaml", PromptDirs.SITE + "handouts: full\n");
+        assertThat(PromptSetLoader.load(dir).settings().handouts()).isEqualTo(SiteSettings.Handouts.FULL);
+        write(dir, "site.yaml", PromptDirs.SITE + "handouts: all\n");
+        assertSingleProblem(dir.resolve("site.yaml"), PromptDirs.SITE.split("\n").length + 1,
+                "'handouts' must be compact", "or full", "found \"all\"");
+    }
+
+    @Test
     void attributionMaxTokensIsAWholeNumberAndReachesEveryPrompt() {
         write(dir, "site.yaml", PromptDirs.SITE + "attribution_max_tokens: -1\n");
         validPrompt(dir, "one");

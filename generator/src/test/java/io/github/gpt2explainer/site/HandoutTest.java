@@ -7,6 +7,7 @@ import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSpec;
+import io.github.gpt2explainer.prompts.SiteSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,25 @@ class HandoutTest {
         assertThat(trimmed.script("../../data/x/attn-1.js")).isEqualTo("a".repeat(500));
         assertThatThrownBy(() -> trimmed.script("../assets/js/missing.js")).isInstanceOf(SiteRenderException.class)
                 .hasMessageContaining("assets/js/missing.js");
+    }
+
+    @Test
+    void aCompactHandoutLeavesOutThePerLayerDetailHoweverSmallAndAFullOneKeepsItWithinTheBudget() {
+        Map<String, byte[]> shared = Map.of("assets/js/core.js", new byte[10]);
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put("data/x/main.js", "m");
+        data.put("data/x/heads.js", "h");
+        data.put("data/x/attn-0.js", "a");
+        data.put("data/x/layer-0.js", "l");
+        data.put("data/x/layer-10.js", "l");
+        Handout compact = Handout.forPrompt(shared, data, "data/x/main.js", SiteSettings.Handouts.COMPACT);
+        assertThat(compact.isOmitted()).isTrue();
+        assertThat(compact.getData()).containsExactly("data/x/heads.js", "data/x/attn-0.js");
+        assertThatThrownBy(() -> compact.script("../../data/x/layer-0.js")).isInstanceOf(SiteRenderException.class);
+        Handout full = Handout.forPrompt(shared, data, "data/x/main.js", SiteSettings.Handouts.FULL);
+        assertThat(full.isOmitted()).isFalse();
+        assertThat(full.getData()).containsExactly("data/x/heads.js", "data/x/attn-0.js", "data/x/layer-0.js",
+                "data/x/layer-10.js");
     }
 
     /**

@@ -56,7 +56,8 @@ final class SiteFixture {
         if (promptSet == null) {
             SiteSettings settings = new SiteSettings(Map.of("en", "GPT-2 test site", "zh", "GPT-2 测试网站"),
                     SiteSettings.DEFAULT_MODEL, List.of(0.0, 0.8, 1.5), 4, 40, 1.0, 20240601L, List.of("en", "zh"),
-                    Path.of("site.yaml"));
+                    Path.of("site.yaml"), SiteSettings.ATTRIBUTION_UNLIMITED,
+                    SiteSettings.Handouts.FULL); // the handout tests check full handouts
             promptSet = new PromptSet(settings, List.of(
                     prompt(EIFFEL_ID, "The Eiffel Tower is located in the city of", "A fact", "一个事实",
                             "Look at **layer 0**.", "看 **第 0 层**。"),

@@ -69,5 +69,21 @@ class SiteSizeTest {
                         + " lazy attn-0.js %,d gzip, layer-0.js %,d gzip, model.js %,d gzip%n",
                 w.gzipBytes(), w.rawBytes(), Files.size(out.resolve("data/sixteen/main.js")), attn0, layer0, model);
         assertThat(w.gzipBytes()).isLessThan(BUDGET);
+        long site = 0;
+        long handouts = 0;
+        long layerDetail = 0;
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String rel = out.relativize(f).toString().replace('\\', '/');
+                long size = Files.size(f);
+                site += size;
+                handouts += rel.contains("handouts/") ? size : 0;
+                layerDetail += rel.matches("data/.*/layer-\\d+\\.js") ? size : 0;
+            }
+        }
+        // this fixture's settings ask for full handouts; a compact one is the same file without the inlined
+        // layer-<l>.js scripts (one copy per language)
+        System.out.printf("size: GPT-2-small shape, 16 tokens, full handouts: site %,d bytes, handouts %,d, layer-*.js %,d;"
+                + " with compact handouts the site would be %,d%n", site, handouts, layerDetail, site - 2 * layerDetail);
     }
 }
