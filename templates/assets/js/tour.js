@@ -38,10 +38,10 @@
       list.push({ id: 'attn' + l, key: 'sankey.attention', layer: l, value: cand.attn[l] });
       list.push({ id: 'mlp' + l, key: 'sankey.mlp', layer: l, value: cand.mlp[l] });
     }
-    var up = list[0], down = list[0];
+    var up = null, down = null; // none when no part pushes that way
     list.forEach(function (p) {
-      if (p.value > up.value) { up = p; }
-      if (p.value < down.value) { down = p; }
+      if (p.value > 0 && (!up || p.value > up.value)) { up = p; }
+      if (p.value < 0 && (!down || p.value < down.value)) { down = p; }
     });
     return { id: cand.id, logit: cand.logit, up: up, down: down };
   }
@@ -119,7 +119,8 @@
 
   /*
    * The cards, in order: the page state each sets (router keys), the part of the page it outlines, and its
-   * template's values: {n: number}, {pct: probability}, {temp: temperature}, {int: count or id}, {tok: text of
+   * template's values (card.text: the templates that make its text, when not just tour.<id>.text):
+   * {n: number}, {pct: probability}, {temp: temperature}, {int: count or id}, {tok: text of
    * the token at a position or of an id}.
    */
   function cards(main, f) {
@@ -128,9 +129,11 @@
     var part = function (p) { return { name: GPT2X.t(p.key, { layer: p.layer }), part: p.id }; };
     var list = [
       { id: 'intro', state: { view: 'overview', cand: f.dla.id }, focus: '#sankey',
+        text: ['tour.intro.text'].concat(f.dla.up ? ['tour.intro.up'] : [], f.dla.down ? ['tour.intro.down'] : [], ['tour.intro.end']),
         values: { tokens: { int: f.T }, layers: { int: f.L }, top: tokId(f.dla.id), p: { pct: f.pTop },
-          logit: { n: f.dla.logit }, up: part(f.dla.up), upBy: { n: f.dla.up.value },
-          down: part(f.dla.down), downBy: { n: f.dla.down.value } } },
+          logit: { n: f.dla.logit },
+          up: f.dla.up && part(f.dla.up), upBy: f.dla.up && { n: f.dla.up.value },
+          down: f.dla.down && part(f.dla.down), downBy: f.dla.down && { n: f.dla.down.value } } },
       { id: 'tokens', state: { view: 'tokens', token: f.last }, focus: '#tokens .token-list',
         values: { tokens: { int: f.T }, last: tokAt(f.last), id: { int: f.lastId }, vocab: { int: f.V } } },
       { id: 'embedding', state: { view: 'embedding', layer: 0, token: f.last }, focus: '#inside .blk-pipeline',
@@ -266,7 +269,9 @@
         box.setAttribute('data-index', String(n));
         count.textContent = GPT2X.t('tour.count', { n: n, of: list.length });
         title.textContent = GPT2X.t('tour.' + card.id + '.title');
-        fill(text, GPT2X.t('tour.' + card.id + '.text'), card.values);
+        // a card's text: its template, or (card.text) several joined as sentences
+        var sentences = (card.text || ['tour.' + card.id + '.text']).map(function (k) { return GPT2X.t(k); });
+        fill(text, sentences.join(GPT2X.lang === 'zh' ? '' : ' '), card.values);
         prev.disabled = n === 1;
         next.textContent = GPT2X.t(n === list.length ? 'tour.finish' : 'tour.next');
         outline(card.focus);
