@@ -13,7 +13,8 @@
  * stream so far; reading moves nothing, so it has no width).
  *
  * Node ids: embed, attn<l>, mlp<l>, lnfBias (the parts), for-<k> / against-<k> (running totals after part k),
- * for-total / against-total. GPT2X.sankeyOverview.highlight(id) marks a node's path (null clears).
+ * for-total / against-total. GPT2X.sankeyOverview.highlight(id) marks a node's path (null clears). The picker's
+ * buttons take part in linked highlighting: the lit candidate's button is lit, hovering one lights its candidate.
  */
 (function (GPT2X) {
   'use strict';
@@ -329,9 +330,17 @@
         buttons.forEach(function (other, i) { other.setAttribute('aria-pressed', i === c ? 'true' : 'false'); });
         onPick(c);
       });
+      // linked highlighting: hovering a button lights its candidate elsewhere (its click draws it here, no pick)
+      GPT2X.highlight.source(b, 'candidate', cand.id, { pick: false });
       group.appendChild(b);
       return b;
     });
+    /** Lights the button of the lit candidate (the highlight bus's 'candidate'), if it is one of the five. */
+    function light(id) {
+      buttons.forEach(function (b) { b.classList.toggle('lit', id !== null && b.getAttribute('data-id') === String(id)); });
+    }
+    GPT2X.on('candidate', light);
+    light(GPT2X.highlight.lit('candidate'));
     return group;
   }
 

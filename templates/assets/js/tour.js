@@ -29,9 +29,28 @@
   }
 
   /**
-   * The numbers the cards quote, from the prompt's data: main.js (sync), heads.js (every layer's attention
-   * weights: which head looks hardest at an earlier token) and that layer's attn file (its raw and scaled
-   * score). Resolves to an object of plain values.
+   * The overview's direct logit attribution of the predicted token (insight part, dla.candidates[0]): its logit
+   * and the parts (embedding, each block's attention and MLP) that push it up and down the most.
+   */
+  function strongest(cand) {
+    var list = [{ id: 'embed', key: 'sankey.embedding', value: cand.embed }];
+    for (var l = 0; l < cand.attn.length; l++) {
+      list.push({ id: 'attn' + l, key: 'sankey.attention', layer: l, value: cand.attn[l] });
+      list.push({ id: 'mlp' + l, key: 'sankey.mlp', layer: l, value: cand.mlp[l] });
+    }
+    var up = null, down = null; // none when no part pushes that way
+    list.forEach(function (p) {
+      if (p.value > 0 && (!up || p.value > up.value)) { up = p; }
+      if (p.value < 0 && (!down || p.value < down.value)) { down = p; }
+    });
+    return { id: cand.id, logit: cand.logit, up: up, down: down };
+  }
+
+  /**
+   * The numbers the cards quote, from the prompt's data: main.js (sync), insight.js (the overview's logit
+   * attribution), model.js and the last layer's file (the stream's length after the embedding and after the
+   * last block), heads.js (every layer's attention weights: which head looks hardest at an earlier token) and
+   * that layer's attn file (its raw and scaled score). Resolves to an object of plain values.
    */
   function facts(main) {
     var T = main.tokens.length, L = main.model.layers, H = main.model.heads, E = main.model.width;
@@ -43,12 +62,10 @@
     var hot = GPT2X.sampling.distribution(logits, HOT, 0, 1).probs;
     var hotShown = 0;
     main.next.topIds.slice(0, FLOW_CANDIDATES).forEach(function (id) { hotShown += hot[id]; });
-    var o = { embed: GPT2X.decode(main.overview.embed), post: GPT2X.decode(main.overview.residPost) };
     var f = {
       T: T, L: L, H: H, E: E, D: main.model.headDim, V: main.model.vocab, last: last, lastId: main.tokens[last],
       top: top, second: second, pTop: at1[top], pSecond: at1[second],
-      cold: COLD, pCold: cold[top], hot: HOT, pHot: hot[top], hotRest: Math.max(0, 1 - hotShown),
-      embedNorm: o.embed[last], postNorm: o.post[(L - 1) * T + last]
+      cold: COLD, pCold: cold[top], hot: HOT, pHot: hot[top], hotRest: Math.max(0, 1 - hotShown)
     };
     // the attention flow's input column for the last position: its rollout row after the last block, [L, T, T]
     var rollout = GPT2X.decode(main.flow.rollout);
@@ -68,7 +85,17 @@
       f.gen = { run: r, t: runs[r].temperature, id: runs[r].tokenIds[0], u: GPT2X.decode(runs[r].draw)[0],
         p: GPT2X.decode(runs[r].probability)[0] };
     }
-    return GPT2X.load(GPT2X.data.heads(main.promptId)).then(function (raw) {
+    var id = main.promptId;
+    return GPT2X.load(GPT2X.data.insight(id)).then(function (insight) {
+      f.dla = strongest(insight.dla.candidates[0]);
+      return GPT2X.load(GPT2X.data.model(id));
+    }).then(function (raw) {
+      f.embedNorm = norm(GPT2X.decode(raw['embed.sum']), last * E, E); // [T, E]
+      return GPT2X.load(GPT2X.data.layer(id, L - 1));
+    }).then(function (raw) {
+      f.postNorm = norm(GPT2X.decode(raw.resid_post), last * E, E);   // [T, E]
+      return GPT2X.load(GPT2X.data.heads(id));
+    }).then(function (raw) {
       var w = GPT2X.decode(raw.softmax); // [L, H, T, T]
       var best = { w: -1 };
       for (var l = 0; l < L; l++) {
@@ -92,15 +119,21 @@
 
   /*
    * The cards, in order: the page state each sets (router keys), the part of the page it outlines, and its
-   * template's values: {n: number}, {pct: probability}, {temp: temperature}, {int: count or id}, {tok: text of
+   * template's values (card.text: the templates that make its text, when not just tour.<id>.text):
+   * {n: number}, {pct: probability}, {temp: temperature}, {int: count or id}, {tok: text of
    * the token at a position or of an id}.
    */
   function cards(main, f) {
     var tokAt = function (p) { return { tok: GPT2X.token(main, main.tokens[p]), position: p }; };
     var tokId = function (id) { return { tok: GPT2X.token(main, id), id: id }; };
+    var part = function (p) { return { name: GPT2X.t(p.key, { layer: p.layer }), part: p.id }; };
     var list = [
-      { id: 'intro', state: { view: 'overview' }, focus: '#sankey',
-        values: { tokens: { int: f.T }, layers: { int: f.L }, top: tokId(f.top), p: { pct: f.pTop } } },
+      { id: 'intro', state: { view: 'overview', cand: f.dla.id }, focus: '#sankey',
+        text: ['tour.intro.text'].concat(f.dla.up ? ['tour.intro.up'] : [], f.dla.down ? ['tour.intro.down'] : [], ['tour.intro.end']),
+        values: { tokens: { int: f.T }, layers: { int: f.L }, top: tokId(f.dla.id), p: { pct: f.pTop },
+          logit: { n: f.dla.logit },
+          up: f.dla.up && part(f.dla.up), upBy: f.dla.up && { n: f.dla.up.value },
+          down: f.dla.down && part(f.dla.down), downBy: f.dla.down && { n: f.dla.down.value } } },
       { id: 'tokens', state: { view: 'tokens', token: f.last }, focus: '#tokens .token-list',
         values: { tokens: { int: f.T }, last: tokAt(f.last), id: { int: f.lastId }, vocab: { int: f.V } } },
       { id: 'embedding', state: { view: 'embedding', layer: 0, token: f.last }, focus: '#inside .blk-pipeline',
@@ -160,6 +193,8 @@
       var v = values[m[1]];
       if (!v) {
         box.appendChild(document.createTextNode(m[0]));
+      } else if (v.part !== undefined) {
+        box.appendChild(GPT2X.el('span', { 'class': 'tour-part', 'data-fact': m[1], 'data-part': v.part }, v.name));
       } else if (v.tok !== undefined) {
         var t = GPT2X.el('span', { 'class': 'tok', 'data-fact': m[1] }, v.tok);
         if (v.position !== undefined) { t.setAttribute('data-position', String(v.position)); }
@@ -234,7 +269,9 @@
         box.setAttribute('data-index', String(n));
         count.textContent = GPT2X.t('tour.count', { n: n, of: list.length });
         title.textContent = GPT2X.t('tour.' + card.id + '.title');
-        fill(text, GPT2X.t('tour.' + card.id + '.text'), card.values);
+        // a card's text: its template, or (card.text) several joined as sentences
+        var sentences = (card.text || ['tour.' + card.id + '.text']).map(function (k) { return GPT2X.t(k); });
+        fill(text, sentences.join(GPT2X.lang === 'zh' ? '' : ' '), card.values);
         prev.disabled = n === 1;
         next.textContent = GPT2X.t(n === list.length ? 'tour.finish' : 'tour.next');
         outline(card.focus);

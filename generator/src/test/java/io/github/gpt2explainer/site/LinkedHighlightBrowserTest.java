@@ -15,10 +15,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Linked highlighting (issue 17 item 2): hovering, focusing or tapping a token lights it in every view that
- * shows it, counted per view (one chip; a row and a column per attention map and per map of the head gallery; a node and its link in the
- * overview; its nodes in the attention flow; its row in every strip of the block; its column in the logit
- * lens); a candidate lights in the next-token table, the logit lens, the probability flow and the generation
- * replay; the keyboard reaches the same, and Escape clears.
+ * shows it, counted per view (one chip; a row and a column per attention map and per map of the head gallery; its nodes in the attention flow; its row in every strip of the block; its column in the logit
+ * lens); a candidate lights in the next-token table, the logit lens, the probability flow, the generation
+ * replay and the overview's candidate picker; the keyboard reaches the same, and Escape clears.
  */
 @Tag("browser")
 class LinkedHighlightBrowserTest {
@@ -77,9 +76,8 @@ class LinkedHighlightBrowserTest {
         // the head gallery: a row band and a column band in every map
         long maps = (Long) js("return document.querySelectorAll('#heads-grid .head-map').length;");
         assertThat(lit.get("heads").intValue()).as("head maps").isEqualTo(2 * (int) maps);
-        // the overview: the token's node and its link into the embedding
-        assertThat(lit.get("overview").intValue()).as("overview").isEqualTo(2);
-        assertThat((String) js("return document.querySelector('#overview .node.lit').getAttribute('data-node');")).isEqualTo("tok3");
+        // the overview (the predicted token's logit taken apart) shows no prompt tokens: nothing to light there
+        assertThat(lit.get("overview").intValue()).as("overview").isZero();
         // the attention flow: the token's node in every column where it carries flow, and the bands through them
         long flowNodes = (Long) js("return document.querySelectorAll('#flow .flow-node.lit').length;");
         assertThat(flowNodes).as("flow nodes").isBetween(1L, (long) layers + 1);
@@ -124,6 +122,20 @@ class LinkedHighlightBrowserTest {
         assertThat(litPerView().get("next-token").intValue()).isEqualTo(1);
         assertThat(litPerView().get("probsankey").intValue()).as("band, node and table row").isEqualTo(3);
         assertThat(litPerView().get("lens").intValue()).as("lens cells whose top token it is").isPositive();
+        // the overview's candidate picker lights the button of that candidate (the predicted token is always one)
+        assertThat(browser().driver.findElements(By.cssSelector("#overview .sankey-candidates button.lit")))
+                .extracting(e -> e.getAttribute("data-id")).containsExactly(top);
+        assertThat(litPerView().get("overview").intValue()).isEqualTo(1);
+        // and hovering another of its buttons lights that candidate in the next-token table
+        WebElement other = browser().driver.findElements(By.cssSelector("#overview .sankey-candidates button.candidate")).get(1);
+        String otherId = other.getAttribute("data-id");
+        js("arguments[0].scrollIntoView({block: 'center'});", other);
+        new Actions(browser().driver).moveToElement(other).perform();
+        assertThat(js("return GPT2X.highlight.lit('candidate');").toString()).isEqualTo(otherId);
+        assertThat(browser().driver.findElements(By.cssSelector("#nt-rows tr.lit"))).extracting(e -> e.getAttribute("data-id"))
+                .containsExactly(otherId);
+        assertThat(browser().driver.findElements(By.cssSelector("#overview .sankey-candidates button.lit")))
+                .extracting(e -> e.getAttribute("data-id")).containsExactly(otherId);
     }
 
     @Test

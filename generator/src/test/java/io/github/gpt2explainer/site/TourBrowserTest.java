@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.CapturedTensor;
+import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.sampling.Sampler;
 import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.PromptRun;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,6 +107,57 @@ class TourBrowserTest {
         return Math.sqrt(s);
     }
 
+    /** The part of the model a card names (data-part of its {fact} span). */
+    private static String part(String fact) {
+        return (String) js("var s = document.querySelector('#tour-text .tour-part[data-fact=\"' + arguments[0] + '\"]');"
+                + " return s ? s.getAttribute('data-part') : null;", fact);
+    }
+
+    /**
+     * Direct logit attribution, written here: with the final layer norm's scale frozen at the pass's σ, a vector c
+     * written to the last position's stream adds c · r to token w's logit, r = (g − mean g) / σ, g = W_U[w] ⊙ γ.
+     * The parts: embed (embedding sum), attn<l> and mlp<l> (each block's sub-layer outputs).
+     */
+    private static Map<String, Double> logitParts(CapturedPass pass, Gpt2Config c, int target) {
+        Checkpoint weights = SiteFixture.model().loadCheckpoint();
+        int e = c.width(), last = pass.tokens().length - 1;
+        CapturedTensor x = pass.get("h." + (c.layers() - 1) + ".resid_post");
+        double mean = 0, variance = 0;
+        for (int i = 0; i < e; i++) {
+            mean += x.at(last, i) / e;
+        }
+        for (int i = 0; i < e; i++) {
+            variance += (x.at(last, i) - mean) * (x.at(last, i) - mean) / e;
+        }
+        double sigma = Math.sqrt(variance + c.layerNormEpsilon());
+        FloatBuffer gamma = weights.floats("ln_f.weight", 0, e), unembed = weights.floats("wte.weight", (long) target * e, e);
+        double[] g = new double[e];
+        double gMean = 0;
+        for (int i = 0; i < e; i++) {
+            g[i] = unembed.get(i) * gamma.get(i);
+            gMean += g[i] / e;
+        }
+        double[] r = new double[e];
+        for (int i = 0; i < e; i++) {
+            r[i] = (g[i] - gMean) / sigma;
+        }
+        Map<String, Double> parts = new HashMap<>();
+        parts.put("embed", dot(pass.get("embed.sum"), last, r));
+        for (int l = 0; l < c.layers(); l++) {
+            parts.put("attn" + l, dot(pass.get("h." + l + ".attn.proj"), last, r));
+            parts.put("mlp" + l, dot(pass.get("h." + l + ".mlp.proj"), last, r));
+        }
+        return parts;
+    }
+
+    private static double dot(CapturedTensor t, int row, double[] r) {
+        double s = 0;
+        for (int i = 0; i < r.length; i++) {
+            s += t.at(row, i) * r[i];
+        }
+        return s;
+    }
+
     /** Attention rollout (Abnar &amp; Zuidema), written here: R = Â_{L−1} ··· Â_0, Â_l = ½·mean_h A_l + ½·I; the row of `target`. */
     private static double[] rolloutRow(CapturedPass pass, int layers, int heads, int t, int target) {
         double[][] r = new double[t][t];
@@ -170,6 +223,19 @@ class TourBrowserTest {
                     assertThat(num.get("layers")).isEqualTo(String.valueOf(layers));
                     assertThat(tok.get("top").get("id")).isEqualTo(String.valueOf(top));
                     assertPercent(card, num.get("p"), at1[top]);
+                    // the overview's logit attribution of the predicted token: its logit, the parts that move it most
+                    assertNumber(card, num.get("logit"), logits[top]);
+                    Map<String, Double> parts = logitParts(pass, c, top);
+                    // (a sentence only when some part pushes that way)
+                    var up = parts.entrySet().stream().filter(p -> p.getValue() > 0).max(Map.Entry.comparingByValue());
+                    var down = parts.entrySet().stream().filter(p -> p.getValue() < 0).min(Map.Entry.comparingByValue());
+                    assertThat(part("up")).as(card + ": pushes up most").isEqualTo(up.map(Map.Entry::getKey).orElse(null));
+                    up.ifPresent(p -> assertNumber(card, num.get("upBy"), p.getValue()));
+                    assertThat(part("down")).as(card + ": pulls down most").isEqualTo(down.map(Map.Entry::getKey).orElse(null));
+                    down.ifPresent(p -> assertNumber(card, num.get("downBy"), p.getValue()));
+                    assertThat(up.isPresent() || down.isPresent()).as(card + ": a part moves the logit").isTrue();
+                    // the card's candidate is the one the overview's picker shows
+                    assertThat(router("cand")).isEqualTo(String.valueOf(top));
                 }
                 case "tokens" -> {
                     assertThat(view).isEqualTo("tokens");
