@@ -3,7 +3,8 @@
  * `dla`). Read through the final layer norm with its scale frozen at the value the pass used, the logit of a
  * candidate is a sum of parts, one per component that writes into the residual stream: the embedding, each
  * block's attention and MLP output, and the final layer norm's bias (docs/insight.md).
- *   - a picker of the 5 candidates (router key `cand`, 0 = the temperature-0 pick);
+ *   - a picker of the 5 candidates (router key `cand`: a token id, as for linked highlighting; none or an id
+ *     outside the five = the temperature-0 pick);
  *   - one bar per part, top to bottom in the order the model computes them, on one diverging scale: a bar
  *     to the right of the zero line pushed toward the candidate, to the left against it, its length
  *     |value| / limit of the half width (limit = the largest |part| of the candidate), each bar labelled;
@@ -62,13 +63,14 @@
           b.appendChild(GPT2X.el('span', { 'class': 'tok' }, '\u201c' + GPT2X.token(main, c.id) + '\u201d'));
           b.appendChild(GPT2X.el('span', { 'class': 'cand-logit' }, GPT2X.num(c.logit, 4)));
           b.setAttribute('aria-label', GPT2X.t('dla.candidate', { token: GPT2X.token(main, c.id), logit: GPT2X.num(c.logit, 4) }));
-          b.addEventListener('click', function () { GPT2X.router.set({ cand: i === 0 ? undefined : i }); });
+          b.addEventListener('click', function () { GPT2X.router.set({ cand: i === 0 ? undefined : c.id }); });
           picker.appendChild(b);
           return b;
         });
         var shown = -1;
         function show() {
-          var i = GPT2X.router.int('cand', 0, 0, candidates.length - 1);
+          var id = parseInt(GPT2X.router.get('cand', ''), 10);
+          var i = Math.max(0, candidates.findIndex(function (c) { return c.id === id; }));
           if (i === shown) { return; }
           shown = i;
           buttons.forEach(function (b, j) { b.setAttribute('aria-pressed', j === i ? 'true' : 'false'); });

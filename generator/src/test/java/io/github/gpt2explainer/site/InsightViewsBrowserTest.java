@@ -154,13 +154,13 @@ class InsightViewsBrowserTest {
         assertThat(buttons.get(0).getAttribute("aria-pressed")).isEqualTo("true");
         buttons.get(3).click();
         assertThat(buttons.get(3).getAttribute("aria-pressed")).isEqualTo("true");
-        assertThat((String) js("return location.hash;")).contains("cand=3");
+        assertThat((String) js("return location.hash;")).contains("cand=" + candidates.get(3).get("id").asText());
         assertBarsShow(candidates.get(3), "candidate 3");
         // the head map follows the candidate too
         assertThat(Double.parseDouble(browser().driver.findElement(By.cssSelector("#dla-heads g.dla-head"))
                 .getAttribute("data-value"))).isEqualTo(candidates.get(3).get("attnHeads").get(0).get(0).asDouble());
         // a deep link restores the candidate
-        open("p/" + ID + ".html#view=dla&cand=2");
+        open("p/" + ID + ".html#view=dla&cand=" + candidates.get(2).get("id").asText());
         assertBarsShow(candidates.get(2), "deep link to candidate 2");
     }
 
