@@ -183,6 +183,17 @@ class DepthViewsBrowserTest {
         WebElement canvas = browser().driver.findElement(By.cssSelector("figure[data-strip='resid_post'] .hs-canvas canvas"));
         int row = 3;
         int col = 20;
+        browser().driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", canvas);
+        // the strip's box can still change while other parts of the page finish loading (a scrollbar appears):
+        // measure it once two readings 200 ms apart agree, so the hovered cell is the one computed here
+        String[] last = {""};
+        new WebDriverWait(browser().driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(200)).until(d -> {
+            String now = String.valueOf(browser().driver.executeScript(
+                    "var r = arguments[0].getBoundingClientRect(); return r.left + ',' + r.width + ',' + r.height;", canvas));
+            boolean stable = now.equals(last[0]);
+            last[0] = now;
+            return stable;
+        });
         @SuppressWarnings("unchecked")
         Map<String, Number> box = (Map<String, Number>) browser().driver.executeScript(
                 "var r = arguments[0].getBoundingClientRect(); return {w: r.width, h: r.height, cw: arguments[0].width, ch: arguments[0].height};", canvas);
@@ -190,7 +201,6 @@ class DepthViewsBrowserTest {
         double cellH = box.get("h").doubleValue() / run.prefill().tokens().length;
         int dx = (int) Math.round((col + 0.5) * cellW - box.get("w").doubleValue() / 2);
         int dy = (int) Math.round((row + 0.5) * cellH - box.get("h").doubleValue() / 2);
-        browser().driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", canvas);
         new Actions(browser().driver).moveToElement(canvas, dx, dy).perform();
         String tip = browser().driver.findElement(By.cssSelector("#gpt2x-tip strong")).getText();
         assertThat(tip).isEqualTo(num(f16("h.11.resid_post", row, col)));
