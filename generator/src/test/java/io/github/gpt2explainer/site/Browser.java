@@ -89,6 +89,16 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens {@code url} and waits until the page is loaded and, on a prompt page, has drawn its views
+     * ({@code ready}, set by page.js).
+     */
+    void openReady(String url) {
+        driver.get(url);
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
+                driver.executeScript("return document.readyState === 'complete' && document.body.classList.contains('ready');")));
+    }
+
     /** A screenshot of the whole page height (resizes the window to the document). */
     Path fullScreenshot(String name, int width) {
         Number height = (Number) driver.executeScript("return Math.min(6000, document.documentElement.scrollHeight);");

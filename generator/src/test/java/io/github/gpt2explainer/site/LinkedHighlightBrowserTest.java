@@ -36,9 +36,7 @@ class LinkedHighlightBrowserTest {
     }
 
     private static void open(String hash) {
-        browser().driver.get(chromium.server().base() + PAGE + hash);
-        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
-                js("return document.readyState === 'complete' && document.body.classList.contains('ready');")));
+        browser().openReady(chromium.server().base() + PAGE + hash);
         // the lazily drawn views: the block pipeline (drawn near the viewport) and the attention map
         js("document.getElementById('heads').scrollIntoView();");
         new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#heads-grid .head-map")).isEmpty());

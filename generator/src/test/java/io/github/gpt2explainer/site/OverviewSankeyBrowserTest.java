@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The overview Sankey draws direct logit attribution as a conserved flow (issue 14, item 1), checked from the
@@ -45,9 +43,7 @@ class OverviewSankeyBrowserTest {
     }
 
     private static void open(String id) {
-        chromium.browser().driver.get(chromium.site().resolve("p/" + id + ".html").toUri().toString());
-        new WebDriverWait(chromium.browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
-                chromium.browser().driver.executeScript("return document.body.classList.contains('ready');")));
+        chromium.browser().openReady(chromium.site().resolve("p/" + id + ".html").toUri().toString());
     }
 
     private static JsonNode insight(String id) throws IOException {

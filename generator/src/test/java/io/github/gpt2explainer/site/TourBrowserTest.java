@@ -50,9 +50,7 @@ class TourBrowserTest {
     }
 
     private static void open(String path) {
-        browser().driver.get(chromium.server().base() + path);
-        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
-                js("return document.readyState === 'complete' && document.body.classList.contains('ready');")));
+        browser().openReady(chromium.server().base() + path);
     }
 
     /** Waits for card n (1-based) to be shown with its numbers filled in. */
