@@ -22,6 +22,22 @@
     return found;
   }
 
+  /**
+   * The section nav of a prompt page, made from the sections present: one link per <section class="panel">
+   * with an id, in page order, labelled with the section's heading, going to #view=<section id> (the router
+   * scrolls there). A new view's section appears here without an edit anywhere else.
+   */
+  function fillSectionNav() {
+    var nav = document.querySelector('nav.section-nav');
+    if (!nav) { return; }
+    nav.textContent = '';
+    Array.prototype.forEach.call(document.querySelectorAll('main section.panel[id]'), function (section) {
+      var heading = section.querySelector('h2');
+      if (!heading) { return; }
+      nav.appendChild(GPT2X.el('a', { href: '#view=' + section.id }, heading.textContent));
+    });
+  }
+
   var SETTLE_MS = 3000;
 
   /**
@@ -57,6 +73,7 @@
       }
     }
     if (kind !== 'prompt') { return; }
+    fillSectionNav();
     GPT2X.highlight.start();
     var mainPart = GPT2X.data.main(document.body.getAttribute('data-prompt'));
     var main = GPT2X.get(mainPart.key);

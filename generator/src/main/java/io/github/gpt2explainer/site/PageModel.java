@@ -43,10 +43,12 @@ public final class PageModel {
      * @param chapters  the chapter list of this language (null when the site has no chapters)
      * @param compare   the comparison page of this language
      * @param heads     the "meet the heads" page of this language (null when the site has none)
+     * @param views     the view scripts ({@code assets/js/views/*.js}, relative to this page, sorted): every file
+     *                  there is loaded by the pages that draw views, so adding a view adds no line to a template
      */
     public record Page(String lang, String root, String kind, String title, String siteTitle,
                        SortedMap<String, String> t, List<LanguageLink> languages, Link home, Link about, String model,
-                       boolean demo, String htmlLang, Link chapters, Link compare, Link heads) {
+                       boolean demo, String htmlLang, Link chapters, Link compare, Link heads, List<String> views) {
     }
 
     /** A prompt as a card on the index and in the prompt page header. */

@@ -42,6 +42,8 @@ public final class SiteContext {
     private final List<String> notices;
     private final Map<String, byte[]> shared = new TreeMap<>();
     private final Map<String, PromptSummary> summaries = new TreeMap<>();
+    /** Site paths of the view scripts, sorted: one order for every page, so the same input gives the same site. */
+    private final List<String> viewScripts;
 
     SiteContext(SiteInput input, SiteLayout layout, Chapters chapters, SiteTemplates templates, PageTemplates pages,
                 Markdown markdown) {
@@ -57,6 +59,7 @@ public final class SiteContext {
         this.compare = new CompareData(input.model().config().layers(), input.model().config().heads());
         this.values = ProseValues.of(input);
         this.headExamples = new HeadExamples(input.model().config().layers(), input.model().config().heads());
+        this.viewScripts = templates.viewScripts();
         this.notices = renderChapters();
     }
 
@@ -201,7 +204,8 @@ public final class SiteContext {
         Link headsLink = input.headRoles() == null ? null
                 : new Link(root + layout.headsPage(lang), t.get("nav.heads"), kind.equals("heads"));
         return new Page(lang, root, kind, title == null ? siteTitle : title, siteTitle, messages.strings(lang),
-                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compareLink, headsLink);
+                languages, home, about, model, m.demo(), t.get("language.tag"), chapterList, compareLink, headsLink,
+                viewScripts.stream().map(v -> root + v).toList());
     }
 
     /** A prompt's card, linked from {@code fromPath}; its token count and greedy text once its run was seen. */

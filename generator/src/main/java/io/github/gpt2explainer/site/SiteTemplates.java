@@ -131,6 +131,19 @@ public final class SiteTemplates implements AutoCloseable {
         }
     }
 
+    /** Where the view scripts live: each file registers one view (templates/README.md, "Adding a view"). */
+    static final String VIEWS = "assets/js/views/";
+
+    /**
+     * The view scripts, {@code assets/js/views/*.js} as site paths, sorted by name. The order is only for a
+     * byte-identical site: a view registers itself and page.js starts it, so no view depends on another's place.
+     */
+    public List<String> viewScripts() {
+        return assetFiles().stream()
+                .filter(p -> p.startsWith(VIEWS) && p.endsWith(".js") && p.indexOf('/', VIEWS.length()) < 0)
+                .toList();
+    }
+
     public byte[] read(String relative) {
         Path file = root.resolve(relative);
         try {

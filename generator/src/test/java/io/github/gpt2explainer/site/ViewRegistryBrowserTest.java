@@ -81,6 +81,46 @@ class ViewRegistryBrowserTest {
         }
     }
 
+    /**
+     * A view is one file plus its section: every file in assets/js/views/ is loaded by the prompt page and the
+     * chapter pages (no hand-kept list), each registers views drawing into a section of the prompt page, and
+     * the section nav has one link per section, in page order, labelled with its heading, that scrolls to it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyViewFileIsLoadedAndTheSectionNavIsMadeFromTheSections() throws IOException {
+        Path site = SiteFixture.site();
+        List<String> viewFiles;
+        try (Stream<Path> files = Files.list(site.resolve("assets/js/views"))) {
+            viewFiles = files.map(f -> "assets/js/views/" + f.getFileName()).sorted().toList();
+        }
+        assertThat(viewFiles).hasSizeGreaterThanOrEqualTo(15);
+        Path chapters = site.resolve("chapters");
+        Path chapter;
+        try (Stream<Path> files = Files.list(chapters)) {
+            chapter = files.filter(f -> !f.getFileName().toString().equals("index.html") && f.toString().endsWith(".html"))
+                    .sorted().findFirst().orElseThrow();
+        }
+        for (Path page : List.of(promptPages().get(0), chapter)) {
+            List<String> loaded = org.jsoup.Jsoup.parse(page.toFile(), "UTF-8").select("script[src*=/views/]").eachAttr("src")
+                    .stream().map(src -> src.replaceFirst("^(\\.\\./)+", "")).toList();
+            assertThat(loaded).as(page + ": the view scripts, in file-name order").containsExactlyElementsOf(viewFiles);
+        }
+        for (Path page : promptPages()) {
+            open(page, "");
+            List<String> sections = (List<String>) js("return Array.prototype.map.call(document.querySelectorAll("
+                    + "'main section.panel[id]'), function (s) { return '#view=' + s.id + ' ' + s.querySelector('h2').textContent; });");
+            List<String> links = (List<String>) js("return Array.prototype.map.call(document.querySelectorAll("
+                    + "'.section-nav a'), function (a) { return a.getAttribute('href') + ' ' + a.textContent; });");
+            assertThat(links).as(page + ": section nav").hasSizeGreaterThanOrEqualTo(10).containsExactlyElementsOf(sections);
+        }
+        // A link of the nav scrolls its section to the top.
+        open(promptPages().get(0), "");
+        browser().driver.findElement(By.cssSelector(".section-nav a[href='#view=generation']")).click();
+        new WebDriverWait(browser().driver, Duration.ofSeconds(5)).until(d -> ((Number) js(
+                "return Math.abs(document.getElementById('generation').getBoundingClientRect().top);")).doubleValue() < 80);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theDataPartsTheScriptsLoadAreTheFilesTheGeneratorWrites() throws IOException {
