@@ -178,7 +178,7 @@
               tokenText(index, id));
             if (row && k <= pos) {
               span.style.backgroundColor = weightColour(row[k]);
-              if (GPT2X.palette.textOn(GPT2X.palette.weightRgb(row[k])) === '#ffffff') { span.classList.add('dark'); }
+              if (GPT2X.palette.isDark(GPT2X.palette.weightRgb(row[k]))) { span.classList.add('dark'); }
               span.title = GPT2X.num(row[k], 3);
             }
             context.appendChild(span);

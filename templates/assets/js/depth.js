@@ -175,7 +175,7 @@
           }
         }
         if (spec.groups) {
-          ctx.fillStyle = '#1d232b';
+          ctx.fillStyle = GPT2X.palette.role.divider;
           for (var g = spec.groups; g < cols; g += spec.groups) { ctx.fillRect(g * cw - (cw > 2 ? 1 : 0), 0, 1, rows * ch); }
         }
         var wrap = GPT2X.el('div', { 'class': 'hs-canvas' });

@@ -11,7 +11,7 @@
       document.querySelectorAll('table.hr-map').forEach(function (table) {
         table.querySelectorAll('td[data-value]').forEach(function (td) {
           var rgb = GPT2X.palette.weightRgb(Number(td.getAttribute('data-value')));
-          td.style.backgroundColor = 'rgb(' + rgb.join(',') + ')';
+          td.style.backgroundColor = GPT2X.palette.css(rgb);
           td.style.color = GPT2X.palette.textOn(rgb);
         });
         var box = table.closest('.hr-chart').querySelector('.hr-legend');

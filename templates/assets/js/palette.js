@@ -1,6 +1,9 @@
 /*
  * GPT2X.palette: the one colour language of the site. Every view takes its colours from here.
  *   category      Okabe & Ito (2008) colours for kinds of things (attention, MLP, stream, ...)
+ *   role          the colour of each kind of data mark, by role (embedding, attention, MLP, ...); published to CSS
+ *                 as var(--data-<role>) on the root element, so a legend swatch or bar drawn by a style sheet
+ *                 takes the same colour as the marks the views draw (CSS keeps only the interface's own colours)
  *   weight(w)     sequential map for values in [0, 1] (attention weights, probabilities): cividis, pale at 0,
  *                 dark at 1, on the square root of w so small weights stay visible (the legend shows that)
  *   signed(v, m)  diverging map for signed values: ColorBrewer PuOr, purple below 0, white at 0, orange
@@ -35,11 +38,25 @@
     ];
   }
 
+  // Okabe & Ito (2008): eight colours told apart with every common colour-vision deficiency.
+  var OKABE_ITO = { blue: '#0072B2', vermillion: '#D55E00', green: '#009E73', orange: '#E69F00', purple: '#CC79A7',
+    sky: '#56B4E9', yellow: '#F0E442', grey: '#999999', black: '#000000' };
+
   function css(rgb) { return 'rgb(' + rgb[0] + ',' + rgb[1] + ',' + rgb[2] + ')'; }
 
   var palette = {
-    category: { blue: '#0072B2', vermillion: '#D55E00', green: '#009E73', orange: '#E69F00', purple: '#CC79A7',
-      sky: '#56B4E9', yellow: '#F0E442', grey: '#999999', black: '#000000' },
+    category: OKABE_ITO,
+
+    /**
+     * Data marks by role. The residual stream is grey in every view; in the overview its band of what pushes
+     * the logit down is a darker grey than the band of what pushes it up.
+     */
+    role: {
+      embed: OKABE_ITO.green, attn: OKABE_ITO.blue, mlp: OKABE_ITO.vermillion, lnf: OKABE_ITO.purple,
+      stream: OKABE_ITO.grey, 'for': OKABE_ITO.grey, against: '#5b6470',
+      source: OKABE_ITO.purple, candidate: OKABE_ITO.orange, rest: OKABE_ITO.grey,
+      probability: OKABE_ITO.blue, chosen: OKABE_ITO.vermillion, divider: '#1d232b'
+    },
 
     /** Weight or probability w in [0, 1] as [r, g, b]: 0 near white (cividis' yellow end), 1 dark blue. */
     weightRgb: function (w) {
@@ -64,6 +81,12 @@
       });
       return m > 0 ? m : 1;
     },
+
+    /** [r, g, b] as a CSS colour: how every view turns a colour computed here into a fill or background. */
+    css: css,
+
+    /** True when white text reads better than black on the colour [r, g, b] (a dark cell). */
+    isDark: function (rgb) { return palette.textOn(rgb) === '#ffffff'; },
 
     /** Black or white text, whichever has more contrast (WCAG) on the colour [r, g, b]. */
     textOn: function (rgb) {
@@ -154,6 +177,11 @@
       return box;
     }
   };
+
+  // The roles as CSS custom properties (a CSSOM change, which the Content-Security-Policy allows).
+  Object.keys(palette.role).forEach(function (name) {
+    document.documentElement.style.setProperty('--data-' + name, palette.role[name]);
+  });
 
   GPT2X.palette = palette;
 }(window.GPT2X));

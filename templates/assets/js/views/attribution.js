@@ -56,7 +56,7 @@
       var b = GPT2X.el('button', { type: 'button', 'class': 'attr-token', 'data-position': String(i),
         'data-occlusion': String(a.occlusion[i]), 'data-share': String(a.share[i]),
         'aria-label': lines().join(': ') });
-      b.style.background = 'rgb(' + rgb.join(',') + ')';
+      b.style.background = GPT2X.palette.css(rgb);
       b.style.color = GPT2X.palette.textOn(rgb);
       b.appendChild(GPT2X.el('span', { 'class': 'tok' }, GPT2X.token(main, id)));
       b.appendChild(GPT2X.el('span', { 'class': 'attr-value' }, signed(a.occlusion[i], 2)));

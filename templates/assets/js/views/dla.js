@@ -241,7 +241,7 @@
       'data-value': String(v), 'aria-label': GPT2X.t('dla.heads.cell', { layer: layer, head: head }) + ': ' + signed(v) + '. ' +
         GPT2X.t('dla.heads.open', { layer: layer, head: head }) });
     g.appendChild(svgEl('rect', { x: String(x + 0.5), y: String(y + 0.5), width: String(w - 1), height: String(h - 1),
-      fill: 'rgb(' + rgb.join(',') + ')' }));
+      fill: GPT2X.palette.css(rgb) }));
     if (w >= 44) {
       g.appendChild(svgEl('text', { x: String(x + w / 2), y: String(y + h / 2 + 4), 'text-anchor': 'middle', 'class': 'dla-cell-value',
         fill: GPT2X.palette.textOn(rgb) }, GPT2X.num(v, 2)));

@@ -52,7 +52,7 @@
             layer: l, position: q, input: GPT2X.token(main, main.tokens[q]), token: GPT2X.token(main, id), p: percent(pr) }) +
             (hit ? ' ' + GPT2X.t('lens.hit') : '') });
           var fill = GPT2X.palette.weightRgb(pr);
-          b.style.background = 'rgb(' + fill.join(',') + ')';
+          b.style.background = GPT2X.palette.css(fill);
           b.style.color = GPT2X.palette.textOn(fill);
           b.appendChild(GPT2X.el('span', { 'class': 'top' }, GPT2X.token(main, id)));
           b.appendChild(GPT2X.el('span', { 'class': 'p' }, percent(pr)));

@@ -22,7 +22,6 @@
   var NODE_W = 10, MIN_COLUMN = 62, LEFT = 34, RIGHT = 230, LABEL_ROOM = 34, GAP_WRITER = 22, GAP_MID = 44;
   var BODY = 320, CAPTION_ROOM = 24;
   var SIDES = ['for', 'against'];
-  var STREAM_DOWN = '#5b6470';
 
   /** The parts that add up to a candidate's logit, in the order the model writes them. */
   function parts(cand) {
@@ -102,10 +101,10 @@
   }
 
   function colour(n) {
-    var c = GPT2X.palette.category;
-    // the residual stream is grey in every view; its bottom band (what pushes down) a darker grey
-    if (n.kind === 'stream' || n.kind === 'total') { return n.side === 'for' ? c.grey : STREAM_DOWN; }
-    return { embed: c.green, attn: c.blue, mlp: c.vermillion, lnf: c.purple }[n.kind];
+    var role = GPT2X.palette.role;
+    // the running totals are the residual stream's bands: what pushes the logit up, what pushes it down
+    if (n.kind === 'stream' || n.kind === 'total') { return role[n.side]; }
+    return role[n.kind];
   }
 
   function open(n) {

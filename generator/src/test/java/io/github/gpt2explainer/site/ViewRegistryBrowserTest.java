@@ -121,6 +121,36 @@ class ViewRegistryBrowserTest {
                 "return Math.abs(document.getElementById('generation').getBoundingClientRect().top);")).doubleValue() < 80);
     }
 
+    /**
+     * One colour language: each swatch of the overview's legend has the colour of the marks it names (both come
+     * from GPT2X.palette.role), and the probability bars and the probability Sankey's bands are the palette's.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void legendSwatchesAndDataMarksTakeThePaletteColours() throws IOException {
+        open(promptPages().get(0), "");
+        Map<String, List<String>> colours = (Map<String, List<String>>) js(
+                "function norm(c) { var x = document.createElement('canvas').getContext('2d'); x.fillStyle = '#010203';"
+                        + " x.fillStyle = c; return x.fillStyle; }"
+                        + "function swatch(cls) { return norm(getComputedStyle(document.querySelector('#overview .swatch.' + cls)).backgroundColor); }"
+                        + "function marks(sel) { return Array.prototype.map.call(document.querySelectorAll(sel), function (e) {"
+                        + "  var cs = getComputedStyle(e); return norm(e.tagName === 'SPAN' ? cs.backgroundColor : cs.fill); }); }"
+                        + "var role = GPT2X.palette.role, out = {};"
+                        + "[['sw-token', '.node-embed > rect', 'embed'], ['sw-attn', '.node-attn > rect', 'attn'],"
+                        + " ['sw-mlp', '.node-mlp > rect', 'mlp'], ['sw-out', '.node-lnf > rect', 'lnf'],"
+                        + " ['sw-for', '.node-stream.side-for > rect', 'for'], ['sw-against', '.node-stream.side-against > rect', 'against']"
+                        + "].forEach(function (k) { out[k[0]] = [norm(role[k[2]]), swatch(k[0])].concat(marks('#sankey ' + k[1])); });"
+                        + "out.bars = [norm(role.probability)].concat(marks('#nt-rows tr:not(.chosen) .bar'));"
+                        + "out.bands = [norm(role.candidate)].concat(marks('#ps-chart .ps-link:not(.rest)'));"
+                        + "return out;");
+        for (Map.Entry<String, List<String>> e : colours.entrySet()) {
+            List<String> c = e.getValue();
+            assertThat(c.get(0)).as(e.getKey() + ": the palette role").matches("#[0-9a-f]{6}").isNotEqualTo("#010203");
+            assertThat(c).as(e.getKey() + ": swatch and marks").hasSizeGreaterThan(e.getKey().equals("sw-against") ? 1 : 2)
+                    .containsOnly(c.get(0));
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theDataPartsTheScriptsLoadAreTheFilesTheGeneratorWrites() throws IOException {
