@@ -7,19 +7,21 @@
  * Following the chosen position back from the top: g_L = e_target, g_l = g_{l+1}·Â_l; the link j -> i in
  * layer l carries g_{l+1}[i]·Â_l[i][j]. Every column then carries the whole flow (1), and the input
  * column is the rollout row of the target (main.js `flow.rollout`). "All positions" starts from g_L = 1.
- * Links carrying less than 1% of a column's flow are hidden (PRUNE); the table lists every value.
+ * Every link is laid out, so each node's height is its flow, the sum of what enters it and of what leaves
+ * it, on one scale; links carrying less than 1% of a column's flow (MINOR) are drawn at their true width
+ * (often under a pixel) and faint, the others at least 1 px wide. The table lists every value.
  */
 (function (GPT2X) {
   'use strict';
 
-  var PRUNE = 0.01;
+  var MINOR = 0.01;
 
   /**
    * A link as a filled band of constant width (a stroked curve this thick would bulge past its ends when it
    * climbs steeply between columns).
    */
   function band(d) {
-    var sx = d.source.x1, tx = d.target.x0, xm = (sx + tx) / 2, h = Math.max(1, d.width) / 2;
+    var sx = d.source.x1, tx = d.target.x0, xm = (sx + tx) / 2, h = (d.minor ? d.width : Math.max(1, d.width)) / 2;
     return 'M' + sx + ',' + (d.y0 - h) + 'C' + xm + ',' + (d.y0 - h) + ' ' + xm + ',' + (d.y1 - h) + ' ' + tx + ',' + (d.y1 - h) +
       'L' + tx + ',' + (d.y1 + h) + 'C' + xm + ',' + (d.y1 + h) + ' ' + xm + ',' + (d.y0 + h) + ' ' + sx + ',' + (d.y0 + h) + 'Z';
   }
@@ -50,10 +52,10 @@
     return { g: g, links: links, total: target < 0 ? T : 1 };
   }
 
-  /** The Sankey graph after pruning; exported for the tests. */
+  /** The Sankey graph: every link, the minor ones marked; exported for the tests. */
   function graph(main, target) {
     var c = compute(main, target);
-    var links = c.links.filter(function (d) { return d.value >= PRUNE * c.total; });
+    var links = c.links;
     var used = {};
     var L = main.model.layers;
     if (target >= 0) { used[L + ':' + target] = true; }
@@ -69,7 +71,8 @@
     return {
       nodes: nodes, g: c.g, total: c.total,
       links: links.map(function (d) {
-        return { source: d.layer + ':' + d.from, target: (d.layer + 1) + ':' + d.to, value: d.value, layer: d.layer };
+        return { source: d.layer + ':' + d.from, target: (d.layer + 1) + ':' + d.to, value: d.value, layer: d.layer,
+          minor: d.value < MINOR * c.total };
       })
     };
   }
@@ -84,7 +87,7 @@
   GPT2X.view('flow', {
     section: 'flow',
     graph: graph,
-    PRUNE: PRUNE,
+    MINOR: MINOR,
     init: function (main) {
       var L = main.model.layers, T = main.tokens.length;
       var box = document.getElementById('flow-chart');
@@ -134,7 +137,7 @@
         // colour = the input position a band comes from, on the palette's sequential map (legend above the chart)
         var tokColour = function (position) { return GPT2X.palette.weight(T > 1 ? position / (T - 1) : 0); };
         svg.append('g').attr('class', 'links').selectAll('path').data(laid.links).join('path')
-          .attr('class', 'link flow-link')
+          .attr('class', function (d) { return 'link flow-link' + (d.minor ? ' minor' : ''); })
           .attr('data-source', function (d) { return d.source.id; })
           .attr('data-target', function (d) { return d.target.id; })
           .attr('data-value', function (d) { return String(d.value); })
@@ -253,7 +256,7 @@
           evt.preventDefault();
           if (next) { moveTo(next); }
         });
-        summary.textContent = GPT2X.t('flow.summary', { shown: g.links.length, prune: (PRUNE * 100) + '%' });
+        summary.textContent = GPT2X.t('flow.summary', { shown: g.links.length, prune: (MINOR * 100) + '%' });
         fillTable(g, tg);
       }
 

@@ -3,7 +3,8 @@
  * chosen temperature, top-k and top-p. The state is the next-token view's (router keys t, k, p, same
  * defaults), so both views move together, and the probabilities are the same exact ones over the full
  * vocabulary (GPT2X.sampling over main.next.logits). Nodes: the N tokens with the highest logits (their
- * order is the same at every temperature) and "all other tokens"; link widths are probabilities.
+ * order is the same at every temperature) and "all other tokens"; link widths are probabilities, on one
+ * scale at both ends: the source node (100%) is as tall as the target nodes together, without their gaps.
  */
 (function (GPT2X) {
   'use strict';
@@ -47,22 +48,23 @@
         .attr('role', 'img').attr('aria-details', 'ps-table');
       var items = ids.map(function (id) { return { id: String(id), label: GPT2X.token(main, id) }; });
       items.push({ id: 'rest', label: GPT2X.t('probsankey.rest', { n: (V - N).toLocaleString('en-US') }) });
-      svg.append('rect').attr('class', 'ps-source').attr('x', X0).attr('y', TOP).attr('width', NODE).attr('height', H - 2 * TOP);
+      var AVAIL = H - 2 * TOP - GAP * items.length;   // px for 100%, at both ends of the ribbons
+      var SOURCE_Y = TOP + GAP * items.length / 2;
+      svg.append('rect').attr('class', 'ps-source').attr('x', X0).attr('y', SOURCE_Y).attr('width', NODE).attr('height', AVAIL);
       svg.append('text').attr('class', 'ps-source-label').attr('x', X0 - 8).attr('y', H / 2).attr('dy', '0.35em')
         .attr('text-anchor', 'end').text(GPT2X.t('probsankey.source', { token: last }));
       var links = svg.append('g').attr('class', 'links');
       var targets = svg.append('g').attr('class', 'nodes');
 
       function layout(dist) {
-        var avail = H - 2 * TOP - GAP * items.length;
-        var rest = 1, y = TOP, a = TOP;
+        var rest = 1, y = TOP, a = SOURCE_Y;
         items.forEach(function (it) {
           if (it.id !== 'rest') { it.p = dist.probs[Number(it.id)]; rest -= it.p; }
         });
         items[items.length - 1].p = Math.max(0, rest);
         items.forEach(function (it) {
-          var h = it.p * avail;
-          it.a0 = a; it.a1 = a + it.p * (H - 2 * TOP); a = it.a1;
+          var h = it.p * AVAIL;
+          it.a0 = a; it.a1 = a + h; a = it.a1;
           it.b0 = y; it.b1 = y + h; y = it.b1 + GAP;
           it.kept = it.id === 'rest' ? dist.keptCount > N : dist.kept[Number(it.id)] === 1;
         });
