@@ -55,7 +55,9 @@
       embed: OKABE_ITO.green, attn: OKABE_ITO.blue, mlp: OKABE_ITO.vermillion, lnf: OKABE_ITO.purple,
       stream: OKABE_ITO.grey, 'for': OKABE_ITO.grey, against: '#5b6470',
       source: OKABE_ITO.purple, candidate: OKABE_ITO.orange, rest: OKABE_ITO.grey,
-      probability: OKABE_ITO.blue, chosen: OKABE_ITO.vermillion, divider: '#1d232b'
+      probability: OKABE_ITO.blue, chosen: OKABE_ITO.vermillion, removed: '#cfd5db', divider: '#1d232b',
+      // a signed value drawn as a bar: the two sides of the diverging map (PuOr), as in the heat maps
+      positive: PUOR[8], negative: PUOR[2]
     },
 
     /** Weight or probability w in [0, 1] as [r, g, b]: 0 near white (cividis' yellow end), 1 dark blue. */

@@ -46,10 +46,11 @@ class PaletteSourceTest {
         try (SiteTemplates templates = SiteFixture.templates()) {
             String css = new String(templates.read("assets/css/site.css"), StandardCharsets.UTF_8);
             String palette = new String(templates.read("assets/js/palette.js"), StandardCharsets.UTF_8);
-            // the rules of data marks (not their text): the overview's legend swatches, probability bars, the probability Sankey
+            // the rules of data marks (not their text): the overview's legend swatches, every bar of a table, the
+            // probability Sankey
             for (String rule : css.split("}")) {
                 String selector = rule.substring(0, Math.max(0, rule.indexOf('{'))).trim();
-                if (selector.matches("(?s).*(\\.sw-(?!reads)|table\\.dist \\.bar|\\.norm-bars \\.bar|\\.prob-sankey \\.ps-(link|node|source)).*")
+                if (selector.matches("(?s).*(\\.sw-(?!reads)|table\\.dist[^,{]* \\.bar|\\.norm-bars \\.bar|\\.prob-sankey \\.ps-(link|node|source)).*")
                         && !selector.endsWith("text") && rule.matches("(?s).*\\b(background|fill)\\s*:.*")) {
                     Matcher role = Pattern.compile("(?:background|fill)\\s*:\\s*var\\(--data-([a-z]+)\\)").matcher(rule);
                     assertThat(role.find()).as("rule '" + selector + "' takes a palette role").isTrue();
