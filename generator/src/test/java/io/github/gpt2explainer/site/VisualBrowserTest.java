@@ -155,6 +155,31 @@ class VisualBrowserTest {
         }
     }
 
+    /** The heat maps the test above does not open: every strip of every operation view, the two insight maps. */
+    @Test
+    void everyStripOfEveryOperationAndEveryInsightMapHasALegendWithNumbers() {
+        for (String op : List.of("embedding", "layernorm", "qkv", "mlp", "residual")) {
+            open("p/" + SiteFixture.EIFFEL_ID + ".html#view=" + op + "&layer=1");
+            waitFor(".op-host figure.hs", 1);
+            List<WebElement> strips = browser().driver.findElements(By.cssSelector(".op-host figure.hs"));
+            assertThat(strips).as(op).isNotEmpty();
+            for (WebElement strip : strips) {
+                assertThat(strip.findElements(By.cssSelector("canvas"))).as(op + " strip is a heat map").isNotEmpty();
+                WebElement legend = strip.findElement(By.cssSelector(".scale-legend"));
+                assertThat(legend.findElement(By.cssSelector(".lo")).getText() + legend.findElement(By.cssSelector(".hi")).getText())
+                        .as(op + " legend numbers").matches(".*\\d.*\\d.*");
+            }
+        }
+        open("p/" + SiteFixture.EIFFEL_ID + ".html#view=dla");
+        waitFor("#dla-heads .scale-legend", 1);
+        waitFor("#attribution .scale-legend", 1);
+        for (String section : List.of("#dla-heads", "#attribution")) {
+            WebElement legend = browser().driver.findElement(By.cssSelector(section + " .scale-legend"));
+            assertThat(legend.getAttribute("data-kind")).as(section).isEqualTo("signed");
+            assertThat(legend.findElement(By.cssSelector(".hi")).getText()).as(section).matches(".*\\d.*");
+        }
+    }
+
     @Test
     void chinesePagesShowNoEnglishInterfaceWords() {
         for (String path : List.of("zh/index.html", "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=attention&steps=1",
