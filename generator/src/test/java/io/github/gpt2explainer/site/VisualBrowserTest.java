@@ -183,10 +183,17 @@ class VisualBrowserTest {
     @Test
     void chinesePagesShowNoEnglishInterfaceWords() {
         for (String path : List.of("zh/index.html", "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=attention&steps=1",
-                "zh/p/" + SiteFixture.CHINESE_ID + ".html", "zh/compare.html", "zh/heads.html")) {
+                "zh/p/" + SiteFixture.CHINESE_ID + ".html", "zh/compare.html", "zh/heads.html",
+                // every operation opened in the block, one after the other (each unfolds in place)
+                "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=embedding", "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=layernorm&layer=1",
+                "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=qkv&layer=1", "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=mlp&layer=1",
+                "zh/p/" + SiteFixture.EIFFEL_ID + ".html#view=residual&layer=1")) {
             open(path);
             if (path.contains("steps=1")) {
                 waitFor("#attention figure.attn-panel", 4);
+            }
+            if (path.matches(".*view=(embedding|layernorm|qkv|mlp|residual).*")) {
+                waitFor(".op-host figure.hs", 1);
             }
             List<String> words = visibleLatinWords(browser());
             List<String> english = words.stream().filter(w -> !ALLOWED.contains(w)).distinct().toList();
