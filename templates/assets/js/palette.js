@@ -5,7 +5,8 @@
  *                 as var(--data-<role>) on the root element, so a legend swatch or bar drawn by a style sheet
  *                 takes the same colour as the marks the views draw (CSS keeps only the interface's own colours)
  *   weight(w)     sequential map for values in [0, 1] (attention weights, probabilities): cividis, pale at 0,
- *                 dark at 1, on the square root of w so small weights stay visible (the legend shows that)
+ *                 dark at 1, on the square root of w so small weights stay visible (the legend shows that); its
+ *                 low end fades to near white, so a weight of 0 is pale, not the highlight's yellow
  *   signed(v, m)  diverging map for signed values: ColorBrewer PuOr, purple below 0, white at 0, orange
  *                 above, full colour at |v| >= m
  *   masked        cells that are -inf (future keys) are hatched, never a colour of the map
@@ -42,6 +43,8 @@
   var OKABE_ITO = { blue: '#0072B2', vermillion: '#D55E00', green: '#009E73', orange: '#E69F00', purple: '#CC79A7',
     sky: '#56B4E9', yellow: '#F0E442', grey: '#999999', black: '#000000' };
 
+  var WEIGHT_FADE = 0.3;
+
   function css(rgb) { return 'rgb(' + rgb[0] + ',' + rgb[1] + ',' + rgb[2] + ')'; }
 
   var palette = {
@@ -60,9 +63,16 @@
       positive: PUOR[8], negative: PUOR[2]
     },
 
-    /** Weight or probability w in [0, 1] as [r, g, b]: 0 near white (cividis' yellow end), 1 dark blue. */
+    /**
+     * Weight or probability w in [0, 1] as [r, g, b]: 0 near white, then cividis from its yellow end to dark blue
+     * at 1. Below sqrt(w) = FADE the colour is mixed with white (15% colour at 0), so lightness still falls
+     * steadily with w, and an empty cell does not look lit (the highlight is yellow too).
+     */
     weightRgb: function (w) {
-      return cividis(1 - 0.96 * Math.sqrt(clamp(w, 0, 1)));
+      var s = Math.sqrt(clamp(w, 0, 1));
+      var rgb = cividis(1 - 0.96 * s);
+      var f = 0.15 + 0.85 * Math.min(1, s / WEIGHT_FADE);
+      return rgb.map(function (c) { return Math.round(255 - (255 - c) * f); });
     },
     weight: function (w) { return css(palette.weightRgb(w)); },
 
