@@ -179,7 +179,7 @@
 
       function showCrumbs(s) {
         crumbs.textContent = '';
-        var links = s.zoomed ? zoomLinks(s) : { model: '#view=overview&level=&op=', block: '#view=block&layer=' + s.layer };
+        var links = s.zoomed ? zoomLinks(s) : { model: '#view=overview', block: '#view=block&layer=' + s.layer };
         var levels = [[GPT2X.t('crumbs.model'), links.model], [GPT2X.t('crumbs.block', { layer: s.layer }), links.block]];
         if (s.op) { levels.push([GPT2X.t('op.' + s.op + '.title', { layer: s.layer, ln: s.ln }), null]); }
         levels.forEach(function (level, i) {
