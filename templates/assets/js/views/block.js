@@ -5,7 +5,7 @@
  * Each stage opens its operation view (embedding, layernorm, qkv, mlp, residual) full size right under it:
  * the three levels are overview (the Sankey) -> one block (this pipeline) -> one operation.
  * State: #view=block|embedding|layernorm|qkv|mlp|residual&layer=L&token=T&ch=C (&ln=1|2, &head=H): the block in
- * its own section. Zoomed in place from the overview: #view=overview&level=block&layer=L (the block) or
+ * its own section. Zoomed in place from the overview: #level=block&layer=L (the block; view absent or overview) or
  * &level=op&op=<op> (one operation, attention included): the block's body moves into the overview's #zoom panel,
  * grows out of the Sankey node it was chosen from, the N blocks show as a stack with this one pulled out, an
  * operation opens collapsed to its result with its derivation one step per click (or played), and Escape or the
@@ -171,10 +171,8 @@
       zoom.appendChild(head);
 
       function zoomLinks(s) {
-        return {
-          model: '#view=overview&level=&op=',
-          block: '#view=overview&level=block&op=&layer=' + s.layer
-        };
+        // no view: the page stays where it is (a view would scroll to its section)
+        return { model: '#level=&op=', block: '#level=block&op=&layer=' + s.layer };
       }
 
       function showCrumbs(s) {

@@ -114,7 +114,8 @@
    */
   function open(n) {
     if (n.kind === 'attn' || n.kind === 'mlp') {
-      GPT2X.router.set({ view: 'overview', level: 'op', op: n.kind === 'attn' ? 'attention' : 'mlp', layer: n.part.block });
+      // no view: the page stays where it is (a view would scroll to its section)
+      GPT2X.router.set({ view: undefined, level: 'op', op: n.kind === 'attn' ? 'attention' : 'mlp', layer: n.part.block });
     }
     else if (n.kind === 'embed') { GPT2X.router.set({ view: 'embedding', node: n.id }); }
     else { GPT2X.router.set({ view: 'next-token' }); }
@@ -324,7 +325,7 @@
         // a block's caption opens that block in place (the model level's way down to the block level)
         if (d.layer === undefined) { return; }
         GPT2X.a11y.focusable(this, GPT2X.t('zoom.open.block', { layer: d.layer }), function () {
-          GPT2X.router.set({ view: 'overview', level: 'block', op: undefined, layer: d.layer });
+          GPT2X.router.set({ view: undefined, level: 'block', op: undefined, layer: d.layer });
         });
       });
     detail(detailBox, null, token);

@@ -96,7 +96,7 @@ class ZoomBrowserTest {
         // model -> block: a block's caption under the Sankey opens that block inside the overview
         click("#sankey .captions text[data-layer='1']");
         browser().waitUntil("!document.getElementById('zoom').hidden && document.getElementById('zoom').getAttribute('data-rendered') === '1///'");
-        assertThat(hash()).contains("level=block").contains("layer=1").contains("view=overview").doesNotContain("op=");
+        assertThat(hash()).contains("level=block").contains("layer=1").doesNotContain("op=");
         assertThat((String) browser().js("return document.getElementById('blk-pipeline').closest('section').id;")).isEqualTo("overview");
         assertThat(crumbs()).hasSize(2);
         assertThat(browser().driver.findElements(By.cssSelector("#zoom .block-card"))).as("the stack of blocks")
@@ -148,7 +148,7 @@ class ZoomBrowserTest {
         browser().waitUntil("!document.querySelector('#zoom .op-host') && location.hash.indexOf('level=block') >= 0");
 
         // the breadcrumb: up to the model; the block goes back to its own section
-        click("#zoom #blk-crumbs a[href^='#view=overview&level=&']");
+        click("#zoom #blk-crumbs a[href^='#level=&']");
         browser().waitUntil("document.getElementById('zoom').hidden");
         assertThat(hash()).doesNotContain("level=");
         assertThat((String) browser().js("return document.getElementById('blk-pipeline').closest('section').id;")).isEqualTo("inside");
