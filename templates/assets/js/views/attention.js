@@ -250,7 +250,7 @@
     });
   }
 
-  var CARD = 46;   // a head card's side, px
+  var CARD = 60;   // a head card's side, px
 
   /**
    * The layer's H heads as a stack of cards, each showing its weights, the chosen head in front ("× H heads"):

@@ -328,6 +328,7 @@
           GPT2X.router.set({ view: undefined, level: 'block', op: undefined, layer: d.layer });
         });
       });
+    markZoomed();
     detail(detailBox, null, token);
     return { mark: function (id) { mark(laid.nodes.filter(function (d) { return d.id === id; })[0] || null); } };
   }
@@ -359,6 +360,15 @@
     return group;
   }
 
+  /** The caption of the block open in place under the chart (block.js, #level=block|op) is marked as open. */
+  function markZoomed() {
+    var level = GPT2X.router.get('level'), view = GPT2X.router.get('view');
+    var opened = (level === 'block' || level === 'op') && (!view || view === 'overview') ? GPT2X.router.get('layer', '0') : null;
+    document.querySelectorAll('#sankey .block-caption').forEach(function (c) {
+      c.classList.toggle('zoomed', c.getAttribute('data-layer') === opened);
+    });
+  }
+
   GPT2X.sankeyOverview = { graph: graph, highlight: function () {} };
 
   GPT2X.view('sankey-overview', {
@@ -369,6 +379,7 @@
       var tableHolder = GPT2X.el('div', { 'class': 'sankey-table' });
       box.parentNode.insertBefore(tableHolder, detailBox);
       GPT2X.a11y.scrollBox(box, GPT2X.t('sankey.region'), true);
+      GPT2X.router.listen(markZoomed);
       return GPT2X.load(GPT2X.data.insight(document.body.getAttribute('data-prompt'))).then(function (insight) {
         var drawn;
         function show(c) {
