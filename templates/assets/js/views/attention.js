@@ -153,14 +153,14 @@
   /** Linked highlighting: the lit token's row and column framed in every panel, its labels marked. */
   function lightToken() {
     var p = GPT2X.highlight.lit('token');
-    document.querySelectorAll('#attention .lit-band').forEach(function (r) {
+    document.querySelectorAll('#attention .lit-band, #zoom .lit-band').forEach(function (r) {
       var cell = Number(r.getAttribute('data-cell')), start = Number(r.getAttribute('data-start'));
       var on = p !== null && p >= 0 && p < Number(r.getAttribute('data-limit'));
       r.setAttribute(r.classList.contains('lit-row') ? 'y' : 'x', String(start + (on ? p : 0) * cell - 1));
       r.setAttribute('visibility', on ? 'visible' : 'hidden');
       r.classList.toggle('lit', on);
     });
-    document.querySelectorAll('#attention .qlabel, #attention .klabel').forEach(function (e) {
+    document.querySelectorAll('#attention .qlabel, #attention .klabel, #zoom .qlabel, #zoom .klabel').forEach(function (e) {
       e.classList.toggle('lit', Number(e.getAttribute('data-q') || e.getAttribute('data-k')) === p);
     });
   }
@@ -321,6 +321,7 @@
           panel.setAttribute('data-layer', String(ctx.layer));
           panel.setAttribute('data-head', String(ctx.head));
         });
+        lightToken();
         return { setCursor: function () {} };
       });
     },
