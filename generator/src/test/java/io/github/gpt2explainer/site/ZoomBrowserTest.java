@@ -113,6 +113,11 @@ class ZoomBrowserTest {
         assertThat(browser().driver.findElement(By.cssSelector("#zoom .attn-panel[data-stage='attn.softmax']")).getAttribute("data-layer"))
                 .isEqualTo("1");
         assertWeights(1, 0);
+        // linked highlighting reaches it: a token's row and column in each of the four stages
+        new Actions(browser().driver).moveToElement(browser().driver.findElement(By.cssSelector("#tokens .token[data-position='3']"))).perform();
+        assertThat(browser().driver.findElements(By.cssSelector("#zoom .attn-panel .lit-band.lit"))).hasSize(8);
+        new Actions(browser().driver).moveToElement(browser().driver.findElement(By.cssSelector(".prompt-header h1"))).perform();
+        assertThat(browser().driver.findElements(By.cssSelector("#zoom .attn-panel .lit-band.lit"))).isEmpty();
         assertThat(browser().driver.findElements(By.cssSelector("#zoom .head-card"))).as("the stack of heads")
                 .hasSize(model.get("heads").asInt());
         assertThat(browser().driver.findElement(By.cssSelector("#zoom .head-stack-count")).getText()).contains(model.get("heads").asText());
