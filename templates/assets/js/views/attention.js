@@ -153,14 +153,14 @@
   /** Linked highlighting: the lit token's row and column framed in every panel, its labels marked. */
   function lightToken() {
     var p = GPT2X.highlight.lit('token');
-    document.querySelectorAll('#attention .lit-band').forEach(function (r) {
+    document.querySelectorAll('#attention .lit-band, #zoom .lit-band').forEach(function (r) {
       var cell = Number(r.getAttribute('data-cell')), start = Number(r.getAttribute('data-start'));
       var on = p !== null && p >= 0 && p < Number(r.getAttribute('data-limit'));
       r.setAttribute(r.classList.contains('lit-row') ? 'y' : 'x', String(start + (on ? p : 0) * cell - 1));
       r.setAttribute('visibility', on ? 'visible' : 'hidden');
       r.classList.toggle('lit', on);
     });
-    document.querySelectorAll('#attention .qlabel, #attention .klabel').forEach(function (e) {
+    document.querySelectorAll('#attention .qlabel, #attention .klabel, #zoom .qlabel, #zoom .klabel').forEach(function (e) {
       e.classList.toggle('lit', Number(e.getAttribute('data-q') || e.getAttribute('data-k')) === p);
     });
   }
@@ -250,10 +250,81 @@
     });
   }
 
+  var CARD = 60;   // a head card's side, px
+
+  /**
+   * The layer's H heads as a stack of cards, each showing its weights, the chosen head in front ("× H heads"):
+   * clicking the stack fans the cards out, clicking a fanned card chooses that head (state `head`).
+   */
+  function headStack(main, data, head, width) {
+    var H = data.shape[0];
+    var wrap = GPT2X.el('div', { 'class': 'head-stack-wrap' });
+    var stack = GPT2X.el('div', { 'class': 'head-stack', role: 'group', 'aria-label': GPT2X.t('zoom.heads.label', { n: H }) });
+    var step = H > 1 ? Math.min(6, 60 / (H - 1)) : 0;   // how far each card behind peeks out
+    var perRow = Math.max(1, Math.floor(Math.max(CARD + 8, width - 8) / (CARD + 8)));
+    var cards = [];
+    function lay(fanned) {
+      stack.classList.toggle('fanned', fanned);
+      stack.style.width = (fanned ? Math.min(H, perRow) * (CARD + 8) : CARD + 4 + (H - 1) * step) + 'px';
+      stack.style.height = (fanned ? Math.ceil(H / perRow) * (CARD + 8) : CARD + 4 + (H - 1) * step) + 'px';
+      cards.forEach(function (c, h) {
+        var rank = (h - head + H) % H;    // 0: the chosen head, in front; the others behind it in head order
+        c.style.left = (fanned ? (h % perRow) * (CARD + 8) : rank * step) + 'px';
+        c.style.top = (fanned ? Math.floor(h / perRow) * (CARD + 8) : (H - 1 - rank) * step) + 'px';
+        c.style.zIndex = String(fanned ? 1 : H - rank);
+        c.setAttribute('aria-label', GPT2X.t(fanned ? 'zoom.heads.choose' : 'zoom.heads.fan', { head: h, n: H }));
+      });
+    }
+    for (var h = 0; h < H; h++) {
+      var card = GPT2X.el('button', { type: 'button', 'class': 'head-card', 'data-head': String(h),
+        'aria-pressed': h === head ? 'true' : 'false' });
+      card.style.width = CARD + 'px';
+      card.style.height = CARD + 'px';
+      var canvas = GPT2X.el('canvas', { 'aria-hidden': 'true' });
+      GPT2X.views.heads.paint(canvas, data['attn.softmax'], h * data.shape[1] * data.shape[2], data.shape[1]); // the gallery's map
+      card.appendChild(canvas);
+      card.appendChild(GPT2X.el('span', { 'class': 'head-card-n' }, String(h)));
+      card.addEventListener('click', function (e) {
+        if (!stack.classList.contains('fanned')) { lay(true); return; }
+        lay(false);
+        GPT2X.router.set({ head: e.currentTarget.getAttribute('data-head') });
+      });
+      stack.appendChild(card);
+      cards.push(card);
+    }
+    lay(false);
+    wrap.appendChild(stack);
+    var words = GPT2X.el('p', { 'class': 'head-stack-count' });
+    words.appendChild(GPT2X.el('strong', null, GPT2X.t('zoom.heads', { n: H })));
+    words.appendChild(document.createTextNode(' ' + GPT2X.t('zoom.heads.front', { head: head })));
+    wrap.appendChild(words);
+    return wrap;
+  }
+
   GPT2X.view('attention', {
     section: 'attention',
     stages: STAGES,
     drawPanel: drawPanel, // also draws the chapters' attention figures (figures.js)
+
+    /**
+     * The attention operation of block ctx.layer, opened in place from the overview (block.js): the heads as a
+     * stack and the chosen head's four stages, raw scores -> scaled -> masked -> softmax, which block.js shows
+     * collapsed to the weights and steps through on request.
+     */
+    render: function (host, main, ctx) {
+      return layerData(main, ctx.layer).then(function (data) {
+        host.appendChild(headStack(main, data, ctx.head, host.clientWidth || 600));
+        var box = GPT2X.el('div', { 'class': 'attn-stages op-attn-stages' });
+        host.appendChild(box);
+        STAGES.forEach(function (stage) {
+          var panel = drawPanel(box, main, data, ctx.layer, ctx.head, stage, true);
+          panel.setAttribute('data-layer', String(ctx.layer));
+          panel.setAttribute('data-head', String(ctx.head));
+        });
+        lightToken();
+        return { setCursor: function () {} };
+      });
+    },
     init: function (main) {
       var L = main.model.layers, H = main.model.heads;
       var layerSelect = document.getElementById('attn-layer');

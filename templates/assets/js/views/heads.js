@@ -38,6 +38,7 @@
 
   GPT2X.view('heads', {
     section: 'heads',
+    paint: paint, // also paints the head cards of the attention stack (attention.js)
     init: function (main) {
       var L = main.model.layers, H = main.model.heads, T = main.tokens.length;
       var section = document.getElementById('heads');

@@ -107,9 +107,15 @@
     return role[n.kind];
   }
 
+  /**
+   * Opens a part: a block's attention or MLP opens in place, right under the chart (block.js zooms into that
+   * block with that operation open); the embedding and the final norm open their own sections.
+   */
   function open(n) {
-    if (n.kind === 'attn') { GPT2X.router.set({ view: 'attention', layer: n.part.block }); }
-    else if (n.kind === 'mlp') { GPT2X.router.set({ view: 'mlp', layer: n.part.block, node: n.id }); }
+    if (n.kind === 'attn' || n.kind === 'mlp') {
+      // no view: the page stays where it is (a view would scroll to its section)
+      GPT2X.router.set({ view: undefined, level: 'op', op: n.kind === 'attn' ? 'attention' : 'mlp', layer: n.part.block });
+    }
     else if (n.kind === 'embed') { GPT2X.router.set({ view: 'embedding', node: n.id }); }
     else { GPT2X.router.set({ view: 'next-token' }); }
   }
@@ -306,12 +312,22 @@
     // block captions under the columns
     var captions = [{ x: LEFT + NODE_W / 2, text: GPT2X.t('sankey.caption.embed') }];
     for (var l = 0; l < cand.attn.length; l++) {
-      captions.push({ x: LEFT + (1 + 2 * l) * geo.column + (geo.column + NODE_W) / 2, text: GPT2X.t('sankey.caption.layer', { layer: l }) });
+      captions.push({ x: LEFT + (1 + 2 * l) * geo.column + (geo.column + NODE_W) / 2, text: GPT2X.t('sankey.caption.layer', { layer: l }), layer: l });
     }
     captions.push({ x: LEFT + (g.parts.length - 1) * geo.column + NODE_W / 2, text: GPT2X.t('sankey.caption.lnf') });
     svg.append('g').attr('class', 'captions').selectAll('text').data(captions).join('text')
       .attr('x', function (d) { return d.x; }).attr('y', geo.height - 8).attr('text-anchor', 'middle')
-      .text(function (d) { return d.text; });
+      .attr('data-layer', function (d) { return d.layer === undefined ? null : String(d.layer); })
+      .attr('class', function (d) { return d.layer === undefined ? null : 'block-caption'; })
+      .text(function (d) { return d.text; })
+      .each(function (d) {
+        // a block's caption opens that block in place (the model level's way down to the block level)
+        if (d.layer === undefined) { return; }
+        GPT2X.a11y.focusable(this, GPT2X.t('zoom.open.block', { layer: d.layer }), function () {
+          GPT2X.router.set({ view: undefined, level: 'block', op: undefined, layer: d.layer });
+        });
+      });
+    markZoomed();
     detail(detailBox, null, token);
     return { mark: function (id) { mark(laid.nodes.filter(function (d) { return d.id === id; })[0] || null); } };
   }
@@ -343,6 +359,15 @@
     return group;
   }
 
+  /** The caption of the block open in place under the chart (block.js, #level=block|op) is marked as open. */
+  function markZoomed() {
+    var level = GPT2X.router.get('level'), view = GPT2X.router.get('view');
+    var opened = (level === 'block' || level === 'op') && (!view || view === 'overview') ? GPT2X.router.get('layer', '0') : null;
+    document.querySelectorAll('#sankey .block-caption').forEach(function (c) {
+      c.classList.toggle('zoomed', c.getAttribute('data-layer') === opened);
+    });
+  }
+
   GPT2X.sankeyOverview = { graph: graph, highlight: function () {} };
 
   GPT2X.view('sankey-overview', {
@@ -353,6 +378,7 @@
       var tableHolder = GPT2X.el('div', { 'class': 'sankey-table' });
       box.parentNode.insertBefore(tableHolder, detailBox);
       GPT2X.a11y.scrollBox(box, GPT2X.t('sankey.region'), true);
+      GPT2X.router.listen(markZoomed);
       return GPT2X.load(GPT2X.data.insight(document.body.getAttribute('data-prompt'))).then(function (insight) {
         var drawn;
         function show(c) {

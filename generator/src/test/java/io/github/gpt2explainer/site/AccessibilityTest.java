@@ -216,11 +216,11 @@ class AccessibilityTest {
         SitePages.SitePage page = site.pages().stream().filter(p -> p.kind().equals("prompt") && !p.handout())
                 .sorted(java.util.Comparator.comparing(p -> !p.path().contains(SiteFixture.EIFFEL_ID))).findFirst().orElseThrow();
         open(browser(), page.url());
-        // a Sankey node: Enter opens its view
+        // a Sankey node: Enter opens it in place, under the chart (its block, its attention open: ZoomBrowserTest)
         WebElement node = browser().driver.findElement(By.cssSelector("#sankey [data-node='attn1']"));
         focus(node);
         new Actions(browser().driver).sendKeys(Keys.ENTER).perform();
-        assertThat(hash()).contains("view=attention").contains("layer=1");
+        assertThat(hash()).contains("level=op").contains("op=attention").contains("layer=1");
         // a token chip: Space selects it
         WebElement chip = browser().driver.findElement(By.cssSelector("#tokens .token[data-position='2']"));
         focus(chip);

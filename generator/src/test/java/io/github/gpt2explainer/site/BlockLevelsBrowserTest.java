@@ -2,14 +2,12 @@ package io.github.gpt2explainer.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The three levels of issue 17 item 1 in their minimal form: an operation opens in place under its block
@@ -26,13 +24,7 @@ class BlockLevelsBrowserTest {
         return chromium.browser();
     }
 
-    private static Object js(String script, Object... args) {
-        return browser().driver.executeScript(script, args);
-    }
 
-    private static void waitUntil(String script) {
-        new WebDriverWait(browser().driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(js("return " + script + ";")));
-    }
 
     private static List<String> crumbs() {
         return browser().driver.findElements(By.cssSelector("#blk-crumbs a, #blk-crumbs [aria-current]")).stream()
@@ -42,22 +34,22 @@ class BlockLevelsBrowserTest {
     @Test
     void theBreadcrumbLeadsBackLevelByLevelAndHistoryMovesBetweenLevels() {
         browser().driver.get(chromium.server().base() + "p/" + SiteFixture.EIFFEL_ID + ".html#view=mlp&layer=1");
-        waitUntil("document.body.classList.contains('ready') && !!document.querySelector('#inside .op-host')");
+        browser().waitUntil("document.body.classList.contains('ready') && !!document.querySelector('#inside .op-host')");
         assertThat(crumbs()).hasSize(3);
         assertThat(crumbs().get(1)).contains("1");
         assertThat(browser().driver.findElement(By.cssSelector("#blk-crumbs [aria-current]")).getText())
                 .isEqualTo(browser().driver.findElement(By.cssSelector("#inside .op-host h3")).getText());
         // up one level: the block, its operation closed
         browser().driver.findElement(By.cssSelector("#blk-crumbs a[href^='#view=block']")).click();
-        waitUntil("!document.querySelector('#inside .op-host') && location.hash.indexOf('view=block') >= 0");
+        browser().waitUntil("!document.querySelector('#inside .op-host') && location.hash.indexOf('view=block') >= 0");
         assertThat(crumbs()).hasSize(2);
-        assertThat((String) js("return location.hash;")).contains("layer=1");
+        assertThat((String) browser().js("return location.hash;")).contains("layer=1");
         // back: the operation again
         browser().driver.navigate().back();
-        waitUntil("!!document.querySelector('#inside .op-host') && location.hash.indexOf('view=mlp') >= 0");
+        browser().waitUntil("!!document.querySelector('#inside .op-host') && location.hash.indexOf('view=mlp') >= 0");
         assertThat(crumbs()).hasSize(3);
         // up to the model: the overview is on screen
         browser().driver.findElement(By.cssSelector("#blk-crumbs a[href='#view=overview']")).click();
-        waitUntil("location.hash.indexOf('view=overview') >= 0 && Math.abs(document.getElementById('overview').getBoundingClientRect().top) < 450");
+        browser().waitUntil("location.hash.indexOf('view=overview') >= 0 && Math.abs(document.getElementById('overview').getBoundingClientRect().top) < 450");
     }
 }

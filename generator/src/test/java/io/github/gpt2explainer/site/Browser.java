@@ -99,6 +99,30 @@ final class Browser implements AutoCloseable {
                 driver.executeScript("return document.readyState === 'complete' && document.body.classList.contains('ready');")));
     }
 
+    /** Runs a script in the page (executeScript). */
+    Object js(String script, Object... args) {
+        return driver.executeScript(script, args);
+    }
+
+    /** Waits up to 20 s until a JavaScript expression is true in the page. */
+    void waitUntil(String condition) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> Boolean.TRUE.equals(js("return " + condition + ";")));
+    }
+
+    /**
+     * One data part of a built site, as JSON: the file {@code path} under {@code site} is
+     * {@code GPT2X.receive("<key>", <json>);}.
+     */
+    static com.fasterxml.jackson.databind.JsonNode payload(Path site, String path, String key) throws IOException {
+        String script = Files.readString(site.resolve(path), java.nio.charset.StandardCharsets.UTF_8);
+        String head = "GPT2X.receive(\"" + key + "\", ";
+        if (!script.startsWith(head) || !script.endsWith(");\n")) {
+            throw new IllegalStateException(path + " is not a data part " + key);
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(script.substring(head.length(), script.length() - 3));
+    }
+
     /** A screenshot of the whole page height (resizes the window to the document). */
     Path fullScreenshot(String name, int width) {
         Number height = (Number) driver.executeScript("return Math.min(6000, document.documentElement.scrollHeight);");

@@ -3,10 +3,7 @@ package io.github.gpt2explainer.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +27,12 @@ class ChapterFiguresBrowserTest {
         return chromium.browser();
     }
 
-    private static Object js(String script, Object... args) {
-        return browser().driver.executeScript(script, args);
-    }
 
     /** Opens a chapter and waits until every figure is drawn or failed. */
     private static void open(String path) {
         browser().console();
         browser().driver.get(chromium.site().resolve(path).toUri().toString());
-        new WebDriverWait(browser().driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(js(
+        new WebDriverWait(browser().driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(browser().js(
                 "return document.body.classList.contains('ready') && "
                         + "!document.querySelector('figure.live-figure:not([data-state])');")));
     }
@@ -51,7 +45,7 @@ class ChapterFiguresBrowserTest {
                 String path = prefix + "chapters/" + slug + ".html";
                 open(path);
                 @SuppressWarnings("unchecked")
-                List<String> states = (List<String>) js("return Array.from(document.querySelectorAll('figure.live-figure'))"
+                List<String> states = (List<String>) browser().js("return Array.from(document.querySelectorAll('figure.live-figure'))"
                         + ".map(function (f) { return f.getAttribute('data-figure') + ':' + f.getAttribute('data-state'); });");
                 assertThat(states).as(path).isNotEmpty().allMatch(s -> s.endsWith(":drawn"));
                 List<LogEntry> errors = browser().console().stream()
@@ -65,12 +59,12 @@ class ChapterFiguresBrowserTest {
     void theAttentionFigureDrawsTheRecordedWeightsOfItsLayerAndHead() throws IOException {
         open("chapters/attention.html");
         String fig = "figure.live-figure[data-figure=attention]";
-        assertThat(((Number) js("return document.querySelectorAll(arguments[0] + ' figure.attn-panel svg').length;", fig)).intValue())
+        assertThat(((Number) browser().js("return document.querySelectorAll(arguments[0] + ' figure.attn-panel svg').length;", fig)).intValue())
                 .as("the four stages, as SVG").isEqualTo(4);
         @SuppressWarnings("unchecked")
-        List<Number> shown = (List<Number>) js("return Array.from(document.querySelectorAll(arguments[0]"
+        List<Number> shown = (List<Number>) browser().js("return Array.from(document.querySelectorAll(arguments[0]"
                 + " + ' figure.attn-panel[data-stage=\"attn.softmax\"] rect.cell')).map(function (r) { return r.__data__.v; });", fig);
-        JsonNode layer0 = payload("data/" + SiteFixture.EIFFEL_ID + "/attn-0.js", SiteFixture.EIFFEL_ID + "/attn-0");
+        JsonNode layer0 = Browser.payload(chromium.site(), "data/" + SiteFixture.EIFFEL_ID + "/attn-0.js", SiteFixture.EIFFEL_ID + "/attn-0");
         JsonNode softmax = layer0.get("attn.softmax");
         int[] shape = StoredArrays.shape(softmax); // [H, T, T]
         float[] stored = StoredArrays.decode(softmax);
@@ -93,7 +87,7 @@ class ChapterFiguresBrowserTest {
     void theTemperatureFiguresReshapeTheSameLogitsAndGreedyKeepsOneToken() {
         open("chapters/temperature.html");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> tables = (List<Map<String, Object>>) js("return Array.from(document.querySelectorAll("
+        List<Map<String, Object>> tables = (List<Map<String, Object>>) browser().js("return Array.from(document.querySelectorAll("
                 + "'figure.live-figure[data-figure=\"next-token\"]')).map(function (f) { return {t: f.getAttribute('data-t'),"
                 + " ids: Array.from(f.querySelectorAll('tbody tr')).map(function (r) { return r.getAttribute('data-id'); }),"
                 + " p: Array.from(f.querySelectorAll('tbody .bar')).map(function (b) { return Number(b.getAttribute('data-p')); }) }; });");
@@ -107,7 +101,7 @@ class ChapterFiguresBrowserTest {
         assertThat(cold.get(0).doubleValue()).as("a low temperature sharpens the top").isGreaterThan(hot.get(0).doubleValue());
         open("chapters/generation.html");
         @SuppressWarnings("unchecked")
-        List<Number> greedy = (List<Number>) js("return Array.from(document.querySelectorAll("
+        List<Number> greedy = (List<Number>) browser().js("return Array.from(document.querySelectorAll("
                 + "'figure.live-figure[data-t=\"0\"] tbody .bar')).map(function (b) { return Number(b.getAttribute('data-p')); });");
         assertThat(greedy.get(0).doubleValue()).isEqualTo(1.0);
         assertThat(greedy.subList(1, greedy.size())).allMatch(p -> p.doubleValue() == 0);
@@ -119,7 +113,7 @@ class ChapterFiguresBrowserTest {
             open("zh/chapters/" + slug + ".html");
             // the figures' own words: captions, legends, headings, table heads; model text (tokens, quoted prompts) aside
             @SuppressWarnings("unchecked")
-            List<String> words = (List<String>) js("var skip = '.token-list, .tok, .tok-text, svg text, code, pre, q,"
+            List<String> words = (List<String>) browser().js("var skip = '.token-list, .tok, .tok-text, svg text, code, pre, q,"
                     + " table.data, table.hs-data, .hs-rows, .tip';"
                     + "var out = [];"
                     + "document.querySelectorAll('figure.live-figure').forEach(function (fig) {"
@@ -134,10 +128,4 @@ class ChapterFiguresBrowserTest {
         }
     }
 
-    private static JsonNode payload(String path, String key) throws IOException {
-        String script = Files.readString(chromium.site().resolve(path), StandardCharsets.UTF_8);
-        String head = "GPT2X.receive(\"" + key + "\", ";
-        assertThat(script).startsWith(head).endsWith(");\n");
-        return new ObjectMapper().readTree(script.substring(head.length(), script.length() - 3));
-    }
 }

@@ -194,11 +194,11 @@ class OverviewSankeyBrowserTest {
         assertThat(chromium.browser().driver.findElements(By.cssSelector("#sankey g.node.hot")))
                 .extracting(n -> n.getAttribute("data-node")).containsExactlyInAnyOrderElementsOf(path);
 
-        // Enter opens the part's view; leaving the node clears the marks
+        // Enter opens the part in place (its block, its attention open: ZoomBrowserTest); leaving the node clears the marks
         new Actions(chromium.browser().driver).sendKeys(Keys.TAB).perform();
         assertThat(chromium.browser().driver.switchTo().activeElement().getAttribute("data-node")).isEqualTo("attn0");
         new Actions(chromium.browser().driver).sendKeys(Keys.ENTER).perform();
-        assertThat((String) chromium.browser().driver.executeScript("return location.hash;")).contains("view=attention").contains("layer=0");
+        assertThat((String) chromium.browser().driver.executeScript("return location.hash;")).contains("level=op").contains("op=attention").contains("layer=0");
         chromium.browser().driver.executeScript("document.activeElement.blur();");
         assertThat(chromium.browser().driver.findElements(By.cssSelector("#sankey g.node.hot"))).isEmpty();
     }
