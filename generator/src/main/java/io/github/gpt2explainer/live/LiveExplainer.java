@@ -31,9 +31,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -76,6 +78,8 @@ public final class LiveExplainer implements AutoCloseable {
     private final AtomicLong modelRuns = new AtomicLong();
     private final Map<String, Integer> rendered = new ConcurrentHashMap<>();
     private final Map<String, LiveRequest> requests = new ConcurrentHashMap<>();
+    private final Map<String, Rendered> renderedFrom = new ConcurrentHashMap<>();
+    private final Object renderLock = new Object(); // one writer at a time in the rendered directories
     private NDManager manager;
     private Gpt2Model model;
     private Checkpoint checkpoint; // kept beside the model: the insight reads ln_f, c_proj and the head
@@ -159,9 +163,10 @@ public final class LiveExplainer implements AutoCloseable {
             if (ran || !Integer.valueOf(generation).equals(rendered.get(name)) || !Files.isDirectory(out)) {
                 progress.phase("render");
                 long start = System.nanoTime();
-                render(context, new PromptSet(settings, List.of(spec)), source, store, key, out);
+                render(context, spec, source, store, key, out);
                 renderNanos = System.nanoTime() - start;
                 rendered.put(name, generation);
+                renderedFrom.put(name, new Rendered(context, spec, source, key));
             }
         }
         requests.put(name, request);
@@ -190,6 +195,10 @@ public final class LiveExplainer implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /** What a live page was rendered from: enough to render its handouts later, as they would have been then. */
+    private record Rendered(BuildContext context, PromptSpec spec, ModelSource source, StoreKey key) {
     }
 
     /** A request checked against the current inputs, ready to explain. */
@@ -259,24 +268,81 @@ public final class LiveExplainer implements AutoCloseable {
         return model;
     }
 
-    /** The prompt's files, rendered beside {@code out} and moved into place, so no request sees half a page. */
-    private static void render(BuildContext context, PromptSet set, ModelSource source, TraceStore store, StoreKey key,
-                               Path out) throws IOException {
-        Path staging = Files.createTempDirectory(out.getParent() == null ? out : Files.createDirectories(out.getParent()),
-                ".tmp-");
+    /**
+     * The prompt's files, rendered beside {@code out} and moved into place, so no request sees half a page. The
+     * handouts are left out: each inlines the page and its data again, which every new prompt would wait for;
+     * {@link #renderHandouts} renders them when one is asked for.
+     */
+    private void render(BuildContext context, PromptSpec spec, ModelSource source, TraceStore store, StoreKey key,
+                        Path out) throws IOException {
+        Set<String> handouts = handoutPaths(context, spec);
+        synchronized (renderLock) {
+            Path staging = Files.createTempDirectory(Files.createDirectories(out.getParent()), ".tmp-");
+            try {
+                renderFiles(context, spec, source, store, key, staging, path -> !handouts.contains(path));
+                Path old = out.resolveSibling(".old-" + out.getFileName());
+                if (Files.exists(out)) {
+                    deleteTree(old);
+                    Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    /**
+     * Renders the handouts of the live page {@code name} if they are not there yet: the first time a reader opens
+     * one. They come out as a build would write them, from the stored run and the inputs the page was rendered with.
+     *
+     * @return false if this server rendered no page of that name
+     */
+    public boolean renderHandouts(String name) throws IOException {
+        Rendered from = renderedFrom.get(name);
+        if (from == null) {
+            return false;
+        }
+        Set<String> handouts = handoutPaths(from.context(), from.spec());
+        synchronized (renderLock) {
+            Path out = directory.resolve("r").resolve(name);
+            if (!Files.isDirectory(out) || handouts.stream().allMatch(h -> Files.isRegularFile(out.resolve(h)))) {
+                return true;
+            }
+            Path staging = Files.createTempDirectory(out.getParent(), ".tmp-");
+            try {
+                TraceStore store = TraceStore.open(from.context().storeDir());
+                try (TraceStore.Use use = store.use()) {
+                    renderFiles(from.context(), from.spec(), from.source(), store, from.key(), staging, handouts::contains);
+                }
+                for (String handout : handouts) {
+                    Path target = out.resolve(handout);
+                    Files.createDirectories(target.getParent());
+                    Files.move(staging.resolve(handout), target, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                deleteTree(staging);
+            }
+        }
+        return true;
+    }
+
+    /** The site paths of the prompt's handouts, one per language. */
+    private static Set<String> handoutPaths(BuildContext context, PromptSpec spec) {
+        SiteLayout layout = new SiteLayout(context.prompts().settings().languages());
+        return layout.languages().stream().map(lang -> layout.handoutPage(lang, spec.id())).collect(Collectors.toSet());
+    }
+
+    /** The prompt's files that {@code include} accepts, rendered into {@code dir} as a build renders them. */
+    private static void renderFiles(BuildContext context, PromptSpec spec, ModelSource source, TraceStore store,
+                                    StoreKey key, Path dir, Predicate<String> include) {
+        PromptSet set = new PromptSet(context.prompts().settings(), List.of(spec));
         try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
                 : SiteTemplates.directory(context.templates().directory())) {
             SiteInput input = new SiteInput(set, source.info(), id -> store.load(key), SiteBuild.toolVersion());
-            new SiteRenderer(templates).renderPrompt(input, staging);
-            Path old = out.resolveSibling(".old-" + out.getFileName());
-            if (Files.exists(out)) {
-                deleteTree(old);
-                Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
-        } finally {
-            deleteTree(staging);
+            new SiteRenderer(templates).renderPrompt(input, dir, include);
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *       another site without a click;</li>
  *   <li>{@code POST /live/run}: computes, streaming progress as lines of JSON, then the page's address;</li>
  *   <li>{@code GET /live/keep?...} and {@code POST /live/keep}: writes {@code prompts/<id>.md};</li>
- *   <li>{@code /live/r/<key>/...}: the rendered pages, over the built site; {@code /__live/*}: the box's script
+ *   <li>{@code /live/r/<key>/...}: the rendered pages, over the built site (a page's handouts are rendered when
+ *       one is first asked for); {@code /__live/*}: the box's script
  *       and styles, added to every served page (never to the files of the site).</li>
  * </ul>
  * A POST runs or writes only if it carries this server start's random token and an Origin that is this server
@@ -83,6 +84,10 @@ public final class LiveHandler implements PreviewServer.Extension {
             }
             send(exchange, 200, RESOURCES.get(path), body);
             return true;
+        }
+        if (path.startsWith("/live/r/") && path.contains("/handouts/")) {
+            handoutOnDemand(path);
+            return false; // the server serves the file (404 if there is none)
         }
         switch (path) {
             case "/live" -> {
@@ -149,6 +154,20 @@ public final class LiveHandler implements PreviewServer.Extension {
             }
         }
         return tag.append("></script>\n").toString();
+    }
+
+    /** A live page's handouts are rendered the first time one is asked for (see {@link LiveExplainer#renderHandouts}). */
+    private void handoutOnDemand(String path) {
+        PreviewServer.Layer layer = layer(path);
+        if (layer == null) {
+            return;
+        }
+        String key = layer.dir().getFileName().toString();
+        try {
+            explainer.renderHandouts(key);
+        } catch (IOException | RuntimeException e) {
+            log.accept("Live: cannot render the handouts of " + key + ": " + e);
+        }
     }
 
     // ---- the two endpoints that act ---------------------------------------------------------------------

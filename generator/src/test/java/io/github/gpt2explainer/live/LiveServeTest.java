@@ -124,6 +124,33 @@ class LiveServeTest {
         assertThat(site.log()).contains("from the trace store");
     }
 
+    /**
+     * A prompt of the set asked for live, with its own id and settings: no model work, and its data files are the
+     * build's, byte for byte. Its handouts (left out when the page is rendered, as every new prompt would wait for
+     * them) are rendered when one is first asked for, each a whole page that inlines that data.
+     */
+    @Test
+    void aLivePageOfABuiltPromptHasTheBuildsDataAndItsHandoutsOnDemand() throws Exception {
+        JsonNode done = explain(form("The Eiffel Tower is in", "id", "alpha", "token", token()));
+        assertThat(done.get("ranModel").asBoolean()).isFalse();
+        String root = done.get("page").asText().replaceFirst("/p/alpha\\.html$", "/");
+        assertThat(root).matches("/live/r/[0-9a-f]{20}/");
+        for (String file : List.of("data/alpha/main.js", "data/alpha/insight.js", "data/alpha/layer-0.js")) {
+            HttpResponse<byte[]> live = CLIENT.send(HttpRequest.newBuilder(site.uri.resolve(root + file)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(live.statusCode()).as(file + site.log()).isEqualTo(200);
+            assertThat(live.body()).as(file).isEqualTo(Files.readAllBytes(site.out.resolve(file)));
+        }
+        String mainData = Files.readString(site.out.resolve("data/alpha/main.js")).strip();
+        for (String handout : List.of("handouts/alpha.html", "zh/handouts/alpha.html")) {
+            HttpResponse<String> page = get(root + handout);
+            assertThat(page.statusCode()).as(handout + site.log()).isEqualTo(200);
+            assertThat(page.body()).as(handout).contains("<title>The Eiffel Tower is in").contains(mainData)
+                    .doesNotContain("__live");
+        }
+        assertThat(site.log()).doesNotContain("cannot render the handouts");
+    }
+
     @Test
     void aPostFromAnotherOriginRunsAndWritesNothing() throws Exception {
         HttpResponse<String> response = post("/live/run", "http://evil.example", form("Never run", "token", token()));
