@@ -151,6 +151,43 @@ class LiveServeTest {
         assertThat(site.log()).doesNotContain("cannot render the handouts");
     }
 
+    /**
+     * A browser that goes away (the tab closed) while its prompt computes: the next progress line fails, the run stops
+     * there and is not stored, the server says so, and the next request is served. Without the cancellation the run
+     * would finish and be stored.
+     */
+    @Test
+    void whenTheClientGoesAwayItsRunIsCancelledAndNothingIsStored() throws Exception {
+        String id = "cancelled-run";
+        String body = form("word ".repeat(300).strip(), "id", id, "token", token()); // long: the run takes a while
+        try (Socket socket = new Socket(site.uri.getHost(), site.uri.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /live/run HTTP/1.1\r\nHost: " + site.uri.getAuthority() + "\r\nOrigin: " + origin()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().contains("\"phase\":\"queued\"")) { // the first progress line: it has started
+                int c = in.read();
+                assertThat(c).as("the response ended early: " + head).isNotNegative();
+                head.append((char) c);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 200");
+            socket.setSoLinger(true, 0); // close at once (a reset), as a browser tab that is closed
+        }
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!site.log().contains("Live: cancelled \"word word") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(site.log()).contains("Live: cancelled \"word word");
+        assertThat(site.storedRuns(id)).isZero();
+
+        JsonNode next = explain(form("Served after the cancelled one", "max_new_tokens", "1", "token", token()));
+        assertThat(next.path("error").isMissingNode()).as(next.toString()).isTrue();
+        assertThat(site.storedRuns(id)).isZero();
+    }
+
     @Test
     void aPostFromAnotherOriginRunsAndWritesNothing() throws Exception {
         HttpResponse<String> response = post("/live/run", "http://evil.example", form("Never run", "token", token()));
