@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.build.BuildContext;
 import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.build.SiteBuild;
+import io.github.gpt2explainer.build.TemplateSource;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
@@ -14,6 +15,7 @@ import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.prompts.SiteSettings;
 import io.github.gpt2explainer.runs.PromptRunner;
+import io.github.gpt2explainer.site.Messages;
 import io.github.gpt2explainer.site.SiteInput;
 import io.github.gpt2explainer.site.SiteLayout;
 import io.github.gpt2explainer.site.SiteRenderer;
@@ -80,6 +82,7 @@ public final class LiveExplainer implements AutoCloseable {
     private final Map<String, LiveRequest> requests = new ConcurrentHashMap<>();
     private final Map<String, Rendered> renderedFrom = new ConcurrentHashMap<>();
     private final Object renderLock = new Object(); // one writer at a time in the rendered directories
+    private final Map<String, LivePages.Words> words = new ConcurrentHashMap<>();
     private NDManager manager;
     private Gpt2Model model;
     private Checkpoint checkpoint; // kept beside the model: the insight reads ln_f, c_proj and the head
@@ -124,7 +127,37 @@ public final class LiveExplainer implements AutoCloseable {
         synchronized (this) {
             context = null;
         }
+        words.clear();
         rendering.incrementAndGet();
+    }
+
+    /**
+     * The words of the live pages in {@code requested} if the site has that language (or one it starts with), else in
+     * the site's first language: the {@code live.*} UI strings of the templates, as every page of the site reads its
+     * strings. While the prompt set has problems, the bundled templates' English.
+     */
+    LivePages.Words words(String requested) {
+        List<String> languages;
+        TemplateSource source;
+        try {
+            BuildContext current = context();
+            languages = current.prompts().settings().languages();
+            source = current.templates();
+        } catch (RuntimeException e) { // the prompt set has problems: the page still says what went wrong
+            languages = List.of("en");
+            source = TemplateSource.bundled();
+        }
+        List<String> offered = languages;
+        String language = offered.stream().filter(l -> l.equals(requested)).findFirst()
+                .or(() -> offered.stream().filter(l -> requested != null && requested.startsWith(l)).findFirst())
+                .orElse(offered.get(0));
+        TemplateSource templates = source;
+        return words.computeIfAbsent(language, l -> {
+            try (SiteTemplates t = templates.isBundled() ? SiteTemplates.bundled()
+                    : SiteTemplates.directory(templates.directory())) {
+                return new LivePages.Words(l, Messages.load(t.i18n(), List.of(l)).strings(l));
+            }
+        });
     }
 
     /** The build's validated inputs, read once and again only after {@link #inputsChanged()}. */

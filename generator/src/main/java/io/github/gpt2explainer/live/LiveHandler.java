@@ -98,14 +98,14 @@ public final class LiveHandler implements PreviewServer.Extension {
                 if (request != null) {
                     String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
                     boolean fromHere = "same-origin".equals(site) || "none".equals(site);
-                    page(exchange, 200, LivePages.running(request, token, fromHere));
+                    page(exchange, 200, LivePages.running(request, token, fromHere, explainer.words(request.language())));
                 }
             }
             case "/live/keep" -> {
                 if (exchange.getRequestMethod().equals("GET")) {
                     LiveRequest request = requestOrErrorPage(exchange, exchange.getRequestURI().getRawQuery());
                     if (request != null) {
-                        page(exchange, 200, LivePages.keep(request, token));
+                        page(exchange, 200, LivePages.keep(request, token, explainer.words(request.language())));
                     }
                 } else if (exchange.getRequestMethod().equals("POST")) {
                     keep(exchange);
@@ -297,7 +297,7 @@ public final class LiveHandler implements PreviewServer.Extension {
             language = form.get("lang");
             return LiveRequest.fromForm(form);
         } catch (LiveInputException e) {
-            page(exchange, 400, LivePages.error(language, e.getMessage()));
+            page(exchange, 400, LivePages.error(e.getMessage(), explainer.words(language)));
             return null;
         }
     }
