@@ -211,10 +211,10 @@ public final class LiveHandler implements PreviewServer.Extension {
                 LiveExplainer.Result result = explainer.explain(checked, progress);
                 String lang = request.language() != null && result.pages().containsKey(request.language())
                         ? request.language() : result.pages().keySet().iterator().next();
-                log.accept(String.format(Locale.ROOT, "Live: %s in %d ms (%s; rendering %.0f ms)", result.id(),
-                        (System.nanoTime() - start) / 1_000_000, result.ranModel()
-                                ? String.format(Locale.ROOT, "model and store %.0f ms", result.runMs())
-                                : "from the trace store", result.renderMs()));
+                String phases = result.phases().toString();
+                log.accept(String.format(Locale.ROOT, "Live: %s in %d ms (%s%s)", result.id(),
+                        (System.nanoTime() - start) / 1_000_000, result.ranModel() ? "model ran" : "from the trace store",
+                        phases.isEmpty() ? "" : ": " + phases));
                 Map<String, Object> done = new LinkedHashMap<>();
                 done.put("page", "/live/" + result.pages().get(lang));
                 done.put("share", "/live?" + request.query());
