@@ -183,17 +183,13 @@ public final class LiveExplainer implements AutoCloseable {
      * strings. While the prompt set has problems, the bundled templates' English.
      */
     LivePages.Words words(String requested) {
-        List<String> languages;
+        List<String> offered = languages();
         TemplateSource source;
         try {
-            BuildContext current = context();
-            languages = current.prompts().settings().languages();
-            source = current.templates();
+            source = context().templates();
         } catch (RuntimeException e) { // the prompt set has problems: the page still says what went wrong
-            languages = List.of("en");
             source = TemplateSource.bundled();
         }
-        List<String> offered = languages;
         String language = offered.stream().filter(l -> l.equals(requested)).findFirst()
                 .or(() -> offered.stream().filter(l -> requested != null && requested.startsWith(l)).findFirst())
                 .orElse(offered.get(0));
@@ -204,6 +200,25 @@ public final class LiveExplainer implements AutoCloseable {
                 return new LivePages.Words(l, Messages.load(t.i18n(), List.of(l)).strings(l));
             }
         });
+    }
+
+    /** The site's languages (English alone while the prompt set has problems). */
+    private List<String> languages() {
+        try {
+            return context().prompts().settings().languages();
+        } catch (RuntimeException e) {
+            return List.of("en");
+        }
+    }
+
+    /** The box's words ({@code live.box.*}) in every site language, by language: the box picks its page's. */
+    Map<String, Map<String, String>> boxWords() {
+        Map<String, Map<String, String>> all = new java.util.LinkedHashMap<>();
+        for (String language : languages()) {
+            LivePages.Words words = words(language);
+            all.putIfAbsent(words.language(), words.group("box"));
+        }
+        return all;
     }
 
     /** The build's validated inputs, read once and again only after {@link #inputsChanged()}. */

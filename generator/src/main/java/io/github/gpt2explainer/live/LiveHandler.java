@@ -145,7 +145,8 @@ public final class LiveHandler implements PreviewServer.Extension {
         if (path.contains("/handouts/")) {
             return null; // a handout's policy allows only its own inlined scripts
         }
-        StringBuilder tag = new StringBuilder("<script defer src=\"/__live/box.js\"");
+        StringBuilder tag = new StringBuilder("<script defer src=\"/__live/box.js\" data-words=\"")
+                .append(LivePages.escape(LivePages.json(explainer.boxWords()))).append('"');
         PreviewServer.Layer layer = layer(path);
         if (layer != null) {
             LiveRequest request = explainer.requestOf(layer.dir().getFileName().toString());

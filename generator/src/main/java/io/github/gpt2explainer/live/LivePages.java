@@ -30,7 +30,30 @@ final class LivePages {
             }
             return escape(value);
         }
+
+        /** The strings {@code live.<group>.*} by their last part, unescaped: what a script of these pages reads. */
+        Map<String, String> group(String group) {
+            String prefix = "live." + group + ".";
+            Map<String, String> out = new java.util.TreeMap<>();
+            strings.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    out.put(key.substring(prefix.length()), value);
+                }
+            });
+            return out;
+        }
     }
+
+    /** {@code value} as JSON, for a data attribute (escape it there). */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private LivePages() {
     }
@@ -38,7 +61,7 @@ final class LivePages {
     /** The progress page: live.js posts the request and follows its progress to the page. */
     static String running(LiveRequest request, String token, boolean autoStart, Words t) {
         return frame(t.language(), t.get("title.run"), "<main class=\"live-page\" data-action=\"run\" data-token=\""
-                + escape(token) + "\" data-query=\"" + escape(request.query()) + "\" data-auto=\"" + autoStart + "\">\n"
+                + escape(token) + "\" data-words=\"" + escape(json(t.group("progress"))) + "\" data-query=\"" + escape(request.query()) + "\" data-auto=\"" + autoStart + "\">\n"
                 + "<h1>" + t.get("title.run") + "</h1>\n"
                 + "<p class=\"live-label\">" + t.get("prompt") + "</p>\n"
                 + "<blockquote class=\"live-prompt\">" + escape(request.text()) + "</blockquote>\n"
@@ -55,7 +78,7 @@ final class LivePages {
     /** The keep page: the id to write, and the button that posts the request. */
     static String keep(LiveRequest request, String token, Words t) {
         return frame(t.language(), t.get("title.keep"), "<main class=\"live-page\" data-action=\"keep\" data-token=\""
-                + escape(token) + "\" data-query=\"" + escape(request.query()) + "\">\n"
+                + escape(token) + "\" data-words=\"" + escape(json(t.group("progress"))) + "\" data-query=\"" + escape(request.query()) + "\">\n"
                 + "<h1>" + t.get("title.keep") + "</h1>\n"
                 + "<p class=\"live-label\">" + t.get("prompt") + "</p>\n"
                 + "<blockquote class=\"live-prompt\">" + escape(request.text()) + "</blockquote>\n"

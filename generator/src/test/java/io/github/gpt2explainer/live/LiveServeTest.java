@@ -188,6 +188,17 @@ class LiveServeTest {
         assertThat(site.storedRuns(id)).isZero();
     }
 
+    /** The live pages' and the box's words are the site's live.* UI strings, in the language asked for. */
+    @Test
+    void theLivePagesSpeakTheSiteLanguagesFromItsUiStrings() throws Exception {
+        String zh = get("/live?prompt=x&lang=zh").body();
+        assertThat(zh).contains("<html lang=\"zh-Hans\">").contains("<h1>正在解释你的提示</h1>")
+                .contains("等待模型空闲"); // live.progress.queued, for live.js
+        assertThat(get("/live?prompt=x&lang=en").body()).contains("<h1>Explaining your prompt</h1>");
+        assertThat(get("/live?prompt=x&lang=fr").body()).contains("<html lang=\"en\">"); // not a site language
+        assertThat(get("/").body()).contains("Try your own prompt").contains("试试你自己的提示"); // the box's, both
+    }
+
     @Test
     void aPostFromAnotherOriginRunsAndWritesNothing() throws Exception {
         HttpResponse<String> response = post("/live/run", "http://evil.example", form("Never run", "token", token()));
