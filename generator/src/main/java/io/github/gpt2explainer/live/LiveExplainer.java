@@ -211,16 +211,6 @@ public final class LiveExplainer implements AutoCloseable {
         }
     }
 
-    /** The box's words ({@code live.box.*}) in every site language, by language: the box picks its page's. */
-    Map<String, Map<String, String>> boxWords() {
-        Map<String, Map<String, String>> all = new java.util.LinkedHashMap<>();
-        for (String language : languages()) {
-            LivePages.Words words = words(language);
-            all.putIfAbsent(words.language(), words.group("box"));
-        }
-        return all;
-    }
-
     /** The build's validated inputs, read once and again only after {@link #inputsChanged()}. */
     private synchronized BuildContext context() {
         if (context == null) {

@@ -145,8 +145,7 @@ public final class LiveHandler implements PreviewServer.Extension {
         if (path.contains("/handouts/")) {
             return null; // a handout's policy allows only its own inlined scripts
         }
-        StringBuilder tag = new StringBuilder("<script defer src=\"/__live/box.js\" data-words=\"")
-                .append(LivePages.escape(LivePages.json(explainer.boxWords()))).append('"');
+        StringBuilder tag = new StringBuilder("<script defer src=\"/__live/box.js\""); // after the page's strings
         PreviewServer.Layer layer = layer(path);
         if (layer != null) {
             LiveRequest request = explainer.requestOf(layer.dir().getFileName().toString());

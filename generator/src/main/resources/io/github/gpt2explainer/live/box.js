@@ -5,12 +5,15 @@
   "use strict";
   var script = document.currentScript;
   function start() {
-    // The words of every site language, from its UI strings (live.box.*), given by the server on this tag.
-    var words = JSON.parse(script && script.getAttribute("data-words") || "{}");
-    var lang = document.body && document.body.getAttribute("data-lang");
-    if (!words[lang]) { lang = Object.keys(words)[0]; }
-    var t = words[lang];
-    if (!t) { return; }
+    // The words are the site's UI strings (live.box.* in templates/i18n), loaded by the page as every string is.
+    var site = window.GPT2X;
+    if (!site || typeof site.t !== "function" || site.t("live.box.summary") === "live.box.summary") {
+      return; // a site built before the box's strings existed: no box
+    }
+    var t = {};
+    ["summary", "prompt", "explain", "more", "temperatures", "topK", "topP", "newTokens", "id", "share", "keep",
+      "placeholder", "note"].forEach(function (k) { t[k] = site.t("live.box." + k); });
+    var lang = site.lang || document.body.getAttribute("data-lang");
     var current = new URLSearchParams(script && script.getAttribute("data-query") || "");
     var header = document.querySelector("header.site-header");
     if (!header) { return; }

@@ -196,7 +196,9 @@ class LiveServeTest {
                 .contains("等待模型空闲"); // live.progress.queued, for live.js
         assertThat(get("/live?prompt=x&lang=en").body()).contains("<h1>Explaining your prompt</h1>");
         assertThat(get("/live?prompt=x&lang=fr").body()).contains("<html lang=\"en\">"); // not a site language
-        assertThat(get("/").body()).contains("Try your own prompt").contains("试试你自己的提示"); // the box's, both
+        // The box reads its words from the page's own UI strings (core.js's GPT2X.t), as every view does.
+        assertThat(get("/assets/i18n/zh.js").body()).contains("\"live.box.summary\":\"\\u8BD5\\u8BD5"); // 试试...
+        assertThat(get("/").body()).contains("/__live/box.js");
     }
 
     @Test
