@@ -196,12 +196,15 @@ public final class BenchMain {
             return;
         }
         report.time(LIVE, "new prompt, model in memory: POST to page (16-token prompt, 16 new tokens, 5 temperatures)",
-                live.freshMs(), "prefill with every intermediate, generation, logit lens, store, render the prompt's files");
+                live.freshMs(), "prefill with every intermediate, generation, logit lens, insight, render the page and its "
+                        + "data (handouts when first opened), store write beside the render");
         if (live.freshCpuMs() != null) {
             report.time(LIVE, "new prompt: CPU time the server used (user + system, all threads)", live.freshCpuMs(),
                     "independent of other processes' load; on an idle 2-core machine the page takes about this / 2 "
                             + "to this, as PyTorch spreads the passes over both cores");
         }
+        live.phasesMs().forEach((phase, ms) -> report.time(LIVE, "of which (server log): " + phase, ms,
+                phase.equals("store write") ? "on its own thread, beside the render" : ""));
         report.figure(LIVE, "first prompt after the server starts", Report.fmt(live.firstMs() / 1000, 2) + " s",
                 "also loads the weights into the server (once per start)");
         report.time(LIVE, "the same prompt again", live.repeatedMs(), "from the trace store and the rendered page: no model work");

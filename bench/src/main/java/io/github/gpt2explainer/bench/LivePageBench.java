@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,10 +36,13 @@ public final class LivePageBench {
      * @param repeatedMs  a prompt asked for again: no model work
      * @param freshCpuMs  CPU time the server used for each new prompt (user + system, every thread; null when
      *                    /proc is not readable): on a shared machine, what the page costs whatever the load
+     * @param phasesMs    the server log's phases of the new prompts (prefill, generation, lens+insight, render,
+     *                    store write, store wait), in the order the log gives them; empty if it gives none
      */
-    public record Outcome(String notMeasured, double firstMs, Samples freshMs, Samples repeatedMs, Samples freshCpuMs) {
+    public record Outcome(String notMeasured, double firstMs, Samples freshMs, Samples repeatedMs, Samples freshCpuMs,
+                          Map<String, Samples> phasesMs) {
         static Outcome skipped(String why) {
-            return new Outcome(why, 0, null, null, null);
+            return new Outcome(why, 0, null, null, null, Map.of());
         }
     }
 
@@ -50,6 +55,9 @@ public final class LivePageBench {
     private static final Pattern SERVING = Pattern.compile("at (http://\\S+/)[ ,]");
     private static final Pattern TOKEN = Pattern.compile("data-token=\"([A-Za-z0-9_-]+)\"");
     private static final Pattern PAGE = Pattern.compile("\"page\":\"([^\"]+)\"");
+    /** The server's line for a prompt the model ran: {@code Live: <id> in N ms (model ran: prefill 12 ms, ...)}. */
+    private static final Pattern RAN = Pattern.compile("^Live: \\S+ in \\d+ ms \\(model ran: (.*)\\)$", Pattern.MULTILINE);
+    private static final Pattern PHASE = Pattern.compile("([a-z+ ]+) (\\d+) ms");
 
     private LivePageBench() {
     }
@@ -88,7 +96,8 @@ public final class LivePageBench {
             for (int i = 0; i < repeatedMs.length; i++) {
                 repeatedMs[i] = timeToPage(client, uri, token, prompts.get(i + 1));
             }
-            return new Outcome(null, first, Samples.of(freshMs), Samples.of(repeatedMs), cpuKnown ? Samples.of(cpuMs) : null);
+            return new Outcome(null, first, Samples.of(freshMs), Samples.of(repeatedMs), cpuKnown ? Samples.of(cpuMs) : null,
+                    phases(Files.readString(work.resolve("serve.err")), fresh));
         } catch (IOException | RuntimeException e) {
             return Outcome.skipped("not measured: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -104,6 +113,28 @@ public final class LivePageBench {
                 }
             }
         }
+    }
+
+    /**
+     * Each phase's times over the last {@code fresh} prompts the model ran (the first one, which also loaded the
+     * weights, left out), from the server's log lines.
+     */
+    static Map<String, Samples> phases(String log, int fresh) {
+        List<String> lines = new ArrayList<>();
+        Matcher ran = RAN.matcher(log);
+        while (ran.find()) {
+            lines.add(ran.group(1));
+        }
+        Map<String, List<Double>> byPhase = new LinkedHashMap<>();
+        for (String line : lines.subList(Math.max(0, lines.size() - fresh), lines.size())) {
+            Matcher phase = PHASE.matcher(line);
+            while (phase.find()) {
+                byPhase.computeIfAbsent(phase.group(1).strip(), k -> new ArrayList<>()).add(Double.parseDouble(phase.group(2)));
+            }
+        }
+        Map<String, Samples> samples = new LinkedHashMap<>();
+        byPhase.forEach((name, ms) -> samples.put(name, Samples.of(ms.stream().mapToDouble(Double::doubleValue).toArray())));
+        return samples;
     }
 
     /** The prompts, each checked to be {@value #PROMPT_TOKENS} tokens long. */

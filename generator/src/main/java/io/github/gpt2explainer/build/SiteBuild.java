@@ -57,13 +57,27 @@ public final class SiteBuild implements AutoCloseable {
         PromptSet prompts = loadPrompts();                                  // load the prompts
         LazyModel identified = identifyModel(prompts);                      // identify the model
         BuildContext context = validate(prompts, identified);               // validate once: fit, templates
-        OutputPlacement.check(outDir, request.prompts(), request.templates(), context.storeDir()); // --out: no input
+        checkOutput(outDir);                                                // --out: no input, ours to replace
         try (SafeOutput staging = stage(outDir);                            // locked, staged beside --out
              SitePipeline.Runs runs = pipeline.runWhatChanged(context);     // run what changed
              SitePipeline.Plan plan = pipeline.plan(context, runs)) {       // plan
             render(plan, staging.dir());                                    // render
             staging.commit();                                               // swap in
         }
+    }
+
+    /**
+     * Checks that {@code outDir} may be replaced by a build: it is not, and does not contain or lie inside, the working
+     * directory or an input ({@link OutputPlacement}), and it is empty or holds a site this tool wrote
+     * ({@link SiteMarker}). {@link #buildInto} starts with it; {@code serve} calls it before its first build, so a
+     * misplaced {@code --out} is refused outright rather than reported as a failed re-render.
+     *
+     * @throws BuildInputException        if {@code outDir} overlaps the working directory or an input
+     * @throws io.github.gpt2explainer.output.ForeignOutputException if it holds files this tool did not write
+     */
+    public void checkOutput(Path outDir) throws IOException {
+        OutputPlacement.check(outDir, request.prompts(), request.templates(), request.store().toAbsolutePath().normalize());
+        SiteMarker.requireReplaceable(outDir.toAbsolutePath().normalize());
     }
 
     /** {@code build --check}: renders into a temporary directory and compares it with {@code outDir}, never modified. */

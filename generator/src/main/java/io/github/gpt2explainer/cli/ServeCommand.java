@@ -2,11 +2,9 @@ package io.github.gpt2explainer.cli;
 
 import io.github.gpt2explainer.build.TemplateSource;
 import io.github.gpt2explainer.build.SiteBuild;
-import io.github.gpt2explainer.build.OutputPlacement;
 import io.github.gpt2explainer.live.LiveExplainer;
 import io.github.gpt2explainer.live.LiveHandler;
 import io.github.gpt2explainer.output.PreviewServer;
-import io.github.gpt2explainer.output.SiteMarker;
 import io.github.gpt2explainer.output.TreeWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,15 +73,10 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new InvalidInputException("--port " + port + " is not a port number (0 to 65535)");
         }
-        if (!noBuild) {
-            // Refused outright (exit 3), not reported as a failed re-render: every later build would fail the same way.
-            OutputPlacement.check(output.out, inputs.prompts(), inputs.templateSource(), output.store());
-            SiteMarker.requireReplaceable(output.out.toAbsolutePath().normalize());
-        }
         if (host != null && host.isBlank()) {
             throw new InvalidInputException("--host is empty; give an address such as 0.0.0.0 or leave it out");
         }
-        try (SiteBuild build = BuildCommand.siteBuild(console, root.wiring(), model, inputs, output);
+        try (SiteBuild build = checkedBuild(console);
              LiveExplainer live = noLive ? null
                      : new LiveExplainer(build::validate, inputs.prompts(),
                              Files.createTempDirectory("gpt2-explainer-live-"))) {
@@ -105,6 +98,23 @@ final class ServeCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
         }
+    }
+
+    /**
+     * The build serve runs on every edit. Its output check comes first: a misplaced {@code --out} is refused outright
+     * (exit 3), not reported as a failed re-render, since every later build would fail the same way.
+     */
+    private SiteBuild checkedBuild(Console console) throws java.io.IOException {
+        SiteBuild build = BuildCommand.siteBuild(console, root.wiring(), model, inputs, output);
+        if (!noBuild) {
+            try {
+                build.checkOutput(output.out);
+            } catch (RuntimeException | java.io.IOException e) {
+                build.close();
+                throw e;
+            }
+        }
+        return build;
     }
 
     private TreeWatcher watch(SiteBuild build, LiveExplainer live, Console console) throws java.io.IOException {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.build.BuildContext;
 import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.build.SiteBuild;
+import io.github.gpt2explainer.build.TemplateSource;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
@@ -14,6 +15,8 @@ import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.prompts.PromptSpec;
 import io.github.gpt2explainer.prompts.SiteSettings;
 import io.github.gpt2explainer.runs.PromptRunner;
+import io.github.gpt2explainer.site.Messages;
+import io.github.gpt2explainer.site.PromptRunSource;
 import io.github.gpt2explainer.site.SiteInput;
 import io.github.gpt2explainer.site.SiteLayout;
 import io.github.gpt2explainer.site.SiteRenderer;
@@ -31,9 +34,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -62,11 +71,47 @@ public final class LiveExplainer implements AutoCloseable {
      * @param id      the prompt id
      * @param pages   the page of each site language, as a path under the live directory
      * @param ranModel whether the model ran (false: the trace store held the prompt)
-     * @param runMs    time spent loading the weights, running the model and storing the run (0 if it did not run)
-     * @param renderMs time spent rendering the prompt's files (0 if they were already rendered)
+     * @param phases   where the time went, for the server log: each phase that ran and its milliseconds
      */
-    public record Result(String key, String id, Map<String, String> pages, boolean ranModel, double runMs,
-                         double renderMs) {
+    public record Result(String key, String id, Map<String, String> pages, boolean ranModel, Phases phases) {
+    }
+
+    /**
+     * The phases of one live request and their wall time, in order, for the server log: {@code model load},
+     * {@code prefill} (tokenizing and the captured pass, to the first sampled token), {@code generation} (the other
+     * decode steps), {@code lens+insight} (logit lens, logit attribution, occlusion), {@code render} (the page and its
+     * data), {@code store write} (on its own thread while the page renders) and {@code store wait} (what the render
+     * then still waited for it).
+     */
+    public static final class Phases {
+        private final Map<String, Double> millis = new java.util.LinkedHashMap<>();
+        private long mark = System.nanoTime();
+
+        /** Ends the current phase as {@code name} and starts the next one. */
+        void end(String name) {
+            long now = System.nanoTime();
+            add(name, (now - mark) / 1e6);
+            mark = now;
+        }
+
+        synchronized void add(String name, double ms) {
+            millis.merge(name, ms, Double::sum);
+        }
+
+        /** Starts the next phase now (time between phases is not counted). */
+        void restart() {
+            mark = System.nanoTime();
+        }
+
+        public synchronized Map<String, Double> millis() {
+            return Map.copyOf(millis);
+        }
+
+        @Override
+        public synchronized String toString() {
+            return millis.entrySet().stream().map(e -> String.format(java.util.Locale.ROOT, "%s %.0f ms", e.getKey(),
+                    e.getValue())).collect(Collectors.joining(", "));
+        }
     }
 
     private final Supplier<BuildContext> contexts;
@@ -76,12 +121,20 @@ public final class LiveExplainer implements AutoCloseable {
     private final AtomicLong modelRuns = new AtomicLong();
     private final Map<String, Integer> rendered = new ConcurrentHashMap<>();
     private final Map<String, LiveRequest> requests = new ConcurrentHashMap<>();
+    private final Map<String, Rendered> renderedFrom = new ConcurrentHashMap<>();
+    private final Object renderLock = new Object(); // one writer at a time in the rendered directories
+    private final Map<String, LivePages.Words> words = new ConcurrentHashMap<>();
     private NDManager manager;
     private Gpt2Model model;
     private Checkpoint checkpoint; // kept beside the model: the insight reads ln_f, c_proj and the head
     private String modelWeights;
     private BuildContext context;
     private final Thread cleanup;
+    private final ExecutorService storeWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "live-store-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param contexts  the build's validated inputs, taken on the first request and after {@link #inputsChanged()}
@@ -120,7 +173,42 @@ public final class LiveExplainer implements AutoCloseable {
         synchronized (this) {
             context = null;
         }
+        words.clear();
         rendering.incrementAndGet();
+    }
+
+    /**
+     * The words of the live pages in {@code requested} if the site has that language (or one it starts with), else in
+     * the site's first language: the {@code live.*} UI strings of the templates, as every page of the site reads its
+     * strings. While the prompt set has problems, the bundled templates' English.
+     */
+    LivePages.Words words(String requested) {
+        List<String> offered = languages();
+        TemplateSource source;
+        try {
+            source = context().templates();
+        } catch (RuntimeException e) { // the prompt set has problems: the page still says what went wrong
+            source = TemplateSource.bundled();
+        }
+        String language = offered.stream().filter(l -> l.equals(requested)).findFirst()
+                .or(() -> offered.stream().filter(l -> requested != null && requested.startsWith(l)).findFirst())
+                .orElse(offered.get(0));
+        TemplateSource templates = source;
+        return words.computeIfAbsent(language, l -> {
+            try (SiteTemplates t = templates.isBundled() ? SiteTemplates.bundled()
+                    : SiteTemplates.directory(templates.directory())) {
+                return new LivePages.Words(l, Messages.load(t.i18n(), List.of(l)).strings(l));
+            }
+        });
+    }
+
+    /** The site's languages (English alone while the prompt set has problems). */
+    private List<String> languages() {
+        try {
+            return context().prompts().settings().languages();
+        } catch (RuntimeException e) {
+            return List.of("en");
+        }
     }
 
     /** The build's validated inputs, read once and again only after {@link #inputsChanged()}. */
@@ -145,30 +233,60 @@ public final class LiveExplainer implements AutoCloseable {
         StoreKey key = store.key(source.info(), prompt.id(), prompt.contentHash());
         String name = key.hash().substring(0, 20);
         boolean ran = false;
-        long runNanos = 0;
-        long renderNanos = 0;
+        Phases phases = new Phases();
         try (TraceStore.Use use = store.use()) {
-            if (store.status(key).state() != TraceStore.State.PRESENT) {
-                long start = System.nanoTime();
-                run(prompt, source, store, key, progress);
-                runNanos = System.nanoTime() - start;
-                ran = true;
-            }
             int generation = rendering.get();
             Path out = directory.resolve("r").resolve(name);
-            if (ran || !Integer.valueOf(generation).equals(rendered.get(name)) || !Files.isDirectory(out)) {
+            if (store.status(key).state() != TraceStore.State.PRESENT) {
+                try (PromptRun run = run(prompt, source, progress, phases)) {
+                    storeAndRender(context, spec, source, store, key, run, out, progress, phases);
+                }
+                ran = true;
+                modelRuns.incrementAndGet();
+            } else if (!Integer.valueOf(generation).equals(rendered.get(name)) || !Files.isDirectory(out)) {
                 progress.phase("render");
-                long start = System.nanoTime();
-                render(context, new PromptSet(settings, List.of(spec)), source, store, key, out);
-                renderNanos = System.nanoTime() - start;
-                rendered.put(name, generation);
+                phases.restart();
+                render(context, spec, source, id -> store.load(key), out);
+                phases.end("render");
             }
+            rendered.put(name, generation);
+            renderedFrom.put(name, new Rendered(context, spec, source, key));
         }
         requests.put(name, request);
         SiteLayout layout = new SiteLayout(settings.languages());
         Map<String, String> pages = settings.languages().stream().collect(Collectors.toMap(l -> l,
                 l -> "r/" + name + "/" + layout.promptPage(l, spec.id()), (a, b) -> a, java.util.LinkedHashMap::new));
-        return new Result(name, spec.id(), pages, ran, runNanos / 1e6, renderNanos / 1e6);
+        return new Result(name, spec.id(), pages, ran, phases);
+    }
+
+    /**
+     * Stores a new run and renders its page at the same time: the store write (serializing, hashing, writing every
+     * captured tensor) on a thread of its own, the page from the run in memory rather than read back from the store,
+     * which gives back exactly this run (StoreRoundTripTest), so the page is the one a later render from the store
+     * makes. The write is waited for before the run is closed, whatever happens to the render.
+     */
+    private void storeAndRender(BuildContext context, PromptSpec spec, ModelSource source, TraceStore store,
+                                StoreKey key, PromptRun run, Path out, Progress progress, Phases phases)
+            throws IOException {
+        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
+            store.write(key, run);
+            phases.add("store write", (System.nanoTime() - start) / 1e6);
+        }, storeWriter);
+        try {
+            progress.phase("render");
+            phases.restart();
+            render(context, spec, source, id -> run, out);
+            phases.end("render");
+        } finally {
+            phases.restart();
+            try {
+                stored.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            phases.end("store wait");
+        }
     }
 
     /**
@@ -190,6 +308,10 @@ public final class LiveExplainer implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /** What a live page was rendered from: enough to render its handouts later, as they would have been then. */
+    private record Rendered(BuildContext context, PromptSpec spec, ModelSource source, StoreKey key) {
     }
 
     /** A request checked against the current inputs, ready to explain. */
@@ -235,48 +357,112 @@ public final class LiveExplainer implements AutoCloseable {
         }
     }
 
-    private void run(EffectivePrompt prompt, ModelSource source, TraceStore store, StoreKey key, Progress progress) {
-        Gpt2Model gpt2 = model(source, progress);
+    /** The prompt's run, with every phase's time: see {@link Phases}. */
+    private PromptRun run(EffectivePrompt prompt, ModelSource source, Progress progress, Phases phases) {
+        Gpt2Model gpt2 = model(source, progress, phases);
         progress.phase("run");
+        phases.restart();
         PromptRunner runner = new PromptRunner(gpt2, checkpoint, source.tokenizer(), source.info());
-        try (PromptRun run = runner.run(prompt, step -> progress.step(step, prompt.maxNewTokens()))) {
-            store.write(key, run);
-        }
-        modelRuns.incrementAndGet();
+        PromptRun run = runner.run(prompt, step -> {
+            phases.end(step == 1 ? "prefill" : "generation"); // the first token is sampled from the prefill's logits
+            progress.step(step, prompt.maxNewTokens());
+        });
+        phases.end("lens+insight");
+        return run;
     }
 
     /** The model serve holds: loaded on the first prompt that needs it, again only if site.yaml names another. */
-    private synchronized Gpt2Model model(ModelSource source, Progress progress) {
+    private synchronized Gpt2Model model(ModelSource source, Progress progress, Phases phases) {
         String weights = source.info().weightsSha256();
         if (model == null || !weights.equals(modelWeights)) {
             closeModel();
             progress.phase("model");
+            phases.restart();
             manager = NDManager.newBaseManager("PyTorch");
             checkpoint = source.loadCheckpoint();
             model = Gpt2Model.load(checkpoint, manager);
             modelWeights = weights;
+            phases.end("model load");
         }
         return model;
     }
 
-    /** The prompt's files, rendered beside {@code out} and moved into place, so no request sees half a page. */
-    private static void render(BuildContext context, PromptSet set, ModelSource source, TraceStore store, StoreKey key,
-                               Path out) throws IOException {
-        Path staging = Files.createTempDirectory(out.getParent() == null ? out : Files.createDirectories(out.getParent()),
-                ".tmp-");
+    /**
+     * The prompt's files, rendered beside {@code out} and moved into place, so no request sees half a page. The
+     * handouts are left out: each inlines the page and its data again, which every new prompt would wait for;
+     * {@link #renderHandouts} renders them when one is asked for.
+     */
+    private void render(BuildContext context, PromptSpec spec, ModelSource source, PromptRunSource runs, Path out)
+            throws IOException {
+        Set<String> handouts = handoutPaths(context, spec);
+        synchronized (renderLock) {
+            Path staging = Files.createTempDirectory(Files.createDirectories(out.getParent()), ".tmp-");
+            try {
+                renderFiles(context, spec, source, runs, staging, path -> !handouts.contains(path));
+                Path old = out.resolveSibling(".old-" + out.getFileName());
+                if (Files.exists(out)) {
+                    deleteTree(old);
+                    Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    /**
+     * Renders the handouts of the live page {@code name} if they are not there yet: the first time a reader opens
+     * one. They come out as a build would write them, from the stored run and the inputs the page was rendered with.
+     *
+     * @return false if this server rendered no page of that name
+     */
+    public boolean renderHandouts(String name) throws IOException {
+        Rendered from = renderedFrom.get(name);
+        if (from == null) {
+            return false;
+        }
+        Set<String> handouts = handoutPaths(from.context(), from.spec());
+        synchronized (renderLock) {
+            Path out = directory.resolve("r").resolve(name);
+            if (!Files.isDirectory(out) || handouts.stream().allMatch(h -> Files.isRegularFile(out.resolve(h)))) {
+                return true;
+            }
+            Path staging = Files.createTempDirectory(out.getParent(), ".tmp-");
+            try {
+                TraceStore store = TraceStore.open(from.context().storeDir());
+                try (TraceStore.Use use = store.use()) {
+                    renderFiles(from.context(), from.spec(), from.source(), id -> store.load(from.key()), staging,
+                            handouts::contains);
+                }
+                for (String handout : handouts) {
+                    Path target = out.resolve(handout);
+                    Files.createDirectories(target.getParent());
+                    Files.move(staging.resolve(handout), target, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                deleteTree(staging);
+            }
+        }
+        return true;
+    }
+
+    /** The site paths of the prompt's handouts, one per language. */
+    private static Set<String> handoutPaths(BuildContext context, PromptSpec spec) {
+        SiteLayout layout = new SiteLayout(context.prompts().settings().languages());
+        return layout.languages().stream().map(lang -> layout.handoutPage(lang, spec.id())).collect(Collectors.toSet());
+    }
+
+    /** The prompt's files that {@code include} accepts, rendered into {@code dir} as a build renders them. */
+    private static void renderFiles(BuildContext context, PromptSpec spec, ModelSource source, PromptRunSource runs,
+                                    Path dir, Predicate<String> include) {
+        PromptSet set = new PromptSet(context.prompts().settings(), List.of(spec));
         try (SiteTemplates templates = context.templates().isBundled() ? SiteTemplates.bundled()
                 : SiteTemplates.directory(context.templates().directory())) {
-            SiteInput input = new SiteInput(set, source.info(), id -> store.load(key), SiteBuild.toolVersion());
-            new SiteRenderer(templates).renderPrompt(input, staging);
-            Path old = out.resolveSibling(".old-" + out.getFileName());
-            if (Files.exists(out)) {
-                deleteTree(old);
-                Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
-        } finally {
-            deleteTree(staging);
+            SiteInput input = new SiteInput(set, source.info(), runs, SiteBuild.toolVersion());
+            new SiteRenderer(templates).renderPrompt(input, dir, include);
         }
     }
 
@@ -307,6 +493,7 @@ public final class LiveExplainer implements AutoCloseable {
 
     @Override
     public void close() {
+        storeWriter.shutdown();
         closeModel();
         deleteTree(directory);
         try {

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *       another site without a click;</li>
  *   <li>{@code POST /live/run}: computes, streaming progress as lines of JSON, then the page's address;</li>
  *   <li>{@code GET /live/keep?...} and {@code POST /live/keep}: writes {@code prompts/<id>.md};</li>
- *   <li>{@code /live/r/<key>/...}: the rendered pages, over the built site; {@code /__live/*}: the box's script
+ *   <li>{@code /live/r/<key>/...}: the rendered pages, over the built site (a page's handouts are rendered when
+ *       one is first asked for); {@code /__live/*}: the box's script
  *       and styles, added to every served page (never to the files of the site).</li>
  * </ul>
  * A POST runs or writes only if it carries this server start's random token and an Origin that is this server
@@ -84,6 +85,10 @@ public final class LiveHandler implements PreviewServer.Extension {
             send(exchange, 200, RESOURCES.get(path), body);
             return true;
         }
+        if (path.startsWith("/live/r/") && path.contains("/handouts/")) {
+            handoutOnDemand(path);
+            return false; // the server serves the file (404 if there is none)
+        }
         switch (path) {
             case "/live" -> {
                 if (!exchange.getRequestMethod().equals("GET")) {
@@ -93,14 +98,14 @@ public final class LiveHandler implements PreviewServer.Extension {
                 if (request != null) {
                     String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
                     boolean fromHere = "same-origin".equals(site) || "none".equals(site);
-                    page(exchange, 200, LivePages.running(request, token, fromHere));
+                    page(exchange, 200, LivePages.running(request, token, fromHere, explainer.words(request.language())));
                 }
             }
             case "/live/keep" -> {
                 if (exchange.getRequestMethod().equals("GET")) {
                     LiveRequest request = requestOrErrorPage(exchange, exchange.getRequestURI().getRawQuery());
                     if (request != null) {
-                        page(exchange, 200, LivePages.keep(request, token));
+                        page(exchange, 200, LivePages.keep(request, token, explainer.words(request.language())));
                     }
                 } else if (exchange.getRequestMethod().equals("POST")) {
                     keep(exchange);
@@ -140,7 +145,7 @@ public final class LiveHandler implements PreviewServer.Extension {
         if (path.contains("/handouts/")) {
             return null; // a handout's policy allows only its own inlined scripts
         }
-        StringBuilder tag = new StringBuilder("<script defer src=\"/__live/box.js\"");
+        StringBuilder tag = new StringBuilder("<script defer src=\"/__live/box.js\""); // after the page's strings
         PreviewServer.Layer layer = layer(path);
         if (layer != null) {
             LiveRequest request = explainer.requestOf(layer.dir().getFileName().toString());
@@ -149,6 +154,20 @@ public final class LiveHandler implements PreviewServer.Extension {
             }
         }
         return tag.append("></script>\n").toString();
+    }
+
+    /** A live page's handouts are rendered the first time one is asked for (see {@link LiveExplainer#renderHandouts}). */
+    private void handoutOnDemand(String path) {
+        PreviewServer.Layer layer = layer(path);
+        if (layer == null) {
+            return;
+        }
+        String key = layer.dir().getFileName().toString();
+        try {
+            explainer.renderHandouts(key);
+        } catch (IOException | RuntimeException e) {
+            log.accept("Live: cannot render the handouts of " + key + ": " + e);
+        }
     }
 
     // ---- the two endpoints that act ---------------------------------------------------------------------
@@ -192,10 +211,10 @@ public final class LiveHandler implements PreviewServer.Extension {
                 LiveExplainer.Result result = explainer.explain(checked, progress);
                 String lang = request.language() != null && result.pages().containsKey(request.language())
                         ? request.language() : result.pages().keySet().iterator().next();
-                log.accept(String.format(Locale.ROOT, "Live: %s in %d ms (%s; rendering %.0f ms)", result.id(),
-                        (System.nanoTime() - start) / 1_000_000, result.ranModel()
-                                ? String.format(Locale.ROOT, "model and store %.0f ms", result.runMs())
-                                : "from the trace store", result.renderMs()));
+                String phases = result.phases().toString();
+                log.accept(String.format(Locale.ROOT, "Live: %s in %d ms (%s%s)", result.id(),
+                        (System.nanoTime() - start) / 1_000_000, result.ranModel() ? "model ran" : "from the trace store",
+                        phases.isEmpty() ? "" : ": " + phases));
                 Map<String, Object> done = new LinkedHashMap<>();
                 done.put("page", "/live/" + result.pages().get(lang));
                 done.put("share", "/live?" + request.query());
@@ -278,7 +297,7 @@ public final class LiveHandler implements PreviewServer.Extension {
             language = form.get("lang");
             return LiveRequest.fromForm(form);
         } catch (LiveInputException e) {
-            page(exchange, 400, LivePages.error(language, e.getMessage()));
+            page(exchange, 400, LivePages.error(e.getMessage(), explainer.words(language)));
             return null;
         }
     }

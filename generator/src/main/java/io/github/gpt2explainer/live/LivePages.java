@@ -14,45 +14,54 @@ final class LivePages {
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private static final Map<String, Map<String, String>> STRINGS = Map.of(
-            "en", Map.ofEntries(
-                    Map.entry("title.run", "Explaining your prompt"),
-                    Map.entry("title.keep", "Keep this prompt"),
-                    Map.entry("title.error", "The live explainer cannot do that"),
-                    Map.entry("prompt", "Prompt"),
-                    Map.entry("waiting", "Waiting for the model..."),
-                    Map.entry("start", "Explain this prompt"),
-                    Map.entry("start.hint", "This link came from another site, so nothing runs until you ask."),
-                    Map.entry("keep.id", "Prompt id (the file name; the sampling seeds derive from it)"),
-                    Map.entry("keep.button", "Write the prompt file"),
-                    Map.entry("keep.hint", "Writes a new prompt file with this text and settings, a title to edit and "
-                            + "a note to write in every language. An existing file is never overwritten."),
-                    Map.entry("back", "Back to the site"),
-                    Map.entry("noscript", "The live explainer needs JavaScript.")),
-            "zh", Map.ofEntries(
-                    Map.entry("title.run", "正在解释你的提示"),
-                    Map.entry("title.keep", "保留这个提示"),
-                    Map.entry("title.error", "实时解释无法完成这个请求"),
-                    Map.entry("prompt", "提示"),
-                    Map.entry("waiting", "等待模型……"),
-                    Map.entry("start", "解释这个提示"),
-                    Map.entry("start.hint", "这个链接来自其他网站，所以在你点击之前不会运行任何东西。"),
-                    Map.entry("keep.id", "提示编号（文件名；采样种子由它派生）"),
-                    Map.entry("keep.button", "写入提示文件"),
-                    Map.entry("keep.hint", "用这段文本和设置写一个新的提示文件，每种语言各有一个待修改的标题和待写的说明。"
-                            + "已有的文件绝不会被覆盖。"),
-                    Map.entry("back", "返回网站"),
-                    Map.entry("noscript", "实时解释需要 JavaScript。")));
+    /**
+     * The words of these pages in one site language: the {@code live.*} strings of the templates' {@code i18n/}
+     * files, read through {@link io.github.gpt2explainer.site.Messages} like every UI string of the site.
+     *
+     * @param language the language's code, as site.yaml lists it
+     * @param strings  every UI string of that language, by key
+     */
+    record Words(String language, Map<String, String> strings) {
+        /** The string as HTML text (escaped: a templates directory may hold any text). */
+        String get(String key) {
+            String value = strings.get("live." + key);
+            if (value == null) {
+                throw new IllegalStateException("the UI strings of language " + language + " have no live." + key);
+            }
+            return escape(value);
+        }
+
+        /** The strings {@code live.<group>.*} by their last part, unescaped: what a script of these pages reads. */
+        Map<String, String> group(String group) {
+            String prefix = "live." + group + ".";
+            Map<String, String> out = new java.util.TreeMap<>();
+            strings.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    out.put(key.substring(prefix.length()), value);
+                }
+            });
+            return out;
+        }
+    }
+
+    /** {@code value} as JSON, for a data attribute (escape it there). */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private LivePages() {
     }
 
     /** The progress page: live.js posts the request and follows its progress to the page. */
-    static String running(LiveRequest request, String token, boolean autoStart) {
-        String lang = language(request.language());
-        Map<String, String> t = STRINGS.get(lang);
-        return frame(lang, t.get("title.run"), "<main class=\"live-page\" data-action=\"run\" data-token=\""
-                + escape(token) + "\" data-query=\"" + escape(request.query()) + "\" data-auto=\"" + autoStart + "\">\n"
+    static String running(LiveRequest request, String token, boolean autoStart, Words t) {
+        return frame(t.language(), t.get("title.run"), "<main class=\"live-page\" data-action=\"run\" data-token=\""
+                + escape(token) + "\" data-words=\"" + escape(json(t.group("progress"))) + "\" data-query=\"" + escape(request.query()) + "\" data-auto=\"" + autoStart + "\">\n"
                 + "<h1>" + t.get("title.run") + "</h1>\n"
                 + "<p class=\"live-label\">" + t.get("prompt") + "</p>\n"
                 + "<blockquote class=\"live-prompt\">" + escape(request.text()) + "</blockquote>\n"
@@ -67,11 +76,9 @@ final class LivePages {
     }
 
     /** The keep page: the id to write, and the button that posts the request. */
-    static String keep(LiveRequest request, String token) {
-        String lang = language(request.language());
-        Map<String, String> t = STRINGS.get(lang);
-        return frame(lang, t.get("title.keep"), "<main class=\"live-page\" data-action=\"keep\" data-token=\""
-                + escape(token) + "\" data-query=\"" + escape(request.query()) + "\">\n"
+    static String keep(LiveRequest request, String token, Words t) {
+        return frame(t.language(), t.get("title.keep"), "<main class=\"live-page\" data-action=\"keep\" data-token=\""
+                + escape(token) + "\" data-words=\"" + escape(json(t.group("progress"))) + "\" data-query=\"" + escape(request.query()) + "\">\n"
                 + "<h1>" + t.get("title.keep") + "</h1>\n"
                 + "<p class=\"live-label\">" + t.get("prompt") + "</p>\n"
                 + "<blockquote class=\"live-prompt\">" + escape(request.text()) + "</blockquote>\n"
@@ -85,27 +92,21 @@ final class LivePages {
     }
 
     /** A clear error: what went wrong, as text. */
-    static String error(String language, String message) {
-        String lang = language(language);
-        Map<String, String> t = STRINGS.get(lang);
-        return frame(lang, t.get("title.error"), "<main class=\"live-page\">\n<h1>" + t.get("title.error") + "</h1>\n"
+    static String error(String message, Words t) {
+        return frame(t.language(), t.get("title.error"), "<main class=\"live-page\">\n<h1>" + t.get("title.error") + "</h1>\n"
                 + "<p class=\"live-error\">" + escape(message) + "</p>\n"
                 + "<p><a href=\"/\">" + t.get("back") + "</a></p>\n</main>\n");
     }
 
     private static String frame(String lang, String title, String main) {
-        return "<!DOCTYPE html>\n<html lang=\"" + (lang.equals("zh") ? "zh-Hans" : lang) + "\">\n<head>\n"
+        return "<!DOCTYPE html>\n<html lang=\"" + escape(lang.equals("zh") ? "zh-Hans" : lang) + "\">\n<head>\n"
                 + "<meta charset=\"utf-8\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>" + title + "</title>\n"
                 + "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n"
                 + "<link rel=\"stylesheet\" href=\"/assets/css/site.css\">\n"
-                + "<link rel=\"stylesheet\" href=\"/__live/live.css\">\n</head>\n<body data-lang=\"" + lang + "\">\n"
+                + "<link rel=\"stylesheet\" href=\"/__live/live.css\">\n</head>\n<body data-lang=\"" + escape(lang) + "\">\n"
                 + main + "<script defer src=\"/__live/live.js\"></script>\n</body>\n</html>\n";
-    }
-
-    private static String language(String requested) {
-        return requested != null && requested.startsWith("zh") ? "zh" : "en";
     }
 
     /** Text as HTML: {@code & < > " '} replaced by their character references. */

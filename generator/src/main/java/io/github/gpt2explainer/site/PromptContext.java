@@ -17,7 +17,7 @@ public final class PromptContext {
     private final PromptData data;
     private final Map<String, String> dataScripts;
     private final PromptSummary summary;
-    private final Handout handout;
+    private Handout handout; // made when a handout is rendered: it copies every data script
     private final Map<String, List<String>> captions;
 
     PromptContext(SiteContext site, PromptSpec spec, PromptRun run) {
@@ -32,8 +32,6 @@ public final class PromptContext {
         this.dataScripts = PromptFiles.dataScripts(spec.id(), data);
         this.summary = PromptSummary.of(run);
         this.captions = PromptCaptions.of(run, site.layout.languages());
-        this.handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()),
-                site.input.promptSet().settings().handouts());
     }
 
     PromptData data() {
@@ -54,7 +52,11 @@ public final class PromptContext {
         return captions.getOrDefault(language, List.of());
     }
 
-    Handout handout() {
+    synchronized Handout handout() {
+        if (handout == null) {
+            handout = Handout.forPrompt(site.shared(), dataScripts, SiteLayout.mainData(spec.id()),
+                    site.input.promptSet().settings().handouts());
+        }
         return handout;
     }
 }

@@ -4,6 +4,10 @@ import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.site.SitePlan.PlannedFile;
 import io.github.gpt2explainer.site.SitePlan.PromptPages;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Renders the static site: plan every file with how to render it ({@link #plan}), then render the plan in
@@ -96,21 +100,34 @@ public final class SiteRenderer {
      * but not written.
      */
     public RenderReport renderPrompt(SiteInput input, Path outDir) {
+        return renderPrompt(input, outDir, path -> true);
+    }
+
+    /**
+     * As {@link #renderPrompt(SiteInput, Path)}, writing only the prompt's files whose site path {@code include}
+     * accepts, each exactly as a full render writes it. The shared files are rendered only when one of those is a
+     * handout, which inlines them (the live explainer renders its handouts only when one is asked for).
+     */
+    public RenderReport renderPrompt(SiteInput input, Path outDir, Predicate<String> include) {
         if (input.promptSet().prompts().size() != 1) {
             throw new IllegalArgumentException("renderPrompt renders a set of exactly one prompt, got "
                     + input.promptSet().prompts().size());
         }
         PlannedSite planned = planSite(input);
+        PromptPages group = planned.plan().prompts().get(0);
+        List<PlannedFile<PromptContext>> files = group.files().stream().filter(f -> include.test(f.path())).toList();
+        Set<String> handouts = planned.layout().languages().stream()
+                .map(lang -> planned.layout().handoutPage(lang, group.prompt().id())).collect(Collectors.toSet());
         SiteContext site = new SiteContext(input, planned.layout(), planned.chapters(), templates, pages, markdown);
-        for (PlannedFile<SiteContext> file : planned.plan().shared()) {
-            site.share(file.path(), file.renderer().render(site));
+        if (files.stream().anyMatch(f -> handouts.contains(f.path()))) {
+            for (PlannedFile<SiteContext> file : planned.plan().shared()) {
+                site.share(file.path(), file.renderer().render(site));
+            }
         }
         SiteWriter out = new SiteWriter(outDir);
-        for (PromptPages group : planned.plan().prompts()) {
-            PromptContext prompt = site.load(group.prompt());
-            for (PlannedFile<PromptContext> file : group.files()) {
-                out.write(file.path(), file.renderer().render(prompt));
-            }
+        PromptContext prompt = site.load(group.prompt());
+        for (PlannedFile<PromptContext> file : files) {
+            out.write(file.path(), file.renderer().render(prompt));
         }
         return out.finish(site.notices());
     }

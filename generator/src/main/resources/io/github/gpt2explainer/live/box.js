@@ -3,24 +3,17 @@
 // navigates to /live?... (GET, which runs nothing by itself); the page there asks the server to compute.
 (function () {
   "use strict";
-  var STRINGS = {
-    en: {
-      summary: "Try your own prompt", prompt: "Prompt", explain: "Explain", more: "Settings (empty: the site's)",
-      temperatures: "Temperatures", topK: "Top-k", topP: "Top-p", newTokens: "New tokens", id: "Id",
-      share: "Link to this page", keep: "Keep this prompt", placeholder: "Type a sentence for GPT-2 to continue",
-      note: "Computed live by this server's model."
-    },
-    zh: {
-      summary: "试试你自己的提示", prompt: "提示", explain: "解释", more: "设置（留空：用网站的设置）",
-      temperatures: "温度", topK: "Top-k", topP: "Top-p", newTokens: "新词元数", id: "编号",
-      share: "本页链接", keep: "保留这个提示", placeholder: "输入一句话，让 GPT-2 续写",
-      note: "由本服务器上的模型实时计算。"
-    }
-  };
   var script = document.currentScript;
   function start() {
-    var lang = (document.body && document.body.getAttribute("data-lang")) || "en";
-    var t = STRINGS[lang.indexOf("zh") === 0 ? "zh" : "en"];
+    // The words are the site's UI strings (live.box.* in templates/i18n), loaded by the page as every string is.
+    var site = window.GPT2X;
+    if (!site || typeof site.t !== "function" || site.t("live.box.summary") === "live.box.summary") {
+      return; // a site built before the box's strings existed: no box
+    }
+    var t = {};
+    ["summary", "prompt", "explain", "more", "temperatures", "topK", "topP", "newTokens", "id", "share", "keep",
+      "placeholder", "note"].forEach(function (k) { t[k] = site.t("live.box." + k); });
+    var lang = site.lang || document.body.getAttribute("data-lang");
     var current = new URLSearchParams(script && script.getAttribute("data-query") || "");
     var header = document.querySelector("header.site-header");
     if (!header) { return; }

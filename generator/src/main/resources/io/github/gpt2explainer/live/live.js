@@ -2,22 +2,9 @@
 // shows what comes back. Every text from the server goes in with textContent.
 (function () {
   "use strict";
-  var STRINGS = {
-    en: { queued: "Waiting for the model to be free...", model: "Loading the model's weights (once per server)...",
-          run: "Running the prompt through every layer...", render: "Writing the page...",
-          step: "Generating: token {done} of {total} at every temperature", done: "Done. Opening the page...",
-          failed: "Failed: ", kept: "Written: {file}. The site rebuilds with it; edit its title and notes there.",
-          lost: "The connection to the server was lost." },
-    zh: { queued: "等待模型空闲……", model: "正在加载模型权重（每次启动服务器只加载一次）……",
-          run: "正在让提示经过每一层……", render: "正在生成页面……",
-          step: "正在生成：所有温度下的第 {done} / {total} 个词元", done: "完成，正在打开页面……",
-          failed: "失败：", kept: "已写入 {file}。网站会随之重建；请在那里修改标题和说明。",
-          lost: "与服务器的连接断开了。" }
-  };
   var main = document.querySelector("main.live-page[data-action]");
   if (!main) { return; }
-  var lang = document.body.getAttribute("data-lang") === "zh" ? "zh" : "en";
-  var t = STRINGS[lang];
+  var t = JSON.parse(main.getAttribute("data-words")); // the page language's live.progress.* UI strings
   var status = main.querySelector(".live-status");
   var bar = main.querySelector(".live-progress");
   var button = main.querySelector(".live-start");
@@ -40,7 +27,7 @@
   function show(message) {
     if (message.error) {
       status.classList.add("live-error");
-      say(t.failed + message.error);
+      say(t.failed + " " + message.error);
       if (bar) { bar.hidden = true; }
       if (button) { button.hidden = false; button.disabled = false; }
       return;

@@ -124,6 +124,83 @@ class LiveServeTest {
         assertThat(site.log()).contains("from the trace store");
     }
 
+    /**
+     * A prompt of the set asked for live, with its own id and settings: no model work, and its data files are the
+     * build's, byte for byte. Its handouts (left out when the page is rendered, as every new prompt would wait for
+     * them) are rendered when one is first asked for, each a whole page that inlines that data.
+     */
+    @Test
+    void aLivePageOfABuiltPromptHasTheBuildsDataAndItsHandoutsOnDemand() throws Exception {
+        JsonNode done = explain(form("The Eiffel Tower is in", "id", "alpha", "token", token()));
+        assertThat(done.get("ranModel").asBoolean()).isFalse();
+        String root = done.get("page").asText().replaceFirst("/p/alpha\\.html$", "/");
+        assertThat(root).matches("/live/r/[0-9a-f]{20}/");
+        for (String file : List.of("data/alpha/main.js", "data/alpha/insight.js", "data/alpha/layer-0.js")) {
+            HttpResponse<byte[]> live = CLIENT.send(HttpRequest.newBuilder(site.uri.resolve(root + file)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(live.statusCode()).as(file + site.log()).isEqualTo(200);
+            assertThat(live.body()).as(file).isEqualTo(Files.readAllBytes(site.out.resolve(file)));
+        }
+        String mainData = Files.readString(site.out.resolve("data/alpha/main.js")).strip();
+        for (String handout : List.of("handouts/alpha.html", "zh/handouts/alpha.html")) {
+            HttpResponse<String> page = get(root + handout);
+            assertThat(page.statusCode()).as(handout + site.log()).isEqualTo(200);
+            assertThat(page.body()).as(handout).contains("<title>The Eiffel Tower is in").contains(mainData)
+                    .doesNotContain("__live");
+        }
+        assertThat(site.log()).doesNotContain("cannot render the handouts");
+    }
+
+    /**
+     * A browser that goes away (the tab closed) while its prompt computes: the next progress line fails, the run stops
+     * there and is not stored, the server says so, and the next request is served. Without the cancellation the run
+     * would finish and be stored.
+     */
+    @Test
+    void whenTheClientGoesAwayItsRunIsCancelledAndNothingIsStored() throws Exception {
+        String id = "cancelled-run";
+        String body = form("word ".repeat(300).strip(), "id", id, "token", token()); // long: the run takes a while
+        try (Socket socket = new Socket(site.uri.getHost(), site.uri.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /live/run HTTP/1.1\r\nHost: " + site.uri.getAuthority() + "\r\nOrigin: " + origin()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().contains("\"phase\":\"queued\"")) { // the first progress line: it has started
+                int c = in.read();
+                assertThat(c).as("the response ended early: " + head).isNotNegative();
+                head.append((char) c);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 200");
+            socket.setSoLinger(true, 0); // close at once (a reset), as a browser tab that is closed
+        }
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!site.log().contains("Live: cancelled \"word word") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(site.log()).contains("Live: cancelled \"word word");
+        assertThat(site.storedRuns(id)).isZero();
+
+        JsonNode next = explain(form("Served after the cancelled one", "max_new_tokens", "1", "token", token()));
+        assertThat(next.path("error").isMissingNode()).as(next.toString()).isTrue();
+        assertThat(site.storedRuns(id)).isZero();
+    }
+
+    /** The live pages' and the box's words are the site's live.* UI strings, in the language asked for. */
+    @Test
+    void theLivePagesSpeakTheSiteLanguagesFromItsUiStrings() throws Exception {
+        String zh = get("/live?prompt=x&lang=zh").body();
+        assertThat(zh).contains("<html lang=\"zh-Hans\">").contains("<h1>正在解释你的提示</h1>")
+                .contains("等待模型空闲"); // live.progress.queued, for live.js
+        assertThat(get("/live?prompt=x&lang=en").body()).contains("<h1>Explaining your prompt</h1>");
+        assertThat(get("/live?prompt=x&lang=fr").body()).contains("<html lang=\"en\">"); // not a site language
+        // The box reads its words from the page's own UI strings (core.js's GPT2X.t), as every view does.
+        assertThat(get("/assets/i18n/zh.js").body()).contains("\"live.box.summary\":\"\\u8BD5\\u8BD5"); // 试试...
+        assertThat(get("/").body()).contains("/__live/box.js");
+    }
+
     @Test
     void aPostFromAnotherOriginRunsAndWritesNothing() throws Exception {
         HttpResponse<String> response = post("/live/run", "http://evil.example", form("Never run", "token", token()));

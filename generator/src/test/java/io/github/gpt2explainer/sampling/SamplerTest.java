@@ -191,4 +191,33 @@ class SamplerTest {
                     .isEqualTo(Sampler.sample(logits, 0.9, 4, 0.95, b.nextDouble()));
         }
     }
+
+    /**
+     * The reported candidates are the first of every id sorted by probability descending, then logit descending, then
+     * id ascending: checked against that full sort on logits with many ties (few distinct values), at several
+     * temperatures and filters, including fewer tokens than candidates asked for.
+     */
+    @Test
+    void candidatesAreTheHeadOfTheFullRanking() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 200; trial++) {
+            int vocab = 1 + random.nextInt(60);
+            float[] logits = new float[vocab];
+            for (int i = 0; i < vocab; i++) {
+                logits[i] = random.nextInt(6) * 0.5f - 1f; // ties everywhere
+            }
+            double temperature = new double[] {0, 0.3, 1, 2}[trial % 4];
+            int topK = trial % 3 == 0 ? 0 : 1 + random.nextInt(5);
+            double topP = trial % 5 == 0 ? 0.6 : 1.0;
+            int count = 1 + random.nextInt(12);
+            TokenDistribution d = Sampler.distribution(logits, temperature, topK, topP);
+            List<Integer> ranking = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, vocab).boxed().toList());
+            ranking.sort(java.util.Comparator.<Integer>comparingDouble(id -> -d.probability(id))
+                    .thenComparingDouble(id -> -logits[id]).thenComparingInt(id -> id));
+            List<Candidate> expected = ranking.subList(0, Math.min(count, vocab)).stream()
+                    .map(id -> new Candidate(id, logits[id], d.probability(id), d.isKept(id))).toList();
+            assertThat(Sampler.sample(logits, temperature, topK, topP, 0.5, count).candidates())
+                    .as("trial %d", trial).isEqualTo(expected);
+        }
+    }
 }
