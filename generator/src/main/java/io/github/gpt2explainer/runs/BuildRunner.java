@@ -6,6 +6,7 @@ import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
@@ -80,12 +81,18 @@ public final class BuildRunner {
         double runSeconds = 0;
         if (!toRun.isEmpty()) {
             long loadStart = System.nanoTime();
+            NDManager engine;
+            try (PhaseTimes.Span span = PhaseTimes.phase("model: engine start (PyTorch native library)")) {
+                engine = NDManager.newBaseManager("PyTorch");
+            }
+            PhaseTimes.Span loading = PhaseTimes.phase("model: checkpoint load and upload to the engine");
             Checkpoint checkpoint = model.loadCheckpoint(); // kept: the insight reads ln_f, c_proj and the head
-            try (NDManager manager = NDManager.newBaseManager("PyTorch");
+            try (NDManager manager = engine;
                  Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager)) {
                 // The weights now live in native memory; let the JVM release its own copies (a mapped
                 // model.safetensors, the direct buffers of the upload) before the run adds its own peak.
                 System.gc();
+                loading.close();
                 loadSeconds = seconds(loadStart);
                 PromptRunner runner = new PromptRunner(gpt2, checkpoint, model.tokenizer(), model.info());
                 long runStart = System.nanoTime();
@@ -95,7 +102,9 @@ public final class BuildRunner {
                     progress.promptStarted(prompt.id(), n, toRun.size());
                     long start = System.nanoTime();
                     try (PromptRun run = runner.run(prompt, step -> progress.step(prompt.id(), step, prompt.maxNewTokens()))) {
-                        store.write(keys.get(i), run); // the site is rendered from the store
+                        try (PhaseTimes.Span writing = PhaseTimes.phase("prompt: store write")) {
+                            store.write(keys.get(i), run); // the site is rendered from the store
+                        }
                     }
                     ran.add(prompt.id());
                     progress.promptDone(prompt.id(), n, toRun.size(), seconds(start));

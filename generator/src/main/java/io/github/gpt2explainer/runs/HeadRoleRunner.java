@@ -5,6 +5,7 @@ import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.trace.HeadRoleStore;
 import io.github.gpt2explainer.trace.TraceStore;
 import java.util.Locale;
@@ -49,9 +50,13 @@ public final class HeadRoleRunner {
             return new Result(stored, false, seconds(start));
         }
         ProbedHeadRoles measured;
+        PhaseTimes.Span loading = PhaseTimes.phase("head roles: checkpoint load and upload");
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model gpt2 = Gpt2Model.load(model.loadCheckpoint(), manager)) {
-            measured = ProbedHeadRoles.measure(gpt2, probe);
+            loading.close();
+            try (PhaseTimes.Span span = PhaseTimes.phase("head roles: probe pass and scores")) {
+                measured = ProbedHeadRoles.measure(gpt2, probe);
+            }
         }
         return new Result(heads.write(key, measured), true, seconds(start));
     }
