@@ -51,8 +51,9 @@ public record Insight(List<DirectLogitAttribution> candidates, InputAttribution 
                              long neutral, boolean attribution) {
         List<DirectLogitAttribution> candidates = new ArrayList<>();
         try (PhaseTimes.Span span = PhaseTimes.phase("prompt: direct logit attribution")) {
-            for (int id : TopTokens.of(lastLogits, CANDIDATES)) {
-                candidates.add(narrowed(DirectLogitAttribution.of(checkpoint, prefill, id)));
+            long[] targets = java.util.Arrays.stream(TopTokens.of(lastLogits, CANDIDATES)).asLongStream().toArray();
+            for (DirectLogitAttribution dla : DirectLogitAttribution.of(checkpoint, prefill, targets)) {
+                candidates.add(narrowed(dla));
             }
         }
         InputAttribution occlusion = null;

@@ -52,8 +52,12 @@ public final class Generator {
             }
             try (KvCache batch = promptCache.repeat(runs.size())) {
                 promptCache.close(); // the batch holds its own copy
-                DecodeStep step = ids -> model.decodeBatch(batch, ids, CaptureSpec.none()).stream()
-                        .map(StepResult::lastLogits).toList();
+                DecodeStep step = ids -> {
+                    try (PhaseTimes.Span span = PhaseTimes.phase("prompt: generation: its batched decode steps")) {
+                        return model.decodeBatch(batch, ids, CaptureSpec.none()).stream()
+                                .map(StepResult::lastLogits).toList();
+                    }
+                };
                 List<GenerationRun> generations;
                 try (PhaseTimes.Span span = PhaseTimes.phase("prompt: generation (batched decode and sampling)")) {
                     generations = GenerationLoop.run(prefill.lastLogits(), promptIds.length,
