@@ -152,30 +152,39 @@ public final class Sampler {
     }
 
     private static List<Candidate> topCandidates(float[] logits, TokenDistribution distribution, int count) {
-        Comparator<Integer> byRank = Comparator
-                .<Integer>comparingDouble(id -> -distribution.probability(id))
-                .thenComparingDouble(id -> -logits[id])
-                .thenComparingInt(id -> id);
-        // Insertion into a small sorted list: O(V * count) with count ~ 10, cheaper than sorting V ids.
-        List<Integer> best = new ArrayList<>(count + 1);
+        double[] p = distribution.probabilities(); // [V]
+        // Insertion into a small sorted array: O(V * count) with count ~ 10, cheaper than sorting V ids; primitive
+        // comparisons, since this runs for every run at every step of a build.
+        int[] best = new int[count + 1];
+        int size = 0;
         for (int id = 0; id < logits.length; id++) {
-            if (best.size() == count && byRank.compare(id, best.get(count - 1)) >= 0) {
+            if (size == count && !ranksBefore(id, best[count - 1], p, logits)) {
                 continue;
             }
-            int at = best.size();
-            while (at > 0 && byRank.compare(id, best.get(at - 1)) < 0) {
+            int at = size;
+            while (at > 0 && ranksBefore(id, best[at - 1], p, logits)) {
+                best[at] = best[at - 1];
                 at--;
             }
-            best.add(at, id);
-            if (best.size() > count) {
-                best.remove(count);
-            }
+            best[at] = id;
+            size = Math.min(size + 1, count);
         }
-        List<Candidate> candidates = new ArrayList<>(best.size());
-        for (int id : best) {
-            candidates.add(new Candidate(id, logits[id], distribution.probability(id), distribution.isKept(id)));
+        List<Candidate> candidates = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            int id = best[i];
+            candidates.add(new Candidate(id, logits[id], p[id], distribution.isKept(id)));
         }
         return candidates;
+    }
+
+    /** The candidates' order: higher probability first, then higher logit, then lower id. */
+    private static boolean ranksBefore(int a, int b, double[] p, float[] logits) {
+        int byProbability = Double.compare(-p[a], -p[b]);
+        if (byProbability != 0) {
+            return byProbability < 0;
+        }
+        int byLogit = Double.compare(-logits[a], -logits[b]);
+        return byLogit != 0 ? byLogit < 0 : a < b;
     }
 
     // ---- validation --------------------------------------------------------------------------------
