@@ -41,7 +41,14 @@ public final class EngineBench {
      * @param capture         per forward length, full capture (A) paired with the fast path (B)
      * @param prefill16Logits the fast path's last-position logits for the 16-token prompt
      */
-    public record Key(Samples[] fast, Paired[] capture, float[] prefill16Logits) {
+    /**
+     * @param capturedLens16    16-token full capture followed by logits at every position (a build's prefill with
+     *                          its logit lens); null without the forward section
+     * @param batchedGeneration the batched temperatures' whole generation ({@value #GENERATED} tokens); null without
+     *                          the batch section
+     */
+    public record Key(Samples[] fast, Paired[] capture, float[] prefill16Logits, Samples capturedLens16,
+                      Samples batchedGeneration) {
         public Samples prefill16() {
             return fast[indexOf(FORWARD_LENGTHS, 16)];
         }
@@ -75,6 +82,7 @@ public final class EngineBench {
     public Key run() {
         Samples[] fast = new Samples[FORWARD_LENGTHS.length];
         Paired[] capture = new Paired[FORWARD_LENGTHS.length];
+        Samples capturedLens16 = null;
         if (sections.contains("forward")) {
             // The JIT first: a captured pass runs a few hundred Java calls per layer's tensors (records,
             // buffers, maps) that a handful of warm-up pairs leave partly interpreted, which inflated the
@@ -95,6 +103,9 @@ public final class EngineBench {
             Paired allLogits = watch.timePaired(() -> captureWithLogitsEverywhere(ids), fastPath);
             fast[i] = all.b();
             capture[i] = all;
+            if (t == 16) {
+                capturedLens16 = allLogits.a();
+            }
             double gflops = Gpt2Cost.prefillFlops(config, t) / (all.b().median() * 1e6);
             report.time(FORWARD, t + " tokens, fast path (capture none)", all.b(),
                     Report.fmt(t * 1000 / all.b().median(), 0) + " tokens/s, " + Report.fmt(gflops, 1) + " GFLOP/s");
@@ -111,10 +122,8 @@ public final class EngineBench {
         if (sections.contains("context")) {
             contextGrowth();
         }
-        if (sections.contains("batch")) {
-            batchedTemperatures();
-        }
-        return new Key(fast, capture, logits16);
+        Samples batchedGeneration = sections.contains("batch") ? batchedTemperatures() : null;
+        return new Key(fast, capture, logits16, capturedLens16, batchedGeneration);
     }
 
     /**
@@ -188,7 +197,7 @@ public final class EngineBench {
     }
 
     /** One prompt sampled at several temperatures: one batched decode per step vs one sequence after another. */
-    private void batchedTemperatures() {
+    private Samples batchedTemperatures() {
         long[] prompt = promptIds(config, 16);
         int n = TEMPERATURES.length;
         Samples batched = watch(1, quick ? 3 : 5).time(() -> {
@@ -234,6 +243,7 @@ public final class EngineBench {
         report.time(BATCH, what + ": batched (decodeBatch)", batched, "includes the shared prefill and sampling");
         report.time(BATCH, what + ": one after another", sequential,
                 "batched is " + Report.ratio(sequential.median() / batched.median()) + " faster");
+        return batched;
     }
 
     private static Rng[] rngs(int n) {

@@ -31,14 +31,34 @@ public final class SiteBuildBench {
      * @param storeBytesOnDisk every file of the trace store ({@code {store}}) after the build; -1 when there is none
      */
     public record Outcome(String notMeasured, double wallMs, long peakRssKiB, long bytesOnDisk, long storeBytesOnDisk,
-                          TreeMap<String, Long> pageGzipBytes) {
+                          TreeMap<String, Long> pageGzipBytes, double cpuSeconds, List<Phase> phases) {
         static Outcome skipped(String why) {
-            return new Outcome(why, 0, 0, 0, -1, new TreeMap<>());
+            return new Outcome(why, 0, 0, 0, -1, new TreeMap<>(), 0, List.of());
+        }
+
+        /** A phase's wall seconds summed over its calls, 0 when the build did not report it. */
+        public double wallSeconds(String phase) {
+            return phases.stream().filter(p -> p.name().equals(phase)).mapToDouble(Phase::wallSeconds).sum();
+        }
+
+        /** How often the build entered a phase, 0 when it did not report it. */
+        public int calls(String phase) {
+            return phases.stream().filter(p -> p.name().equals(phase)).mapToInt(Phase::calls).sum();
         }
     }
 
+    /** One line of the build's {@code --timings} table. */
+    public record Phase(String name, int calls, double wallSeconds, double cpuSeconds) {
+    }
+
+    /** The build's own per-phase table; the harness adds it to the build arguments unless they have it. */
+    static final String TIMINGS = "--timings";
+
     private static final Pattern REFERENCE = Pattern.compile("(?:src|href)\\s*=\\s*[\"']([^\"'#?]+)[\"']");
     private static final Pattern PEAK_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    private static final Pattern USER_CPU = Pattern.compile("User time \\(seconds\\): ([0-9.]+)");
+    private static final Pattern SYSTEM_CPU = Pattern.compile("System time \\(seconds\\): ([0-9.]+)");
+    private static final Pattern PHASE = Pattern.compile("^timing \\| (.+) \\| (\\d+) \\| ([0-9.]+) \\| ([0-9.]+)$");
 
     private SiteBuildBench() {
     }
@@ -73,6 +93,9 @@ public final class SiteBuildBench {
                     .replace("{out}", out.toAbsolutePath().toString())
                     .replace("{store}", store.toAbsolutePath().toString()));
         }
+        if (!buildArgs.contains(TIMINGS)) {
+            command.add(TIMINGS);
+        }
         ChildProcess.Result build = ChildProcess.run(command, repoRoot, 3600);
         String stats = readAndDelete(timeReport);
         if (build.exitCode() != 0) {
@@ -82,7 +105,26 @@ public final class SiteBuildBench {
         Matcher rss = PEAK_RSS.matcher(stats);
         long peak = rss.find() ? Long.parseLong(rss.group(1)) : -1;
         long storeBytes = Files.isDirectory(store) ? bytesOnDisk(store) : -1;
-        return new Outcome(null, build.wallMs(), peak, bytesOnDisk(out), storeBytes, pageTransfers(out));
+        return new Outcome(null, build.wallMs(), peak, bytesOnDisk(out), storeBytes, pageTransfers(out),
+                seconds(USER_CPU, stats) + seconds(SYSTEM_CPU, stats), phases(build.stdout()));
+    }
+
+    private static double seconds(Pattern pattern, String stats) {
+        Matcher m = pattern.matcher(stats);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** The lines of the build's {@code --timings} table, in its order. */
+    static List<Phase> phases(String output) {
+        List<Phase> phases = new ArrayList<>();
+        for (String line : output.split("\\R")) {
+            Matcher m = PHASE.matcher(line.strip());
+            if (m.matches()) {
+                phases.add(new Phase(m.group(1), Integer.parseInt(m.group(2)), Double.parseDouble(m.group(3)),
+                        Double.parseDouble(m.group(4))));
+            }
+        }
+        return phases;
     }
 
     /** Whether {@code build --help} prints the build command's own usage (picocli prints the root's otherwise). */

@@ -18,6 +18,27 @@ class SiteBuildBenchTest {
     Path site;
 
     @Test
+    void theBuildsTimingTableIsReadLineByLineAndOtherOutputIsIgnored() {
+        String output = "Site written to /tmp/x\n"
+                + "timing | phase | calls | wall s | CPU s\n"
+                + "timing | prompt: captured prefill | 20 | 1.25 | 2.40\n"
+                + "timing | render: handouts, zh | 20 | 3.50 | 3.61\r\n"
+                + "timing | prompt: captured prefill | 1 | 0.75 | 0.10\n"
+                + "/tmp/x\n";
+
+        var phases = SiteBuildBench.phases(output);
+
+        assertThat(phases).containsExactly(
+                new SiteBuildBench.Phase("prompt: captured prefill", 20, 1.25, 2.40),
+                new SiteBuildBench.Phase("render: handouts, zh", 20, 3.50, 3.61),
+                new SiteBuildBench.Phase("prompt: captured prefill", 1, 0.75, 0.10));
+        var outcome = new SiteBuildBench.Outcome(null, 1, 1, 1, 1, new TreeMap<>(), 1, phases);
+        assertThat(outcome.wallSeconds("prompt: captured prefill")).isEqualTo(2.0);
+        assertThat(outcome.calls("prompt: captured prefill")).isEqualTo(21);
+        assertThat(outcome.calls("swap in")).isZero();
+    }
+
+    @Test
     void initialTransferCountsThePageAndTheLocalFilesItReferencesOnceEach() throws IOException {
         byte[] script = randomBytes(5000, 1);   // incompressible: gzip adds a few bytes
         byte[] style = randomBytes(3000, 2);

@@ -12,6 +12,7 @@ import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSetException;
 import io.github.gpt2explainer.prompts.PromptSetLoader;
 import io.github.gpt2explainer.site.RenderReport;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.tokenizer.TokenizerException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,10 +60,12 @@ public final class SiteBuild implements AutoCloseable {
         BuildContext context = validate(prompts, identified);               // validate once: fit, templates
         checkOutput(outDir);                                                // --out: no input, ours to replace
         try (SafeOutput staging = stage(outDir);                            // locked, staged beside --out
-             SitePipeline.Runs runs = pipeline.runWhatChanged(context);     // run what changed
-             SitePipeline.Plan plan = pipeline.plan(context, runs)) {       // plan
+             SitePipeline.Runs runs = timed("run what changed", () -> pipeline.runWhatChanged(context));
+             SitePipeline.Plan plan = timed("plan", () -> pipeline.plan(context, runs))) {
             render(plan, staging.dir());                                    // render
-            staging.commit();                                               // swap in
+            try (PhaseTimes.Span span = PhaseTimes.phase("swap in")) {
+                staging.commit();                                           // swap in
+            }
         }
     }
 
@@ -138,7 +141,12 @@ public final class SiteBuild implements AutoCloseable {
         String spec = modelSpecOf(prompts);
         if (model == null || !spec.equals(modelSpec)) {
             close();
-            model = models.locate(spec);
+            LazyModel located = models.locate(spec);
+            model = new LazyModel(located.resolved(), () -> {
+                try (PhaseTimes.Span span = PhaseTimes.phase("model: identify (config, tokenizer, weights sha256)")) {
+                    return located.get();
+                }
+            });
             modelSpec = spec;
         }
         return model;
@@ -171,6 +179,13 @@ public final class SiteBuild implements AutoCloseable {
         staging.recovered().forEach(line -> log.info("Recovered: " + line));
         log.info("Output: " + staging.outputDir());
         return staging;
+    }
+
+    /** {@code step}'s result, its time recorded as phase {@code name} ({@code build --timings}). */
+    private static <T> T timed(String name, java.util.function.Supplier<T> step) {
+        try (PhaseTimes.Span span = PhaseTimes.phase(name)) {
+            return step.get();
+        }
     }
 
     private void render(SitePipeline.Plan plan, Path siteDir) throws IOException {

@@ -4,6 +4,7 @@ import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.runs.BuildRunner;
 import io.github.gpt2explainer.runs.HeadRoleRunner;
+import io.github.gpt2explainer.runs.LoadedModel;
 import io.github.gpt2explainer.runs.RunReport;
 import io.github.gpt2explainer.site.PlannedSite;
 import io.github.gpt2explainer.site.RenderReport;
@@ -30,11 +31,12 @@ public final class StandardPipeline implements SitePipeline {
     public Runs runWhatChanged(BuildContext context) {
         TraceStore store = TraceStore.open(context.storeDir());
         TraceStore.Use use = store.use(); // a concurrent --prune leaves the store alone until the pages are written
-        try (BuildLog.Progress progress = context.log().progress(context.prompts())) {
-            RunReport report = new BuildRunner(store, progress)
-                    .run(context.prompts(), context.model().get(), context.prune());
+        // The weights are loaded once, if at all, for the prompts and the head roles.
+        try (BuildLog.Progress progress = context.log().progress(context.prompts());
+             LoadedModel weights = new LoadedModel(context.model().get())) {
+            RunReport report = new BuildRunner(store, progress).run(context.prompts(), weights, context.prune());
             logRun(report, context);
-            HeadRoleRunner.Result heads = HeadRoleRunner.ensure(store, context.model().get(), HeadRoleProbe.DEFAULT_SEED);
+            HeadRoleRunner.Result heads = HeadRoleRunner.ensure(store, weights, HeadRoleProbe.DEFAULT_SEED);
             context.log().info(heads.summary());
             Map<String, StoreKey> keys = report.keys().stream()
                     .collect(Collectors.toMap(StoreKey::promptId, Function.identity()));

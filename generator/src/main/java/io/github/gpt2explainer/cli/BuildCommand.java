@@ -3,6 +3,8 @@ package io.github.gpt2explainer.cli;
 import io.github.gpt2explainer.build.SiteBuild;
 import io.github.gpt2explainer.build.BuildRequest;
 import io.github.gpt2explainer.output.SiteDiff;
+import io.github.gpt2explainer.timing.PhaseTimes;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,9 +47,35 @@ final class BuildCommand implements Callable<Integer> {
                     + "Exits 6 and lists the differing files if the output is stale.")
     private boolean check;
 
+    @Option(names = "--timings",
+            description = "At the end, print where the time went: one line per phase (engine start, model load, "
+                    + "each prompt's steps, rendering, ...) with its wall and CPU seconds.")
+    private boolean timings;
+
     @Override
     public Integer call() throws Exception {
         Console console = root.console();
+        PhaseTimes times = timings ? startTimings() : null;
+        try {
+            return build(console);
+        } finally {
+            if (times != null) {
+                PhaseTimes.disable();
+                times.table().forEach(console::result);
+            }
+        }
+    }
+
+    /** Starts {@code --timings}, counting the JVM's start-up up to here as its first phase. */
+    private static PhaseTimes startTimings() {
+        long sinceJvmStartMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long cpuSoFar = PhaseTimes.processCpuNanos();
+        PhaseTimes times = PhaseTimes.enable();
+        PhaseTimes.record("JVM start to the build command", sinceJvmStartMs * 1_000_000L, cpuSoFar);
+        return times;
+    }
+
+    private Integer build(Console console) throws Exception {
         if (Files.exists(output.out) && !Files.isDirectory(output.out)) {
             throw new InvalidInputException("--out " + output.out + " is a file; give a directory such as site-out");
         }

@@ -4,6 +4,7 @@ import io.github.gpt2explainer.build.PromptFit;
 import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.runs.BuildRunner;
 import io.github.gpt2explainer.runs.HeadRoleRunner;
+import io.github.gpt2explainer.runs.LoadedModel;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.prompts.PromptSetLoader;
@@ -68,13 +69,14 @@ final class RunCommand implements Callable<Integer> {
         }
         TraceStore traceStore = TraceStore.open(store.dir);
         String spec = model.specOr(set.settings().model());
-        try (ModelSource source = model.load(spec, root.wiring().environment(), console); TraceStore.Use use = traceStore.use()) {
+        try (ModelSource source = model.load(spec, root.wiring().environment(), console); TraceStore.Use use = traceStore.use();
+             LoadedModel weights = new LoadedModel(source)) { // loaded once, if at all, for the prompts and the head roles
             RunProgress progress = console.level() == Console.Level.QUIET ? RunProgress.none()
                     : RunProgress.lines(console.err());
             PromptFit.validate(set, source);
-            RunReport report = new BuildRunner(traceStore, progress).run(set, source, prune);
+            RunReport report = new BuildRunner(traceStore, progress).run(set, weights, prune);
             if (share == null || share.index() == 1) { // one shard measures the head roles; merge-stores copies them
-                console.info(HeadRoleRunner.ensure(traceStore, source, HeadRoleProbe.DEFAULT_SEED).summary());
+                console.info(HeadRoleRunner.ensure(traceStore, weights, HeadRoleProbe.DEFAULT_SEED).summary());
             }
             if (report.pruned() > 0) {
                 console.info("Pruned " + report.pruned() + (report.pruned() == 1 ? " entry" : " entries")

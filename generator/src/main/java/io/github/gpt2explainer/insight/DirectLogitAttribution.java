@@ -6,7 +6,8 @@ import io.github.gpt2explainer.forward.CaptureKind;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.SafetensorsWriter;
-import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Direct logit attribution of one token's logit at the last position of a captured pass: how much the
@@ -43,11 +44,21 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
      * {@code mlp.proj} and {@code resid_post}; the parameters come from {@code checkpoint}.
      */
     public static DirectLogitAttribution of(Checkpoint checkpoint, CapturedPass trace, long target) {
+        return of(checkpoint, trace, new long[] {target}).get(0);
+    }
+
+    /**
+     * The attributions of several targets of the same pass, in the order given: as {@link #of(Checkpoint,
+     * CapturedPass, long)} for each, value for value, but each layer's {@code c_proj} is read from the
+     * checkpoint once for all of them.
+     */
+    public static List<DirectLogitAttribution> of(Checkpoint checkpoint, CapturedPass trace, long[] targets) {
         Gpt2Config config = checkpoint.config();
         int layers = config.layers();
         int heads = config.heads();
         int headDim = config.headDim();
         int e = config.width();
+        int n = targets.length;
         int last = trace.tokens().length - 1;
         if (trace.startPosition() != 0) {
             throw new IllegalArgumentException("direct logit attribution needs a pass from position 0, this one starts at "
@@ -55,37 +66,51 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
         }
         CapturedTensor finalResidual = layers == 0 ? trace.get(CaptureKind.EMBED_SUM, -1)
                 : trace.get(CaptureKind.RESID_POST, layers - 1);                       // [T, E]
-        LogitReadout readout = LogitReadout.of(checkpoint, target, row(finalResidual, last, e));
-
-        double embed = readout.contribution(row(trace.get(CaptureKind.EMBED_SUM, -1), last, e));
-        double[] attn = new double[layers];
-        double[][] attnHeads = new double[layers][heads];
-        double[] attnBias = new double[layers];
-        double[] mlp = new double[layers];
-        double[] r = readout.direction();
+        LogitReadout[] readouts = new LogitReadout[n];
+        float[] embedRow = row(trace.get(CaptureKind.EMBED_SUM, -1), last, e);
+        double[] embed = new double[n];
+        double[][] attn = new double[n][layers];
+        double[][][] attnHeads = new double[n][layers][heads];
+        double[][] attnBias = new double[n][layers];
+        double[][] mlp = new double[n][layers];
+        for (int c = 0; c < n; c++) {
+            readouts[c] = LogitReadout.of(checkpoint, targets[c], row(finalResidual, last, e));
+            embed[c] = readouts[c].contribution(embedRow);
+        }
         for (int l = 0; l < layers; l++) {
-            attn[l] = readout.contribution(row(trace.get(CaptureKind.ATTN_PROJ, l), last, e));
-            mlp[l] = readout.contribution(row(trace.get(CaptureKind.MLP_PROJ, l), last, e));
-            attnBias[l] = readout.contribution(checkpoint.floats("h." + l + ".attn.c_proj.bias", 0, e), 0);
+            float[] attnRow = row(trace.get(CaptureKind.ATTN_PROJ, l), last, e);
+            float[] mlpRow = row(trace.get(CaptureKind.MLP_PROJ, l), last, e);
+            float[] bias = checkpoint.floats("h." + l + ".attn.c_proj.bias", 0, e).array();
             // Row i of c_proj.weight [E, E] (Conv1D [in, out]) read through r: what a unit in merged-head
             // column i writes toward the target. Head h owns columns hD .. hD + D - 1 of the merged heads.
-            FloatBuffer proj = checkpoint.floats("h." + l + ".attn.c_proj.weight", 0, e * e); // [E, E]
+            float[] proj = checkpoint.floats("h." + l + ".attn.c_proj.weight", 0, e * e).array(); // [E, E]
             CapturedTensor headOutputs = trace.get(CaptureKind.ATTN_HEADS, l);         // [H, T, D]
-            for (int h = 0; h < heads; h++) {
-                double sum = 0;
-                for (int d = 0; d < headDim; d++) {
-                    int input = h * headDim + d;
-                    double perUnit = 0;
-                    for (int o = 0; o < e; o++) {
-                        perUnit += proj.get(input * e + o) * r[o];
+            for (int c = 0; c < n; c++) {
+                LogitReadout readout = readouts[c];
+                double[] r = readout.direction();
+                attn[c][l] = readout.contribution(attnRow);
+                mlp[c][l] = readout.contribution(mlpRow);
+                attnBias[c][l] = readout.contribution(bias);
+                for (int h = 0; h < heads; h++) {
+                    double sum = 0;
+                    for (int d = 0; d < headDim; d++) {
+                        int input = h * headDim + d;
+                        double perUnit = 0;
+                        for (int o = 0; o < e; o++) {
+                            perUnit += proj[input * e + o] * r[o];
+                        }
+                        sum += headOutputs.at(h, last, d) * perUnit;
                     }
-                    sum += headOutputs.at(h, last, d) * perUnit;
+                    attnHeads[c][l][h] = sum;
                 }
-                attnHeads[l][h] = sum;
             }
         }
-        return new DirectLogitAttribution(target, embed, attn, attnHeads, attnBias, mlp, readout.biasTerm(),
-                readout.sigma());
+        List<DirectLogitAttribution> out = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            out.add(new DirectLogitAttribution(targets[c], embed[c], attn[c], attnHeads[c], attnBias[c], mlp[c],
+                    readouts[c].biasTerm(), readouts[c].sigma()));
+        }
+        return out;
     }
 
     /** The sum of every part: the target's logit as the attribution reconstructs it. */

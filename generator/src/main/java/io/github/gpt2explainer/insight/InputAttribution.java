@@ -45,11 +45,24 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
      * occluded position on, after the prompt's cached prefix) and measures {@code target}'s log-probability at the last position of each.
      */
     public static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral) {
-        return of(model, ids, target, neutral, FLOATS_PER_BATCH);
+        return of(model, ids, target, neutral, null, FLOATS_PER_BATCH);
+    }
+
+    /**
+     * As {@link #of(Gpt2Model, long[], long, long)}, with the prompt's own last-position logits [V] already at hand
+     * (a build's captured prefill made them): the baseline is read from them instead of running the prompt again.
+     */
+    public static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, float[] promptLastLogits) {
+        return of(model, ids, target, neutral, promptLastLogits, FLOATS_PER_BATCH);
     }
 
     /** As {@link #of(Gpt2Model, long[], long, long)}, with the batch bound in floats (tests use a small one). */
     static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, long floatsPerBatch) {
+        return of(model, ids, target, neutral, null, floatsPerBatch);
+    }
+
+    private static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, float[] promptLastLogits,
+                                       long floatsPerBatch) {
         Gpt2Config config = model.config();
         if (ids.length == 0) {
             throw new IllegalArgumentException("input attribution needs at least one token");
@@ -77,9 +90,17 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
                 occludeChunk(model, prompt, ids, i, n, target, neutral, occluded);
                 i += n;
             }
-            double baseline; // the prompt itself: its cache holds fewer than T positions, the rest ends it
-            try (StepResult rest = model.prefill(prompt, Arrays.copyOfRange(ids, prompt.length(), t), CaptureSpec.none())) {
-                baseline = logProbability(rest.lastLogits(), (int) target);
+            double baseline; // the prompt itself: given, or its cache holds fewer than T positions and the rest ends it
+            if (promptLastLogits != null) {
+                if (promptLastLogits.length != config.vocabSize()) {
+                    throw new IllegalArgumentException("the prompt's last logits have " + promptLastLogits.length
+                            + " values, the vocabulary " + config.vocabSize());
+                }
+                baseline = logProbability(promptLastLogits, (int) target);
+            } else {
+                try (StepResult rest = model.prefill(prompt, Arrays.copyOfRange(ids, prompt.length(), t), CaptureSpec.none())) {
+                    baseline = logProbability(rest.lastLogits(), (int) target);
+                }
             }
             double[] occlusion = new double[t];
             for (int p = 0; p < t; p++) {

@@ -4,6 +4,7 @@ import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.sampling.TopTokens;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,12 +50,18 @@ public record Insight(List<DirectLogitAttribution> candidates, InputAttribution 
     public static Insight of(Gpt2Model model, Checkpoint checkpoint, CapturedPass prefill, float[] lastLogits,
                              long neutral, boolean attribution) {
         List<DirectLogitAttribution> candidates = new ArrayList<>();
-        for (int id : TopTokens.of(lastLogits, CANDIDATES)) {
-            candidates.add(narrowed(DirectLogitAttribution.of(checkpoint, prefill, id)));
+        try (PhaseTimes.Span span = PhaseTimes.phase("prompt: direct logit attribution")) {
+            long[] targets = java.util.Arrays.stream(TopTokens.of(lastLogits, CANDIDATES)).asLongStream().toArray();
+            for (DirectLogitAttribution dla : DirectLogitAttribution.of(checkpoint, prefill, targets)) {
+                candidates.add(narrowed(dla));
+            }
         }
         InputAttribution occlusion = null;
         if (attribution && neutral < model.config().vocabSize()) {
-            InputAttribution computed = InputAttribution.of(model, prefill.tokens(), candidates.get(0).target(), neutral);
+            InputAttribution computed;
+            try (PhaseTimes.Span span = PhaseTimes.phase("prompt: input attribution (occlusion)")) {
+                computed = InputAttribution.of(model, prefill.tokens(), candidates.get(0).target(), neutral, lastLogits);
+            }
             occlusion = new InputAttribution(computed.target(), computed.neutral(), narrow(computed.baseline()),
                     narrow(computed.occlusion()));
         }

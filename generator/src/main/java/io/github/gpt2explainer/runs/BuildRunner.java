@@ -1,11 +1,10 @@
 package io.github.gpt2explainer.runs;
 
-import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
-import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.trace.PromptRun;
 import io.github.gpt2explainer.trace.StoreKey;
 import io.github.gpt2explainer.trace.TraceStore;
@@ -48,6 +47,17 @@ public final class BuildRunner {
      *              too ({@code --prune}); false keeps the entries of other prompt sets, models and shards
      */
     public RunReport run(PromptSet set, ModelSource model, boolean prune) {
+        try (LoadedModel loaded = new LoadedModel(model)) {
+            return run(set, loaded, prune);
+        }
+    }
+
+    /**
+     * As {@link #run(PromptSet, ModelSource, boolean)}, with weights the caller keeps loaded for more model work
+     * after this (the head roles): they are loaded only if a prompt must run, and stay loaded.
+     */
+    public RunReport run(PromptSet set, LoadedModel loaded, boolean prune) {
+        ModelSource model = loaded.source();
         List<String> notices = new ArrayList<>(store.notices());
         notices.forEach(progress::notice);
 
@@ -76,33 +86,27 @@ public final class BuildRunner {
                 * prompts.get(i).maxNewTokens()).sum());
 
         List<String> ran = new ArrayList<>();
-        double loadSeconds = 0;
         double runSeconds = 0;
         if (!toRun.isEmpty()) {
-            long loadStart = System.nanoTime();
-            Checkpoint checkpoint = model.loadCheckpoint(); // kept: the insight reads ln_f, c_proj and the head
-            try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                 Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager)) {
-                // The weights now live in native memory; let the JVM release its own copies (a mapped
-                // model.safetensors, the direct buffers of the upload) before the run adds its own peak.
-                System.gc();
-                loadSeconds = seconds(loadStart);
-                PromptRunner runner = new PromptRunner(gpt2, checkpoint, model.tokenizer(), model.info());
-                long runStart = System.nanoTime();
-                for (int n = 0; n < toRun.size(); n++) {
-                    int i = toRun.get(n);
-                    EffectivePrompt prompt = prompts.get(i);
-                    progress.promptStarted(prompt.id(), n, toRun.size());
-                    long start = System.nanoTime();
-                    try (PromptRun run = runner.run(prompt, step -> progress.step(prompt.id(), step, prompt.maxNewTokens()))) {
+            Gpt2Model gpt2 = loaded.model();
+            PromptRunner runner = new PromptRunner(gpt2, loaded.checkpoint(), model.tokenizer(), model.info());
+            long runStart = System.nanoTime();
+            for (int n = 0; n < toRun.size(); n++) {
+                int i = toRun.get(n);
+                EffectivePrompt prompt = prompts.get(i);
+                progress.promptStarted(prompt.id(), n, toRun.size());
+                long start = System.nanoTime();
+                try (PromptRun run = runner.run(prompt, step -> progress.step(prompt.id(), step, prompt.maxNewTokens()))) {
+                    try (PhaseTimes.Span writing = PhaseTimes.phase("prompt: store write")) {
                         store.write(keys.get(i), run); // the site is rendered from the store
                     }
-                    ran.add(prompt.id());
-                    progress.promptDone(prompt.id(), n, toRun.size(), seconds(start));
                 }
-                runSeconds = seconds(runStart);
+                ran.add(prompt.id());
+                progress.promptDone(prompt.id(), n, toRun.size(), seconds(start));
             }
+            runSeconds = seconds(runStart);
         }
+        double loadSeconds = loaded.loadSeconds();
         int pruned = 0;
         if (prune) {
             java.util.OptionalInt removed = store.pruneIfAlone(keys);

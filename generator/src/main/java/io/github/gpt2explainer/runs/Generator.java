@@ -6,6 +6,7 @@ import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.KvCache;
 import io.github.gpt2explainer.forward.StepResult;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.trace.GenerationRun;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -45,13 +46,23 @@ public final class Generator {
         try (KvCache promptCache = model.newCache()) {
             // Room for the whole generation at once: no step grows the cache (each growth copies it).
             promptCache.reserve(promptIds.length + maxNewTokens);
-            StepResult prefill = model.prefill(promptCache, promptIds, CaptureSpec.all());
+            StepResult prefill;
+            try (PhaseTimes.Span span = PhaseTimes.phase("prompt: captured prefill")) {
+                prefill = model.prefill(promptCache, promptIds, CaptureSpec.all());
+            }
             try (KvCache batch = promptCache.repeat(runs.size())) {
                 promptCache.close(); // the batch holds its own copy
-                DecodeStep step = ids -> model.decodeBatch(batch, ids, CaptureSpec.none()).stream()
-                        .map(StepResult::lastLogits).toList();
-                List<GenerationRun> generations = GenerationLoop.run(prefill.lastLogits(), promptIds.length,
-                        contextLength, maxNewTokens, endOfTextId, runs, step, afterStep);
+                DecodeStep step = ids -> {
+                    try (PhaseTimes.Span span = PhaseTimes.phase("prompt: generation: its batched decode steps")) {
+                        return model.decodeBatch(batch, ids, CaptureSpec.none()).stream()
+                                .map(StepResult::lastLogits).toList();
+                    }
+                };
+                List<GenerationRun> generations;
+                try (PhaseTimes.Span span = PhaseTimes.phase("prompt: generation (batched decode and sampling)")) {
+                    generations = GenerationLoop.run(prefill.lastLogits(), promptIds.length,
+                            contextLength, maxNewTokens, endOfTextId, runs, step, afterStep);
+                }
                 return new Result(prefill.trace(), prefill.lastLogits(), generations);
             } catch (RuntimeException | Error e) {
                 prefill.close(); // nobody else will: free the captured pass now

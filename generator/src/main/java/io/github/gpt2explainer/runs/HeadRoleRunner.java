@@ -1,10 +1,10 @@
 package io.github.gpt2explainer.runs;
 
-import ai.djl.ndarray.NDManager;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.insight.HeadRoleProbe;
 import io.github.gpt2explainer.insight.ProbedHeadRoles;
 import io.github.gpt2explainer.model.ModelSource;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.trace.HeadRoleStore;
 import io.github.gpt2explainer.trace.TraceStore;
 import java.util.Locale;
@@ -38,6 +38,14 @@ public final class HeadRoleRunner {
 
     /** The scores of {@code model} on the probe with {@code seed}, measured only if {@code store} lacks them. */
     public static Result ensure(TraceStore store, ModelSource model, long seed) {
+        try (LoadedModel loaded = new LoadedModel(model)) {
+            return ensure(store, loaded, seed);
+        }
+    }
+
+    /** As {@link #ensure(TraceStore, ModelSource, long)}, with weights loaded once for the whole build (if at all). */
+    public static Result ensure(TraceStore store, LoadedModel loaded, long seed) {
+        ModelSource model = loaded.source();
         long start = System.nanoTime();
         var config = model.config();
         HeadRoleProbe probe = HeadRoleProbe.of(seed, config.vocabSize(), config.contextLength(),
@@ -49,8 +57,8 @@ public final class HeadRoleRunner {
             return new Result(stored, false, seconds(start));
         }
         ProbedHeadRoles measured;
-        try (NDManager manager = NDManager.newBaseManager("PyTorch");
-             Gpt2Model gpt2 = Gpt2Model.load(model.loadCheckpoint(), manager)) {
+        Gpt2Model gpt2 = loaded.model();
+        try (PhaseTimes.Span span = PhaseTimes.phase("head roles: probe pass and scores")) {
             measured = ProbedHeadRoles.measure(gpt2, probe);
         }
         return new Result(heads.write(key, measured), true, seconds(start));

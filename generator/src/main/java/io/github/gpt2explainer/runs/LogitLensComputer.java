@@ -1,6 +1,5 @@
 package io.github.gpt2explainer.runs;
 
-import io.github.gpt2explainer.forward.CapturedTensor;
 import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.CaptureKind;
@@ -29,19 +28,29 @@ public final class LogitLensComputer {
         int chunkRows = Math.max(1, MAX_LOGIT_VALUES / vocab);
         int[][][] ids = new int[layers][positions][];
         float[][][] probs = new float[layers][positions][];
-        for (int l = 0; l < layers; l++) {
-            CapturedTensor resid = prefill.get(CaptureKind.RESID_POST, l); // [T, E]
-            float[] data = resid.toArray();
-            for (int start = 0; start < positions; start += chunkRows) {
-                int rows = Math.min(chunkRows, positions - start);
-                float[] chunk = new float[rows * width];
-                System.arraycopy(data, start * width, chunk, 0, rows * width);
-                float[] logits = model.headLogits(chunk, rows); // [rows, V]
-                for (int r = 0; r < rows; r++) {
-                    int[] top = TopTokens.of(logits, r * vocab, vocab, k);
-                    ids[l][start + r] = top;
-                    probs[l][start + r] = softmaxOf(logits, r * vocab, vocab, top);
+        // Row l*T + p is layer l's resid_post at position p; the rows go through the head in chunks that cross
+        // layers: each call reads the whole [E, V] head, so fewer, fuller calls read it less often.
+        int rows = layers * positions;
+        int loadedLayer = -1;
+        float[] layerRows = null; // [T, E] of loadedLayer
+        for (int start = 0; start < rows; start += chunkRows) {
+            int n = Math.min(chunkRows, rows - start);
+            float[] chunk = new float[n * width];
+            for (int r = 0; r < n; r++) {
+                int layer = (start + r) / positions;
+                if (layer != loadedLayer) {
+                    layerRows = prefill.get(CaptureKind.RESID_POST, layer).toArray();
+                    loadedLayer = layer;
                 }
+                System.arraycopy(layerRows, ((start + r) % positions) * width, chunk, r * width, width);
+            }
+            float[] logits = model.headLogits(chunk, n); // [n, V]
+            for (int r = 0; r < n; r++) {
+                int layer = (start + r) / positions;
+                int position = (start + r) % positions;
+                int[] top = TopTokens.of(logits, r * vocab, vocab, k);
+                ids[layer][position] = top;
+                probs[layer][position] = softmaxOf(logits, r * vocab, vocab, top);
             }
         }
         return new LogitLens(ids, probs);

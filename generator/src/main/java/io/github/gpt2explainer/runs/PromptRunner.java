@@ -7,6 +7,7 @@ import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.sampling.Candidate;
 import io.github.gpt2explainer.sampling.TopTokens;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import io.github.gpt2explainer.tokenizer.TokenPiece;
 import io.github.gpt2explainer.trace.GenerationRun;
@@ -41,7 +42,10 @@ public final class PromptRunner {
 
     /** @param afterStep called with the number of tokens generated so far, after each round of sampling */
     public PromptRun run(EffectivePrompt prompt, IntConsumer afterStep) {
-        long[] ids = tokenizer.encode(prompt.text());
+        long[] ids;
+        try (PhaseTimes.Span span = PhaseTimes.phase("prompt: tokenize")) {
+            ids = tokenizer.encode(prompt.text());
+        }
         Generator.Result result = Generator.run(model, ids, Generator.settings(prompt), prompt.maxNewTokens(),
                 tokenizer.endOfTextId(), afterStep);
         try {
@@ -54,7 +58,10 @@ public final class PromptRunner {
 
     /** The logit lens, the insight and the vocabulary subset, added to the generator's result. */
     private PromptRun assemble(EffectivePrompt prompt, long[] ids, Generator.Result result) {
-        LogitLens lens = LogitLensComputer.compute(model, result.prefill(), LogitLensComputer.DEFAULT_TOP_K);
+        LogitLens lens;
+        try (PhaseTimes.Span span = PhaseTimes.phase("prompt: logit lens")) {
+            lens = LogitLensComputer.compute(model, result.prefill(), LogitLensComputer.DEFAULT_TOP_K);
+        }
         Insight insight = Insight.of(model, checkpoint, result.prefill(), result.lastLogits(),
                 tokenizer.endOfTextId(), prompt.attributes(ids.length));
 

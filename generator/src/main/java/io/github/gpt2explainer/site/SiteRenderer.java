@@ -3,6 +3,7 @@ package io.github.gpt2explainer.site;
 import io.github.gpt2explainer.prompts.PromptSet;
 import io.github.gpt2explainer.site.SitePlan.PlannedFile;
 import io.github.gpt2explainer.site.SitePlan.PromptPages;
+import io.github.gpt2explainer.timing.PhaseTimes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -77,20 +78,43 @@ public final class SiteRenderer {
         SiteContext site = new SiteContext(planned.input(), planned.layout(), planned.chapters(), templates, pages, markdown);
         SiteWriter out = new SiteWriter(outDir);
         for (PlannedFile<SiteContext> file : plan.shared()) {
-            byte[] bytes = file.renderer().render(site);
-            site.share(file.path(), bytes);
-            out.write(file.path(), bytes);
+            try (PhaseTimes.Span span = PhaseTimes.phase("render: shared assets")) {
+                byte[] bytes = file.renderer().render(site);
+                site.share(file.path(), bytes);
+                out.write(file.path(), bytes);
+            }
         }
         for (PromptPages group : plan.prompts()) {
-            PromptContext prompt = site.load(group.prompt());
+            PromptContext prompt;
+            try (PhaseTimes.Span span = PhaseTimes.phase("render: load a prompt's runs from the store")) {
+                prompt = site.load(group.prompt());
+            }
             for (PlannedFile<PromptContext> file : group.files()) {
-                out.write(file.path(), file.renderer().render(prompt));
+                try (PhaseTimes.Span span = PhaseTimes.phase("render: " + kindOf(file.path(), planned.layout()))) {
+                    out.write(file.path(), file.renderer().render(prompt));
+                }
             }
         }
         for (PlannedFile<SiteContext> file : plan.overview()) {
-            out.write(file.path(), file.renderer().render(site));
+            try (PhaseTimes.Span span = PhaseTimes.phase("render: pages over every prompt (home, chapters, compare, heads, about)")) {
+                out.write(file.path(), file.renderer().render(site));
+            }
         }
         return out.finish(site.notices());
+    }
+
+    /** What a file is, for {@code build --timings}: handout, page or data file, with the language of a page. */
+    private static String kindOf(String path, SiteLayout layout) {
+        String language = layout.defaultLanguage();
+        for (String l : layout.languages()) {
+            if (!layout.languagePrefix(l).isEmpty() && path.startsWith(layout.languagePrefix(l))) {
+                language = l;
+            }
+        }
+        if (path.contains("handouts/")) {
+            return "handouts, " + language;
+        }
+        return path.endsWith(".html") ? "prompt pages, " + language : "prompt data files";
     }
 
     /**

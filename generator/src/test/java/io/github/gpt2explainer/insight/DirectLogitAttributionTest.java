@@ -67,8 +67,13 @@ class DirectLogitAttributionTest {
             float[] last = result.lastLogits();
             long top = DirectLogitAttribution.argmax(last, 0, last.length);
             long other = (top + 1 + seed * 977) % config.vocabSize(); // any candidate the reader picks
-            for (long target : new long[] {top, other}) {
-                DirectLogitAttribution dla = DirectLogitAttribution.of(checkpoint, result.trace(), target);
+            long[] targets = {top, other};
+            // both in one call, as a build attributes its five candidates: c_proj is read once for all of them
+            java.util.List<DirectLogitAttribution> together = DirectLogitAttribution.of(checkpoint, result.trace(), targets);
+            assertThat(together).hasSize(2);
+            for (int c = 0; c < targets.length; c++) {
+                long target = targets[c];
+                DirectLogitAttribution dla = together.get(c);
                 ReferenceAttribution expected = new ReferenceAttribution(checkpoint, tokens, target);
                 assertMatches(dla.target(), dla.embed(), dla.attn(), dla.attnHeads(), dla.mlp(), dla.lnFBias(),
                         expected, config, target);

@@ -78,6 +78,17 @@ class InputAttributionTest {
             assertThat(attribution.occlusion()[2]).isZero();
             assertThat(attribution.target()).isEqualTo(target);
             assertThat(attribution.neutral()).isEqualTo(END_OF_TEXT);
+
+            // As a build runs it: the baseline from the captured prefill's own last logits, no pass of its own.
+            float[] lastLogits;
+            try (var prefill = model.forward(tokens, CaptureSpec.all())) {
+                lastLogits = prefill.lastLogits();
+            }
+            InputAttribution given = InputAttribution.of(model, tokens, target, END_OF_TEXT, lastLogits);
+            assertThat(given.baseline()).isCloseTo(referenceLogProb(new ReferenceGpt2(checkpoint), tokens, target),
+                    org.assertj.core.data.Offset.offset(TOLERANCE));
+            assertOcclusionMatches(given.occlusion(), expected);
+            assertThat(given.occlusion()[2]).isZero();
         }
     }
 

@@ -38,6 +38,23 @@ class HeadRoleRunnerTest {
     }
 
     @Test
+    void aBuildLoadsTheWeightsOnceForItsPromptsAndTheHeadRoles() {
+        Path store = temp.resolve("store");
+        StoreFixture.CountingModel fresh = new StoreFixture.CountingModel(4);
+        try (LoadedModel weights = new LoadedModel(fresh.source)) {
+            RunReport report = new BuildRunner(TraceStore.open(store), RunProgress.none())
+                    .run(StoreFixture.load(StoreFixture.promptSet(temp.resolve("prompts"))), weights, false);
+            HeadRoleRunner.Result heads = HeadRoleRunner.ensure(TraceStore.open(store), weights, SEED);
+
+            assertThat(report.ran()).isNotEmpty();
+            assertThat(heads.computed()).isTrue();
+            assertThat(fresh.loads.get()).as("checkpoint loads for the prompts and the head roles together").isEqualTo(1);
+        } finally {
+            fresh.source.close();
+        }
+    }
+
+    @Test
     void aSecondBuildReadsTheStoredScoresWithoutLoadingTheWeights() {
         Path store = temp.resolve("store");
         HeadRoleRunner.Result first = HeadRoleRunner.ensure(TraceStore.open(store), model.source, SEED);

@@ -23,6 +23,20 @@ class LogitLensComputerTest {
 
     @Test
     void theLastLayerIsTheModelsOwnPredictionAndEveryLayerMatchesAPlainJavaHead() {
+        checkLens(PROMPT);
+    }
+
+    /** 2 layers x 50 positions = 100 rows: the head takes 83 rows of GPT-2's vocabulary at once, so a chunk ends inside layer 1. */
+    @Test
+    void rowsSentThroughTheHeadInChunksThatCrossLayersLandAtTheirLayerAndPosition() {
+        long[] prompt = new long[50];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = PROMPT[i % PROMPT.length] + i;
+        }
+        checkLens(prompt);
+    }
+
+    private static void checkLens(long[] PROMPT) {
         Checkpoint checkpoint = TinyModels.checkpoint(64, 3);
         int width = checkpoint.config().width();
         int vocab = checkpoint.config().vocabSize();
