@@ -45,7 +45,8 @@ public final class ShapeTable {
             }
             String load = Report.fmt(loadSeconds, 1) + " s, " + ShapeBench.gb(loadPeakBytes);
             String buildPeak = ShapeBench.gb(build.peakRssKiB() * 1024) + (build.timedOut() ? " (so far)" : "");
-            String wall = duration(build.wallMs() / 1000) + (build.timedOut() ? ", stopped at the time limit"
+            String wall = duration(build.wallMs() / 1000) + (build.timedOut()
+                    ? ", stopped at the time limit (" + build.stderrTail(1) + ")"
                     : build.exitCode() != 0 ? ", failed with exit " + build.exitCode() + ": " + build.stderrTail(1) : "");
             String cpu = build.cpuSeconds() < 0 ? "-" : Report.fmt(build.cpuSeconds(), 0) + " CPU-s";
             if (sizes == null) {

@@ -10,7 +10,7 @@ class ShapeTableTest {
 
     private static TimedChild.Result build(double wallSeconds, long peakKiB, boolean timedOut) {
         return new TimedChild.Result(timedOut ? -1 : 0, timedOut, wallSeconds * 1000, timedOut ? -1 : 2 * wallSeconds,
-                peakKiB, "mean 3.0, max 5.0", "", "");
+                peakKiB, "mean 3.0, max 5.0", "", "Generating 1600 tokens\nGenerating: 8% (141 of 1600 tokens)\n");
     }
 
     private static ShapeTable.Row row(ModelShape shape, double wall, long peakKiB, long siteBytes, String when) {
@@ -50,7 +50,8 @@ class ShapeTableTest {
     void aBuildStoppedAtTheTimeLimitReportsThePeakSoFarAndMissesTheTimeTarget() {
         ShapeTable.Row stopped = new ShapeTable.Row(ModelShape.XL, 60, 6_500_000_000L, build(1800, 7_000_000, true),
                 null, "t");
-        assertThat(stopped.markdown()).contains("30 min 0 s, stopped at the time limit").contains("7.17 GB (so far)");
+        assertThat(stopped.markdown()).contains("30 min 0 s, stopped at the time limit (Generating: 8% (141 of 1600 tokens))")
+                .contains("7.17 GB (so far)");
         assertThat(stopped.targets()).isEqualTo(
                 "site <= 1 GB (Pages): not measured; build <= 15 min: **no**; peak RSS <= 9 GB: not measured");
     }
