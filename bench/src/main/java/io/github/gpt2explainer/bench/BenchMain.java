@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * <p>Options: {@code --repo DIR} (default: the working directory), {@code --out FILE} ({@code -} to only
  * print), {@code --quick} (fewer repetitions, for trying the harness), {@code --skip-jlama},
  * {@code --skip-site}, {@code --skip-live}, {@code --live-only} (only serve's live explainer, issue 15),
- * {@code --build-args "ARGS"} (default {@value #DEFAULT_BUILD_ARGS}).
+ * {@code --build-args "ARGS"} (default {@value #DEFAULT_BUILD_ARGS}), {@code --shapes small,medium,large,xl} (only
+ * the model-shape rows, {@link ShapeBench}; {@code --shape-timeout SECONDS} bounds each child, default 3600).
  */
 public final class BenchMain {
 
@@ -53,6 +54,11 @@ public final class BenchMain {
         List<String> sections = Arrays.asList(value(options, "--sections", "forward,generation,context,batch,pairs")
                 .split(","));
         List<String> buildArgs = Arrays.asList(value(options, "--build-args", DEFAULT_BUILD_ARGS).trim().split("\\s+"));
+        if (options.contains("--shapes")) {
+            shapes(repo, out, ModelShape.parseList(value(options, "--shapes", "small,medium")),
+                    Long.parseLong(value(options, "--shape-timeout", "3600")));
+            return;
+        }
 
         Report report = new Report();
         Gpt2Config config = BenchCheckpoint.GPT2_SMALL;
@@ -126,6 +132,18 @@ public final class BenchMain {
             Path file = repo.resolve(out);
             ReportFile.write(file, markdown);
             log("wrote the results into " + file);
+        }
+    }
+
+    /** {@code --shapes}: only the model-shape rows (see {@link ShapeBench}), into their own generated block. */
+    private static void shapes(Path repo, String out, List<ModelShape> shapes, long timeoutSeconds) throws IOException {
+        List<ShapeTable.Row> rows = ShapeBench.run(repo, shapes, timeoutSeconds);
+        Path file = repo.resolve(out.equals("-") ? "docs/benchmarks.md" : out);
+        String block = ShapeTable.merge(ShapeTable.blockOf(ReportFile.read(file)), rows);
+        System.out.println(block);
+        if (!out.equals("-")) {
+            ReportFile.write(file, block, ShapeTable.BEGIN, ShapeTable.END);
+            log("wrote the model-shape rows into " + file);
         }
     }
 

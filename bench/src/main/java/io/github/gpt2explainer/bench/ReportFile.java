@@ -6,9 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Puts the generated results into a Markdown file between {@value #BEGIN} and {@value #END}, keeping
- * the hand-written text around them (how to run, what is measured, the analysis). A file without the
- * markers gets them appended, with the results inside.
+ * Puts the generated results into a Markdown file between {@value #BEGIN} and {@value #END} (or another
+ * pair of markers: the model shapes have their own block, {@link ShapeTable#BEGIN}), keeping the hand-written
+ * text around them (how to run, what is measured, the analysis) and any other generated block. A file
+ * without the markers gets them appended, with the results inside.
  */
 public final class ReportFile {
 
@@ -19,18 +20,32 @@ public final class ReportFile {
     }
 
     public static String splice(String existing, String results) {
-        String block = BEGIN + "\n" + results.strip() + "\n" + END;
-        int begin = existing.indexOf(BEGIN);
-        int end = existing.indexOf(END);
-        if (begin < 0 || end < begin) {
+        return splice(existing, results, BEGIN, END);
+    }
+
+    /** {@code existing} with the text between {@code beginMarker} and the first {@code endMarker} after it replaced. */
+    public static String splice(String existing, String results, String beginMarker, String endMarker) {
+        String block = beginMarker + "\n" + results.strip() + "\n" + endMarker;
+        int begin = existing.indexOf(beginMarker);
+        int end = begin < 0 ? -1 : existing.indexOf(endMarker, begin);
+        if (begin < 0 || end < 0) {
             return existing.isEmpty() ? block + "\n" : existing.stripTrailing() + "\n\n" + block + "\n";
         }
-        return existing.substring(0, begin) + block + existing.substring(end + END.length());
+        return existing.substring(0, begin) + block + existing.substring(end + endMarker.length());
     }
 
     public static void write(Path file, String results) throws IOException {
-        String existing = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        write(file, results, BEGIN, END);
+    }
+
+    public static void write(Path file, String results, String beginMarker, String endMarker) throws IOException {
+        String existing = read(file);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, splice(existing, results), StandardCharsets.UTF_8);
+        Files.writeString(file, splice(existing, results, beginMarker, endMarker), StandardCharsets.UTF_8);
+    }
+
+    /** The file's text, or "" when it does not exist. */
+    public static String read(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 }
