@@ -346,6 +346,12 @@
         // the block grows out of its Sankey node when it opens or another block is chosen
         var zoomAt = s.zoomed ? String(s.layer) : null;
         if (zoomAt !== null && zoomAt !== lastZoom) { growFrom = sankeyNode(s); }
+        // opened from the chart by keyboard (or a tap): focus follows into the panel, so Tab reaches its crumbs next
+        var fromChart = document.activeElement && document.activeElement.closest && document.activeElement.closest('#sankey');
+        if (zoomAt !== null && lastZoom === null && fromChart) {
+          zoom.setAttribute('tabindex', '-1');
+          zoom.focus({ preventScroll: true });
+        }
         if (!s.zoomed && wasZoomed && lastZoom !== null) {
           var back = sankeyNode(s);
           if (back && back.parentNode && back.parentNode.focus) { back.parentNode.focus({ preventScroll: true }); }

@@ -67,13 +67,37 @@ class KilledBuildTest {
             Path staging = awaitStagingReady(site.out, child);
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start();
             assertThat(kill.waitFor()).isZero();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // a loaded machine can make the exit slow; if it never comes, the failure shows the child's threads
+            boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+            assertThat(exited).as(() -> "the build did not exit within 60 s of SIGINT; its threads:\n" + threadDump(child)
+                    + "\nits log:\n" + readQuietly(tmp.resolve("child.log"))).isTrue();
             assertThat(child.exitValue()).isEqualTo(ExitCode.INTERRUPTED);
             assertThat(staging).doesNotExist();
         } finally {
             child.destroyForcibly();
         }
         assertThat(SiteDiff.compare(snapshot, site.out).identical()).isTrue();
+    }
+
+    /** The child's thread dump by {@code jcmd}, to tell a hang from slowness; a note if it cannot be had. */
+    private static String threadDump(Process child) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(child.pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** A first build, copied to {@code snapshot}: what the output must still hold after an interrupted build. */

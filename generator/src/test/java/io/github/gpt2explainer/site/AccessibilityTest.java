@@ -221,6 +221,9 @@ class AccessibilityTest {
         focus(node);
         new Actions(browser().driver).sendKeys(Keys.ENTER).perform();
         assertThat(hash()).contains("level=op").contains("op=attention").contains("layer=1");
+        // and focus follows into the panel that opened, so the keyboard is where the eye is
+        new WebDriverWait(browser().driver, Duration.ofSeconds(10)).until(d -> (Boolean) browser().driver.executeScript(
+                "return !!document.activeElement && !!document.activeElement.closest('#zoom');"));
         // a token chip: Space selects it
         WebElement chip = browser().driver.findElement(By.cssSelector("#tokens .token[data-position='2']"));
         focus(chip);

@@ -178,7 +178,9 @@ class ZoomBrowserTest {
         assertThat(browser().driver.findElement(By.id("zoom")).getAttribute("data-transition-ms")).isEqualTo("450");
         assertThat(((Number) browser().js("return window.ghosts;")).intValue()).as("the node grew into the panel").isEqualTo(1);
         browser().waitUntil("!!document.querySelector('#zoom .op-host .op-steps')");
-        assertThat(browser().driver.findElement(By.cssSelector("#zoom .op-host h3")).getText()).contains("2");
+        // the operation of block 2: its title's text (the panel fades in as it grows, and at opacity 0 WebDriver reads "")
+        browser().waitUntil("!!(document.querySelector('#zoom .op-host h3') || {}).textContent");
+        assertThat((String) browser().js("return document.querySelector('#zoom .op-host h3').textContent;")).contains("2");
         try {
             browser().driver.executeCdpCommand("Emulation.setEmulatedMedia",
                     Map.of("features", List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
