@@ -2,7 +2,6 @@ package io.github.gpt2explainer.bench;
 
 import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +62,7 @@ public final class LivePageBench {
 
     public static Outcome run(Path repoRoot, Path checkpoint, Path work, int fresh) {
         List<String> prompts = prompts(fresh + 1);
-        deleteTree(work);
+        SiteBuildBench.deleteTree(work);
         Process serve = null;
         try {
             Path promptsDir = Files.createDirectories(work.resolve("prompts"));
@@ -213,16 +211,4 @@ public final class LivePageBench {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
-        }
-    }
 }

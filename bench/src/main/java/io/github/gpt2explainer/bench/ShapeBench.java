@@ -66,8 +66,8 @@ public final class ShapeBench {
 
         Path out = cache.resolve("shape-" + shape.label() + "-site");
         Path store = cache.resolve("shape-" + shape.label() + "-store");
-        deleteTree(out);
-        deleteTree(store);
+        SiteBuildBench.deleteTree(out);
+        SiteBuildBench.deleteTree(store);
         TimedChild.Result build = TimedChild.run(List.of(repo.resolve("gpt2-explainer").toString(), "build",
                 "--model", checkpoint.toString(), "--out", out.toString(), "--store", store.toString()),
                 Map.of(), repo, timeoutSeconds);
@@ -136,19 +136,6 @@ public final class ShapeBench {
 
     static String gb(long bytes) {
         return bytes < 0 ? "unknown" : Report.fmt(bytes / 1e9, 2) + " GB";
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted((a, b) -> b.compareTo(a))::iterator) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
-        }
     }
 
     private static void log(String message) {

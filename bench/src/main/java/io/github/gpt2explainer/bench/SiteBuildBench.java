@@ -202,7 +202,8 @@ public final class SiteBuildBench {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and everything under it, if it exists (the bench's outputs and stores before a fresh run). */
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
