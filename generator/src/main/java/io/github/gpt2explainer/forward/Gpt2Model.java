@@ -1,6 +1,8 @@
 package io.github.gpt2explainer.forward;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -36,6 +38,9 @@ import java.util.Map;
  * <p>Not thread-safe: run steps from one thread at a time.
  */
 public final class Gpt2Model implements AutoCloseable {
+
+    /** {@link #decodeGroups} multiplies a multiple of this many rows (see there). */
+    static final int ROW_BLOCK = 4;
 
     private final Gpt2Config config;
     private final NDManager manager;
@@ -156,6 +161,120 @@ public final class Gpt2Model implements AutoCloseable {
             ids[i] = new long[] {nextIds[i]};
         }
         return step(cache, ids, capture);
+    }
+
+    /**
+     * One decode step for several batched caches at once, each at its own length: e.g. the temperatures of
+     * several prompts. Every linear layer and the head multiply the rows of all caches together, so a step reads
+     * the weights once for all of them; attention runs per cache, over its own keys, exactly as
+     * {@link #decodeBatch} does. Nothing is captured.
+     *
+     * <p>A step multiplies a multiple of {@value #ROW_BLOCK} rows (padding with rows that are then dropped). MKL's
+     * SGEMM computes rows in blocks of 4, and the last rows of a small product, short of a block, on another path
+     * with other rounding; in full blocks, a row gets the same bits wherever it sits and whatever the number of
+     * rows. A row's logits are then the same bits whichever caches share its step, so a prompt gives the same
+     * tokens alone (live, a shard) as beside others (a build). GroupedDecodeTest checks it on this engine; another
+     * BLAS or CPU may block rows otherwise (and a different thread count already changes the last bits).
+     *
+     * @param caches  the caches to advance, each by one position
+     * @param nextIds per cache, one token per row
+     * @return per cache, the logits [V] of each row's new position
+     */
+    public List<List<float[]>> decodeGroups(List<KvCache> caches, List<long[]> nextIds) {
+        requireOpen();
+        if (caches.isEmpty() || caches.size() != nextIds.size()) {
+            throw new IllegalArgumentException(caches.size() + " caches but " + nextIds.size() + " lists of ids");
+        }
+        int rows = 0;
+        for (int g = 0; g < caches.size(); g++) {
+            KvCache cache = caches.get(g);
+            if (cache.owner() != this) {
+                throw new IllegalArgumentException("the KV cache belongs to another model");
+            }
+            cache.requireOpen();
+            long[] ids = nextIds.get(g);
+            requireBatch(cache, ids.length);
+            validateIds(new long[][] {ids});
+            if (cache.length() + 1 > config.contextLength()) {
+                throw new IllegalArgumentException("context limit exceeded: " + cache.length() + " cached + 1 new token"
+                        + " is more than the model's context limit (n_positions) of " + config.contextLength());
+            }
+            cache.reserve(cache.length() + 1);
+            rows += ids.length;
+        }
+        int padded = (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+        long[] ids = new long[padded];          // padding rows: token 0 at position 0, dropped at the end
+        long[] positions = new long[padded];
+        int[] offsets = new int[caches.size()];
+        for (int g = 0, row = 0; g < caches.size(); g++) {
+            offsets[g] = row;
+            for (long id : nextIds.get(g)) {
+                ids[row] = id;
+                positions[row++] = caches.get(g).length();
+            }
+        }
+        int e = config.width();
+        try (NDManager arrays = manager.newSubManager()) {
+            NDArray tokenEmb = wte.get(arrays, new NDIndex("{}", arrays.create(ids)));          // [R, E]
+            NDArray positionEmb = wpe.get(arrays, new NDIndex("{}", arrays.create(positions))); // [R, E]
+            NDArray x = tokenEmb.add(positionEmb);                                                // [R, E]
+            for (int l = 0; l < blocks.length; l++) {
+                x = groupedBlock(l, x, caches, offsets, rows, arrays);                            // [R, E]
+            }
+            float[] logits = copyOut(layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT));          // [R, V]
+            caches.forEach(cache -> cache.advance(1));
+            int v = config.vocabSize();
+            List<List<float[]>> out = new ArrayList<>(caches.size());
+            for (int g = 0; g < caches.size(); g++) {
+                List<float[]> group = new ArrayList<>(caches.get(g).batchSize());
+                for (int r = 0; r < caches.get(g).batchSize(); r++) {
+                    int row = offsets[g] + r;
+                    group.add(Arrays.copyOfRange(logits, row * v, (row + 1) * v));
+                }
+                out.add(List.copyOf(group));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /**
+     * {@link #block} for one new token per row of several caches: x [R, E], the rows of cache g from
+     * {@code offsets[g]}, padding rows after the first {@code rows} (they skip attention: their head outputs are 0).
+     */
+    private NDArray groupedBlock(int l, NDArray x, List<KvCache> caches, int[] offsets, int rows, NDManager arrays) {
+        Block b = blocks[l];
+        int heads = config.heads();
+        int d = config.headDim();
+        int e = config.width();
+        try (NDManager scope = arrays.newSubManager()) {
+            x.attach(scope);
+            NDArray ln1 = layerNorm(x, b.ln1Weight, b.ln1Bias);                           // [R, E]
+            NDArray qkv = linear(ln1, b.attnCAttnWeight, b.attnCAttnBias);                // [R, 3E]
+            NDArray[] merged = new NDArray[caches.size() + (x.getShape().get(0) > rows ? 1 : 0)];
+            for (int g = 0; g < caches.size(); g++) {
+                KvCache cache = caches.get(g);
+                int n = cache.batchSize();
+                int total = cache.length() + 1;
+                NDArray qkvHeads = qkv.get(new NDIndex().addSliceDim(offsets[g], offsets[g] + n))
+                        .reshape(n, 1, 3, heads, d).transpose(2, 0, 3, 1, 4);               // [3, n, H, 1, D]
+                NDArray q = qkvHeads.get(0);                                              // [n, H, 1, D]
+                cache.write(l, qkvHeads.get(1), qkvHeads.get(2));
+                NDArray keys = cache.keys(scope, l, total);                               // [n, H, S, D] view
+                NDArray values = cache.values(scope, l, total);                           // [n, H, S, D] view
+                NDArray softmax = q.matMul(keys.transpose(0, 1, 3, 2)).div(attentionScale).softmax(3); // [n, H, 1, S]
+                merged[g] = softmax.matMul(values).transpose(0, 2, 1, 3).reshape(n, e);   // [n, E]
+            }
+            if (merged.length > caches.size()) {
+                merged[caches.size()] = scope.zeros(new Shape(x.getShape().get(0) - rows, e)); // padding rows
+            }
+            NDArray attended = merged.length == 1 ? merged[0] : NDArrays.concat(new NDList(merged), 0); // [R, E]
+            NDArray residMid = x.add(linear(attended, b.attnCProjWeight, b.attnCProjBias)); // [R, E]
+            NDArray ln2 = layerNorm(residMid, b.ln2Weight, b.ln2Bias);                    // [R, E]
+            NDArray gelu = geluNewFused(linear(ln2, b.mlpCFcWeight, b.mlpCFcBias), geluConstants); // [R, 4E]
+            NDArray residPost = residMid.add(linear(gelu, b.mlpCProjWeight, b.mlpCProjBias));      // [R, E]
+            residPost.attach(arrays);
+            return residPost;
+        }
     }
 
     /**

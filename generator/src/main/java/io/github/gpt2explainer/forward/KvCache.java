@@ -101,6 +101,27 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * The native bytes one row (sequence) of a cache takes once {@code positions} are reserved: keys and values of
+     * every layer, float32, at the capacity {@link #reserve} rounds up to.
+     */
+    public static long bytesPerRow(Gpt2Config config, int positions) {
+        return 2L * config.layers() * config.width() * Float.BYTES * capacityFor(positions, 0, config.contextLength());
+    }
+
+    /** The capacity {@link #reserve} grows a cache of {@code current} capacity to, to hold {@code positions}. */
+    private static int capacityFor(int positions, int current, int contextLength) {
+        int wanted = Math.min(positions, contextLength);
+        if (wanted <= current) {
+            return current;
+        }
+        int grown = Math.max(MIN_CAPACITY, current);
+        while (grown < wanted) {
+            grown *= 2;
+        }
+        return Math.min(grown, contextLength);
+    }
+
     /** How many positions fit before the buffers must grow (0 before the first step or reserve). */
     int capacity() {
         return capacity;
@@ -122,16 +143,10 @@ public final class KvCache implements AutoCloseable {
             throw new IllegalArgumentException("cannot reserve " + positions + " positions");
         }
         Gpt2Config config = owner.config();
-        int contextLength = config.contextLength();
-        int wanted = Math.min(positions, contextLength);
-        if (wanted <= capacity) {
+        int grown = capacityFor(positions, capacity, config.contextLength());
+        if (grown == capacity) {
             return;
         }
-        int grown = Math.max(MIN_CAPACITY, capacity);
-        while (grown < wanted) {
-            grown *= 2;
-        }
-        grown = Math.min(grown, contextLength);
         Shape shape = new Shape(batchSize, config.heads(), grown, config.headDim());
         NDIndex cached = cachedRows(length);
         for (int l = 0; l < keys.length; l++) {

@@ -1,6 +1,8 @@
 package io.github.gpt2explainer.runs;
 
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.forward.KvCache;
+import io.github.gpt2explainer.model.Gpt2Config;
 import io.github.gpt2explainer.model.ModelSource;
 import io.github.gpt2explainer.prompts.EffectivePrompt;
 import io.github.gpt2explainer.prompts.PromptSet;
@@ -17,14 +19,26 @@ import java.util.List;
  * ({@code --prune}), finally removes the entries no prompt of this set refers to. Without pruning nothing is ever
  * deleted, so builds of other prompt sets or models that share the store keep their entries.
  *
- * <p>Memory stays bounded whatever the number of prompts: one model, and one prompt's run in memory at
- * a time (it is written to the store, then dropped). Consumers load runs back one at a time with
- * {@link TraceStore#load} using {@link RunReport#keys()}.
+ * <p>Prompts run in groups that share each decode step ({@link PromptRunner#runAll}): a step then reads the
+ * weights once for a group's every temperature instead of once per prompt. Memory stays bounded whatever the
+ * number of prompts: one model, and one group's runs in memory at a time, at most {@value #MAX_GROUP_ROWS}
+ * sequences whose KV caches take at most {@value #KV_BUDGET_MIB} MiB (the runs are written to the store, then
+ * dropped). Consumers load runs back one at a time with {@link TraceStore#load} using {@link RunReport#keys()}.
  *
  * <p>An interrupted run (an exception, Ctrl-C) keeps every prompt stored before the interruption; the
- * next run computes only the rest. Pruning happens only after a complete run.
+ * next run computes only the rest (so an interruption loses at most one group's work). Pruning happens only
+ * after a complete run.
  */
 public final class BuildRunner {
+
+    /**
+     * The most sequences (a prompt's temperatures each) in one group: past about 64 rows a decode step's products
+     * are no longer bound by reading the weights, so bigger groups would save little (docs/benchmarks.md).
+     */
+    static final int MAX_GROUP_ROWS = 64;
+
+    /** The most native memory one group's KV caches take together; gpt2-xl's 48 layers of width 1600 fill it soonest. */
+    static final int KV_BUDGET_MIB = 512;
 
     private final TraceStore store;
     private final RunProgress progress;
@@ -91,18 +105,27 @@ public final class BuildRunner {
             Gpt2Model gpt2 = loaded.model();
             PromptRunner runner = new PromptRunner(gpt2, loaded.checkpoint(), model.tokenizer(), model.info());
             long runStart = System.nanoTime();
-            for (int n = 0; n < toRun.size(); n++) {
-                int i = toRun.get(n);
-                EffectivePrompt prompt = prompts.get(i);
-                progress.promptStarted(prompt.id(), n, toRun.size());
-                long start = System.nanoTime();
-                try (PromptRun run = runner.run(prompt, step -> progress.step(prompt.id(), step, prompt.maxNewTokens()))) {
-                    try (PhaseTimes.Span writing = PhaseTimes.phase("prompt: store write")) {
-                        store.write(keys.get(i), run); // the site is rendered from the store
-                    }
+            int done = 0;
+            for (List<Integer> group : groups(prompts, toRun, gpt2.config(), model)) {
+                List<EffectivePrompt> members = group.stream().map(prompts::get).toList();
+                for (int m = 0; m < members.size(); m++) {
+                    progress.promptStarted(members.get(m).id(), done + m, toRun.size());
                 }
-                ran.add(prompt.id());
-                progress.promptDone(prompt.id(), n, toRun.size(), seconds(start));
+                long start = System.nanoTime();
+                List<PromptRun> runs = runner.runAll(members, (m, step) ->
+                        progress.step(members.get(m).id(), step, members.get(m).maxNewTokens()));
+                try {
+                    for (int m = 0; m < members.size(); m++) {
+                        try (PhaseTimes.Span writing = PhaseTimes.phase("prompt: store write")) {
+                            store.write(keys.get(group.get(m)), runs.get(m)); // the site is rendered from the store
+                        }
+                        ran.add(members.get(m).id());
+                        progress.promptDone(members.get(m).id(), done + m, toRun.size(), seconds(start));
+                    }
+                } finally {
+                    runs.forEach(PromptRun::close);
+                }
+                done += members.size();
             }
             runSeconds = seconds(runStart);
         }
@@ -120,6 +143,51 @@ public final class BuildRunner {
             }
         }
         return new RunReport(keys, cached, ran, !toRun.isEmpty(), loadSeconds, runSeconds, pruned, notices);
+    }
+
+    /**
+     * The prompts of {@code toRun} (indices into {@code prompts}) cut, in order, into groups that share decode steps.
+     */
+    private static List<List<Integer>> groups(List<EffectivePrompt> prompts, List<Integer> toRun, Gpt2Config config,
+                                              ModelSource model) {
+        int[] rows = new int[toRun.size()];
+        int[] positions = new int[toRun.size()];
+        for (int n = 0; n < toRun.size(); n++) {
+            EffectivePrompt prompt = prompts.get(toRun.get(n));
+            rows[n] = prompt.temperatures().size();
+            positions[n] = model.tokenizer().encode(prompt.text()).length + prompt.maxNewTokens();
+        }
+        return groups(rows, positions, config).stream()
+                .map(group -> group.stream().map(toRun::get).toList()).toList();
+    }
+
+    /**
+     * Prompts 0 .. n-1, each decoding {@code rows[i]} sequences of up to {@code positions[i]} positions, cut in order
+     * into groups of at most {@link #MAX_GROUP_ROWS} rows whose KV caches take at most {@link #KV_BUDGET_MIB} MiB;
+     * a prompt too big for either runs alone.
+     */
+    static List<List<Integer>> groups(int[] rows, int[] positions, Gpt2Config config) {
+        long budget = (long) KV_BUDGET_MIB << 20;
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer> group = new ArrayList<>();
+        int groupRows = 0;
+        long groupBytes = 0;
+        for (int i = 0; i < rows.length; i++) {
+            long bytes = rows[i] * KvCache.bytesPerRow(config, positions[i]);
+            if (!group.isEmpty() && (groupRows + rows[i] > MAX_GROUP_ROWS || groupBytes + bytes > budget)) {
+                groups.add(group);
+                group = new ArrayList<>();
+                groupRows = 0;
+                groupBytes = 0;
+            }
+            group.add(i);
+            groupRows += rows[i];
+            groupBytes += bytes;
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return groups;
     }
 
     private static double seconds(long startNanos) {

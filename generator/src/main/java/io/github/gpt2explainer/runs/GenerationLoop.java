@@ -37,18 +37,20 @@ public final class GenerationLoop {
     public record Settings(double temperature, long seed, int topK, double topP) {
     }
 
-    private GenerationLoop() {
-    }
+    private final int promptLength;
+    private final int contextLength;
+    private final int maxNewTokens;
+    private final long endOfTextId;
+    private final List<Settings> runs;
+    private final Rng[] rngs;
+    private final List<List<GenerationStep>> steps;
+    private final StopReason[] stopped;
+    private final float[][] logits;
+    private int generated;
+    private boolean finished;
 
-    /**
-     * @param firstLogits   [V] logits of the prompt's last position
-     * @param promptLength  number of prompt tokens (the position of the first generated token)
-     * @param contextLength the model's n_positions
-     * @param afterStep     called with the number of tokens generated so far, after each round of sampling (one token per run still going)
-     * @return one run per settings entry, in the same order
-     */
-    public static List<GenerationRun> run(float[] firstLogits, int promptLength, int contextLength, int maxNewTokens,
-                                          long endOfTextId, List<Settings> runs, DecodeStep step, IntConsumer afterStep) {
+    private GenerationLoop(float[] firstLogits, int promptLength, int contextLength, int maxNewTokens,
+                           long endOfTextId, List<Settings> runs) {
         Objects.requireNonNull(firstLogits, "firstLogits");
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("at least one run (temperature) is needed");
@@ -60,50 +62,123 @@ public final class GenerationLoop {
             throw new IllegalArgumentException("the prompt has " + promptLength + " tokens; generation needs 1 to "
                     + (contextLength - 1) + " so that a new token fits the context of " + contextLength);
         }
+        this.promptLength = promptLength;
+        this.contextLength = contextLength;
+        this.maxNewTokens = maxNewTokens;
+        this.endOfTextId = endOfTextId;
+        this.runs = List.copyOf(runs);
         int n = runs.size();
-        Rng[] rngs = new Rng[n];
-        List<List<GenerationStep>> steps = new ArrayList<>(n);
-        StopReason[] stopped = new StopReason[n];
-        float[][] logits = new float[n][];
-        long[] next = new long[n];
+        this.rngs = new Rng[n];
+        this.steps = new ArrayList<>(n);
+        this.stopped = new StopReason[n];
+        this.logits = new float[n][];
         for (int r = 0; r < n; r++) {
             rngs[r] = new Rng(runs.get(r).seed());
             steps.add(new ArrayList<>());
             logits[r] = firstLogits;
         }
-        for (int generated = 0; ; ) {
-            int position = promptLength + generated;
-            boolean anyRunning = false;
-            for (int r = 0; r < n; r++) {
-                if (stopped[r] != null) {
-                    continue;
-                }
-                Settings s = runs.get(r);
-                double u = rngs[r].nextDouble();
-                SampleResult pick = Sampler.sample(logits[r], s.temperature(), s.topK(), s.topP(), u);
-                steps.get(r).add(new GenerationStep(position, pick.tokenId(), pick.probability(), u, pick.candidates()));
-                next[r] = pick.tokenId();
-                stopped[r] = stopReason(pick.tokenId(), endOfTextId, generated + 1, maxNewTokens, position + 1,
-                        contextLength);
-                anyRunning |= stopped[r] == null;
+    }
+
+    /**
+     * A loop ready to sample its first tokens from {@code firstLogits}; the caller alternates {@link #sample}
+     * and {@link #accept}, so that several prompts' loops can share one decode step (see {@code Generator}).
+     *
+     * @param firstLogits   [V] logits of the prompt's last position
+     * @param promptLength  number of prompt tokens (the position of the first generated token)
+     * @param contextLength the model's n_positions
+     */
+    public static GenerationLoop start(float[] firstLogits, int promptLength, int contextLength, int maxNewTokens,
+                                       long endOfTextId, List<Settings> runs) {
+        return new GenerationLoop(firstLogits, promptLength, contextLength, maxNewTokens, endOfTextId, runs);
+    }
+
+    /**
+     * Runs the whole loop with {@code step} as the model.
+     *
+     * @param afterStep     called with the number of tokens generated so far, after each round of sampling (one token per run still going)
+     * @return one run per settings entry, in the same order
+     */
+    public static List<GenerationRun> run(float[] firstLogits, int promptLength, int contextLength, int maxNewTokens,
+                                          long endOfTextId, List<Settings> runs, DecodeStep step, IntConsumer afterStep) {
+        GenerationLoop loop = start(firstLogits, promptLength, contextLength, maxNewTokens, endOfTextId, runs);
+        for (long[] next = loop.sample(); ; next = loop.sample()) {
+            afterStep.accept(loop.generated());
+            if (next == null) {
+                return loop.result();
             }
-            generated++;
-            afterStep.accept(generated);
-            if (!anyRunning) {
-                break;
+            loop.accept(step.advance(next));
+        }
+    }
+
+    /**
+     * Samples one token for every run still going, from the logits it has.
+     *
+     * @return the token to feed each row next (a stopped run's last token again), or null when every run has
+     *         stopped: then no decode step is needed
+     */
+    public long[] sample() {
+        if (finished) {
+            throw new IllegalStateException("every run of this loop has stopped");
+        }
+        int n = runs.size();
+        int position = promptLength + generated;
+        long[] next = new long[n];
+        boolean anyRunning = false;
+        for (int r = 0; r < n; r++) {
+            List<GenerationStep> taken = steps.get(r);
+            if (stopped[r] != null) {
+                next[r] = taken.get(taken.size() - 1).tokenId();
+                continue;
             }
-            List<float[]> out = step.advance(next.clone());
-            if (out.size() != n) {
-                throw new IllegalStateException("decode step returned " + out.size() + " rows for a batch of " + n);
-            }
-            for (int r = 0; r < n; r++) {
-                if (stopped[r] == null) {
-                    logits[r] = out.get(r);
-                }
+            Settings s = runs.get(r);
+            double u = rngs[r].nextDouble();
+            SampleResult pick = Sampler.sample(logits[r], s.temperature(), s.topK(), s.topP(), u);
+            taken.add(new GenerationStep(position, pick.tokenId(), pick.probability(), u, pick.candidates()));
+            next[r] = pick.tokenId();
+            stopped[r] = stopReason(pick.tokenId(), endOfTextId, generated + 1, maxNewTokens, position + 1,
+                    contextLength);
+            anyRunning |= stopped[r] == null;
+        }
+        generated++;
+        finished = !anyRunning;
+        return finished ? null : next;
+    }
+
+    /** The logits [V] of the position after the tokens {@link #sample} returned, one array per row. */
+    public void accept(List<float[]> out) {
+        int n = runs.size();
+        if (out.size() != n) {
+            throw new IllegalStateException("decode step returned " + out.size() + " rows for a batch of " + n);
+        }
+        for (int r = 0; r < n; r++) {
+            if (stopped[r] == null) {
+                logits[r] = out.get(r);
             }
         }
-        List<GenerationRun> result = new ArrayList<>(n);
-        for (int r = 0; r < n; r++) {
+    }
+
+    /** How many rounds of sampling have been done: the most tokens any run has. */
+    public int generated() {
+        return generated;
+    }
+
+    /** The number of rows this loop feeds a decode step: one per run. */
+    public int rows() {
+        return runs.size();
+    }
+
+    /** Whether every run has stopped. */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** One run per settings entry, in the same order; only once every run has stopped. */
+    public List<GenerationRun> result() {
+        if (!finished) {
+            throw new IllegalStateException("the runs have not all stopped yet");
+        }
+        List<GenerationRun> result = new ArrayList<>(runs.size());
+        for (int r = 0; r < runs.size(); r++) {
             Settings s = runs.get(r);
             result.add(new GenerationRun(s.temperature(), s.seed(), s.topK(), s.topP(), steps.get(r), stopped[r]));
         }
