@@ -7,9 +7,11 @@ import io.github.gpt2explainer.trace.GenerationRun;
 import io.github.gpt2explainer.trace.GenerationStep;
 import io.github.gpt2explainer.trace.StopReason;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Autoregressive sampling of several runs of one prompt together (one run per temperature), independent
@@ -123,12 +125,12 @@ public final class GenerationLoop {
         int n = runs.size();
         int position = promptLength + generated;
         long[] next = new long[n];
-        boolean anyRunning = false;
-        for (int r = 0; r < n; r++) {
+        // The runs sample in parallel: each reads only its own logits and generator, so the tokens do not depend on it.
+        IntStream.range(0, n).parallel().forEach(r -> {
             List<GenerationStep> taken = steps.get(r);
             if (stopped[r] != null) {
                 next[r] = taken.get(taken.size() - 1).tokenId();
-                continue;
+                return;
             }
             Settings s = runs.get(r);
             double u = rngs[r].nextDouble();
@@ -137,8 +139,8 @@ public final class GenerationLoop {
             next[r] = pick.tokenId();
             stopped[r] = stopReason(pick.tokenId(), endOfTextId, generated + 1, maxNewTokens, position + 1,
                     contextLength);
-            anyRunning |= stopped[r] == null;
-        }
+        });
+        boolean anyRunning = Arrays.stream(stopped).anyMatch(Objects::isNull);
         generated++;
         finished = !anyRunning;
         return finished ? null : next;
