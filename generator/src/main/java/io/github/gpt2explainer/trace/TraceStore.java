@@ -155,7 +155,10 @@ public final class TraceStore {
             }
             Files.createDirectories(dir);
             Path storeFile = dir.resolve(STORE_FILE);
-            if (!Files.exists(storeFile) && !isEmptyApartFromLock(dir)) {
+            // Checked without the lock (taking it would write into a directory that may be someone else's), so a
+            // build opening a new store at the same moment can be caught between writing the store file and
+            // renaming it into place: hence the second look for the store file after listing.
+            if (!Files.exists(storeFile) && !isEmptyApartFromLock(dir) && !Files.exists(storeFile)) {
                 throw TraceStoreException.unusableDirectory("trace store " + dir + " is not empty and has no " + STORE_FILE
                         + ": it does not look like a trace store, so nothing in it is touched; "
                         + "pass --store with a new or empty directory");
@@ -539,10 +542,14 @@ public final class TraceStore {
         Files.move(temp, storeFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Empty, or holding only the lock file (a first open that stopped before writing {@value #STORE_FILE}). */
+    /**
+     * Empty, or holding only the lock, the users file and the store file being written: a first open that stopped
+     * (or, in another process, has not yet finished) before renaming {@value #STORE_FILE} into place.
+     */
     private static boolean isEmptyApartFromLock(Path dir) throws IOException {
         try (Stream<Path> children = Files.list(dir)) {
-            return children.allMatch(child -> Set.of(StoreLock.FILE, StoreUsers.FILE).contains(child.getFileName().toString())
+            return children.allMatch(child -> Set.of(StoreLock.FILE, StoreUsers.FILE, STORE_FILE + ".tmp")
+                    .contains(child.getFileName().toString())
                     && Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
