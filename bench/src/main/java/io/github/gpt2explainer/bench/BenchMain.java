@@ -118,11 +118,12 @@ public final class BenchMain {
                 : SiteBuildBench.run(repo, repo.resolve("generator/target/gpt2-explainer.jar"), checkpoint,
                         repo.resolve("target/bench/site-out"), buildArgs);
         site(report, site);
+        Map<Integer, Samples> stepMs = groupSteps(checkpoint, site, quick);
         if (!options.contains("--skip-live")) {
             live(report, repo, checkpoint, quick);
         }
         pairedRatios(report, key, pairs);
-        targets(report, key, pairs, jlamaMs, site);
+        targets(report, key, pairs, jlamaMs, stepMs, site);
 
         String loadAtEnd = MachineInfo.currentLoadAverage();
         preamble(report, machine, torchThreads, loadAtStart, loadAtEnd, quick, checkpoint, repo);
@@ -258,18 +259,66 @@ public final class BenchMain {
         }
     }
 
-    static final String DECODE_PHASE = io.github.gpt2explainer.runs.Generator.DECODE_STEPS;
+    /** Phases inside "run what changed" that are not model work on the prompts: finding and loading the weights, and the head roles. */
+    static final List<String> NOT_PROMPT_WORK = List.of("model: identify (config, tokenizer, weights sha256)",
+            "model: engine start (PyTorch native library)", "model: checkpoint load and upload to the engine",
+            "head roles: probe pass and scores");
 
     /**
      * The curated build's model work against the sum of its parts as this benchmark measures them in the same run
-     * (issue 16). Not computed since the build decodes groups of prompts together (up to 64 rows a step): this
-     * benchmark's decode part is a step of one prompt's 4 temperatures, which is not what a build's step costs, so
-     * a sum of such parts would compare unlike things.
+     * (issue 16). Model work: the build's "run what changed" wall time without finding and loading the weights and
+     * without the head roles (the lens and the insight run beside the generation, so adding up the prompt phases would
+     * count that time twice). Parts: per prompt, one 16-token captured prefill with logits at every position (a
+     * build's prefill and its logit lens); per decode step of the build, one {@link GroupStepBench} step of the same
+     * number of rows. The insight (DLA, occlusion) and the store writes are not parts: they count against the ratio.
+     *
+     * @param stepMs per row count of the build's decode steps, one step's time; null when not measured
      */
-    private static void modelWorkTarget(Report report, SiteBuildBench.Outcome site) {
-        report.target(new Report.Target("curated build's model work / sum of its parts", "-", "<= 1.5x", null,
-                "not measured: the build decodes several prompts in each step (" + site.calls(DECODE_PHASE)
-                + " steps), and a step of such a group is not yet a part this benchmark measures"));
+    private static void modelWorkTarget(Report report, EngineBench.Key key, SiteBuildBench.Outcome site,
+                                        Map<Integer, Samples> stepMs) {
+        String name = "curated build's model work / sum of its parts";
+        if (site.notMeasured() != null || site.phases().isEmpty() || key == null || key.capturedLens16() == null
+                || stepMs == null) {
+            report.target(new Report.Target(name, "-", "<= 1.5x", null,
+                    "needs the site build (with --timings) and the forward section"));
+            return;
+        }
+        double work = site.wallSeconds("run what changed")
+                - NOT_PROMPT_WORK.stream().mapToDouble(site::wallSeconds).sum();
+        int prefills = site.calls("prompt: captured prefill");
+        double prefillsS = prefills * key.capturedLens16().median() / 1000;
+        double stepsS = 0;
+        StringBuilder steps = new StringBuilder();
+        for (Map.Entry<Integer, Integer> e : GroupStepBench.stepsByRows(site.phases()).entrySet()) {
+            double ms = stepMs.get(e.getKey()).median();
+            stepsS += e.getValue() * ms / 1000;
+            steps.append(" + ").append(e.getValue()).append(" x ").append(ms(ms)).append(" (decode step of ")
+                    .append(e.getKey()).append(" rows)");
+        }
+        double parts = prefillsS + stepsS;
+        double ratio = work / parts;
+        report.target(new Report.Target(name, Report.ratio(ratio), "<= 1.5x", ratio <= 1.5,
+                "model work " + Report.fmt(work, 1) + " s (run what changed, without loading and head roles); parts "
+                        + Report.fmt(parts, 1) + " s = " + prefills + " x " + ms(key.capturedLens16().median())
+                        + " (16-token captured prefill + logits everywhere)" + steps));
+    }
+
+    /** For each row count of the build's decode steps, one step's time, on the benchmark checkpoint loaded again. */
+    private static Map<Integer, Samples> groupSteps(Path checkpoint, SiteBuildBench.Outcome site, boolean quick) {
+        Map<Integer, Integer> byRows = GroupStepBench.stepsByRows(site.phases());
+        if (site.notMeasured() != null || byRows.isEmpty()) {
+            return null;
+        }
+        Map<Integer, Samples> stepMs = new java.util.TreeMap<>();
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+             Gpt2Model model = Gpt2Model.load(BenchCheckpoint.load(checkpoint), manager)) {
+            for (int rows : byRows.keySet()) {
+                Samples ms = GroupStepBench.stepMs(model, rows, quick ? 1 : 3);
+                stepMs.put(rows, ms);
+                log("decode step of " + rows + " rows: " + ms.describe(1) + " ms");
+            }
+        }
+        return stepMs;
     }
 
     /** Every paired ratio with its spread, and each side's own median from the same runs. */
@@ -314,6 +363,7 @@ public final class BenchMain {
 
     /** Each target; a ratio of two of our own measurements, or of one to a floor, is the median of adjacent pairs. */
     private static void targets(Report report, EngineBench.Key key, TargetPairs.Result pairs, Samples jlama,
+                                Map<Integer, Samples> stepMs,
                                 SiteBuildBench.Outcome site) {
         if (key != null && key.prefill16() != null) {
             int worst = 0;
@@ -357,7 +407,7 @@ public final class BenchMain {
                 built ? Report.fmt(site.wallMs() / 1000, 1) + " s" : "-", "<= 25 s",
                 built ? site.wallMs() <= 25_000 : null, built ? "CPU " + Report.fmt(site.cpuSeconds(), 1)
                         + " s (user + system); state the load average above" : "needs the site build"));
-        modelWorkTarget(report, site);
+        modelWorkTarget(report, key, site, stepMs);
         // Prompt pages only (p/<id>.html in every language); a handout inlines everything by design.
         long largest = site.pageGzipBytes().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("p/") || e.getKey().contains("/p/"))

@@ -44,8 +44,16 @@ public final class Generator {
     private static final BesideWork NOTHING_BESIDE = () -> {
     };
 
-    /** The phase of the decode steps, each one for every prompt still going (see {@link #runAll}). */
-    public static final String DECODE_STEPS = "generation: decode steps (every prompt of a group at once)";
+    /**
+     * The phase of the decode steps, each one for every prompt still going (see {@link #runAll}), named by the rows
+     * each step decodes ({@link #decodeStepsPhase}): the benchmark times a step of each such size on its own.
+     */
+    public static final String DECODE_STEPS = "generation: decode steps of ";
+
+    /** {@link #DECODE_STEPS} for steps of {@code rows} rows (sequences), padding not counted. */
+    public static String decodeStepsPhase(int rows) {
+        return DECODE_STEPS + rows + " rows (every prompt of a group at once)";
+    }
 
     private Generator() {
     }
@@ -171,7 +179,8 @@ public final class Generator {
                 return;
             }
             List<List<float[]>> logits;
-            try (PhaseTimes.Span span = PhaseTimes.phase(DECODE_STEPS)) {
+            int rows = ids.stream().mapToInt(row -> row.length).sum();
+            try (PhaseTimes.Span span = PhaseTimes.phase(decodeStepsPhase(rows))) {
                 logits = model.decodeGroups(caches, ids);
             }
             for (int j = 0; j < fed.size(); j++) {
