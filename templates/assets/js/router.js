@@ -17,6 +17,15 @@
   /** Keys a slider changes: replaced in place (no history entry per step); a change to any other key is a new place in the history. */
   var SLIDER_KEYS = { t: true, k: true, p: true, step: true };
 
+  /**
+   * The overview's zoom (level=block|op, and the open op) is a place inside the overview: a change to another view
+   * that does not name a level leaves it, so coming back to the overview later shows the overview, not the zoom.
+   */
+  function leavesZoom(changes) {
+    return Object.prototype.hasOwnProperty.call(changes, 'view') && changes.view && changes.view !== 'overview'
+      && !Object.prototype.hasOwnProperty.call(changes, 'level');
+  }
+
   var listeners = [];
   var state = {};
 
@@ -116,6 +125,7 @@
       var next = {};
       Object.keys(state).forEach(function (k) { next[k] = state[k]; });
       Object.keys(changes).forEach(function (k) { next[k] = changes[k]; });
+      if (leavesZoom(changes)) { next.level = undefined; next.op = undefined; }
       next = clean(next);
       var actual = diff(state, next);
       var keys = Object.keys(actual);

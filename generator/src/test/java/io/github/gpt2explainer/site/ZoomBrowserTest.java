@@ -89,6 +89,22 @@ class ZoomBrowserTest {
         }
     }
 
+    /** Leaving the overview by the section nav leaves its zoom: coming back shows the overview, not the open block. */
+    @Test
+    void theSectionNavLeavesTheZoomSoComingBackShowsTheOverview() {
+        open("#level=block&layer=1");
+        browser().waitUntil("!document.getElementById('zoom').hidden");
+        browser().js("document.querySelector(\".section-nav a[href='#view=generation']\").click();");
+        assertThat(hash()).contains("view=generation").doesNotContain("level=").contains("layer=1");
+        browser().js("document.querySelector(\".section-nav a[href='#view=overview']\").click();");
+        assertThat(hash()).contains("view=overview").doesNotContain("level=");
+        assertThat((Boolean) browser().js("return document.getElementById('zoom').hidden;")).isTrue();
+        // the zoom itself still opens from there
+        click("#sankey .captions text[data-layer='1']");
+        browser().waitUntil("!document.getElementById('zoom').hidden");
+        assertThat(hash()).contains("level=block");
+    }
+
     @Test
     void zoomsFromTheOverviewIntoABlockAndAnOperationAndBackByBreadcrumbEscapeAndHistory() throws IOException {
         open("");
