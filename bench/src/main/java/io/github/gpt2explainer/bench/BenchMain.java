@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -309,7 +310,7 @@ public final class BenchMain {
         if (site.notMeasured() != null || byRows.isEmpty()) {
             return null;
         }
-        Map<Integer, Samples> stepMs = new java.util.TreeMap<>();
+        Map<Integer, Samples> stepMs = new TreeMap<>();
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              Gpt2Model model = Gpt2Model.load(BenchCheckpoint.load(checkpoint), manager)) {
             for (int rows : byRows.keySet()) {

@@ -156,11 +156,7 @@ public final class Gpt2Model implements AutoCloseable {
     /** Appends one token to each sequence of a batched cache (see {@link KvCache#repeat}); one result per row. */
     public List<StepResult> decodeBatch(KvCache cache, long[] nextIds, CaptureSpec capture) {
         requireBatch(cache, nextIds.length);
-        long[][] ids = new long[nextIds.length][];
-        for (int i = 0; i < nextIds.length; i++) {
-            ids[i] = new long[] {nextIds[i]};
-        }
-        return step(cache, ids, capture);
+        return step(cache, oneTokenPerRow(nextIds), capture);
     }
 
     /**
@@ -187,20 +183,8 @@ public final class Gpt2Model implements AutoCloseable {
         }
         int rows = 0;
         for (int g = 0; g < caches.size(); g++) {
-            KvCache cache = caches.get(g);
-            if (cache.owner() != this) {
-                throw new IllegalArgumentException("the KV cache belongs to another model");
-            }
-            cache.requireOpen();
-            long[] ids = nextIds.get(g);
-            requireBatch(cache, ids.length);
-            validateIds(new long[][] {ids});
-            if (cache.length() + 1 > config.contextLength()) {
-                throw new IllegalArgumentException("context limit exceeded: " + cache.length() + " cached + 1 new token"
-                        + " is more than the model's context limit (n_positions) of " + config.contextLength());
-            }
-            cache.reserve(cache.length() + 1);
-            rows += ids.length;
+            reserveStep(caches.get(g), oneTokenPerRow(nextIds.get(g)));
+            rows += nextIds.get(g).length;
         }
         int padded = (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
         long[] ids = new long[padded];          // padding rows: token 0 at position 0, dropped at the end
@@ -213,7 +197,6 @@ public final class Gpt2Model implements AutoCloseable {
                 positions[row++] = caches.get(g).length();
             }
         }
-        int e = config.width();
         try (NDManager arrays = manager.newSubManager()) {
             NDArray tokenEmb = wte.get(arrays, new NDIndex("{}", arrays.create(ids)));          // [R, E]
             NDArray positionEmb = wpe.get(arrays, new NDIndex("{}", arrays.create(positions))); // [R, E]
@@ -283,12 +266,28 @@ public final class Gpt2Model implements AutoCloseable {
      */
     public List<StepResult> step(KvCache cache, long[][] ids, CaptureSpec capture) {
         requireOpen();
+        int n = ids.length;
+        int past = cache.length();
+        int t = reserveStep(cache, ids);
+        Recorder rec = new Recorder(capture, ids, past);
+        try (NDManager arrays = manager.newSubManager()) {
+            return pass(new Step(arrays, n, t, past, cache, rec), ids);
+        } catch (RuntimeException | Error e) {
+            rec.discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that {@code ids} (one row per sequence of the cache, all of length T) can extend {@code cache}, and makes
+     * room for them: what {@link #step} and {@link #decodeGroups} check before any work. Returns T.
+     */
+    private int reserveStep(KvCache cache, long[][] ids) {
         if (cache.owner() != this) {
             throw new IllegalArgumentException("the KV cache belongs to another model");
         }
         cache.requireOpen();
-        int n = ids.length;
-        requireBatch(cache, n);
+        requireBatch(cache, ids.length);
         int t = validateIds(ids);
         int past = cache.length();
         int total = past + t;
@@ -297,14 +296,17 @@ public final class Gpt2Model implements AutoCloseable {
                     + " new tokens = " + total + " positions, but the model's context limit (n_positions) is "
                     + config.contextLength());
         }
-        Recorder rec = new Recorder(capture, ids, past);
         cache.reserve(total);
-        try (NDManager arrays = manager.newSubManager()) {
-            return pass(new Step(arrays, n, t, past, cache, rec), ids);
-        } catch (RuntimeException | Error e) {
-            rec.discard();
-            throw e;
+        return t;
+    }
+
+    /** {@code ids} as rows of one token each: [N] to [N][1]. */
+    private static long[][] oneTokenPerRow(long[] ids) {
+        long[][] rows = new long[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            rows[i] = new long[] {ids[i]};
         }
+        return rows;
     }
 
     /** The pass itself, its intermediates in {@code step}; the cache advances only at its end. */

@@ -164,11 +164,6 @@ public final class GenerationLoop {
         return generated;
     }
 
-    /** The number of rows this loop feeds a decode step: one per run. */
-    public int rows() {
-        return runs.size();
-    }
-
     /** Whether every run has stopped. */
     public boolean finished() {
         return finished;

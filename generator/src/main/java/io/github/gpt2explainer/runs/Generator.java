@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
-import java.util.stream.IntStream;
 import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Runs prompts on the model: per prompt, one forward pass over the prompt with every intermediate captured
