@@ -14,6 +14,32 @@
   var viewOrder = [];     // view names in registration (script) order
   var handlers = {};      // event name -> [f(value)]
 
+  var tipAnchor = null;    // the element a tip was shown beside (tap, keyboard focus), else null
+
+  /** Puts the tip beside the point (x, y), flipped to the other side where it would leave the window. */
+  function placeTip(tip, x0, y0) {
+    var x = x0 + 14, y = y0 + 14;
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    if (x + w > window.innerWidth - 8) { x = x0 - w - 14; }
+    if (y + h > window.innerHeight - 8) { y = y0 - h - 14; }
+    tip.style.left = x + 'px';
+    tip.style.top = y + 'px';
+  }
+
+  /**
+   * On scroll: a tip beside the focused element follows it (focusing an element below the fold scrolls the page
+   * after the focus handler showed the tip); any other tip would point at the wrong place, so it hides.
+   */
+  function followOrHide() {
+    var tip = document.getElementById('gpt2x-tip');
+    if (tip && !tip.hidden && tipAnchor && tipAnchor === document.activeElement) {
+      var r = tipAnchor.getBoundingClientRect();
+      placeTip(tip, r.right, r.bottom);
+    } else {
+      GPT2X.untip();
+    }
+  }
+
   function part(owner, name) {
     return { key: owner + '/' + name, path: 'data/' + owner + '/' + name + '.js' };
   }
@@ -248,6 +274,7 @@
 
     /** Shows a tooltip near the pointer; content is text lines. */
     tip: function (evt, lines) {
+      tipAnchor = null;
       var tip = document.getElementById('gpt2x-tip');
       if (!tip) {
         tip = GPT2X.el('div', { id: 'gpt2x-tip', 'class': 'tip', role: 'status' });
@@ -258,18 +285,14 @@
         tip.appendChild(GPT2X.el(i === 0 ? 'strong' : 'div', null, line));
       });
       tip.hidden = false;
-      var x = evt.clientX + 14, y = evt.clientY + 14;
-      var w = tip.offsetWidth, h = tip.offsetHeight;
-      if (x + w > window.innerWidth - 8) { x = evt.clientX - w - 14; }
-      if (y + h > window.innerHeight - 8) { y = evt.clientY - h - 14; }
-      tip.style.left = x + 'px';
-      tip.style.top = y + 'px';
+      placeTip(tip, evt.clientX, evt.clientY);
     },
 
     /** Shows the tooltip beside an element (for tap and keyboard focus, which have no pointer position). */
     tipAt: function (node, lines) {
       var r = node.getBoundingClientRect();
       GPT2X.tip({ clientX: r.right, clientY: r.bottom }, lines);
+      tipAnchor = node;
     },
 
     /**
@@ -288,7 +311,7 @@
       }
       if (!GPT2X.hoverTip.scrollHides) {
         GPT2X.hoverTip.scrollHides = true;
-        global.addEventListener('scroll', GPT2X.untip, { passive: true });
+        global.addEventListener('scroll', followOrHide, { passive: true });
       }
       return node;
     },
@@ -301,6 +324,7 @@
     untip: function () {
       var tip = document.getElementById('gpt2x-tip');
       if (tip) { tip.hidden = true; }
+      tipAnchor = null;
     },
 
     /** Subscribes f(value) to the named event (the highlight bus: 'token', 'candidate'). */

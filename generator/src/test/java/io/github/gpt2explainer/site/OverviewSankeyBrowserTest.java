@@ -159,6 +159,14 @@ class OverviewSankeyBrowserTest {
         }
     }
 
+    /** Whether the tip's top sits 14 px below the focused element's bottom, or flipped above it (core.js placeTip). */
+    private static boolean tipBesideFocus() {
+        return (Boolean) chromium.browser().driver.executeScript(
+                "var t = document.getElementById('gpt2x-tip').getBoundingClientRect();"
+                        + "var r = document.activeElement.getBoundingClientRect();"
+                        + "return Math.abs(t.top - (r.bottom + 14)) < 0.5 || Math.abs(t.top - (r.bottom - t.height - 14)) < 0.5;");
+    }
+
     private static String text(String selector) {
         return chromium.browser().driver.findElement(By.cssSelector("#sankey " + selector)).getAttribute("textContent");
     }
@@ -180,6 +188,14 @@ class OverviewSankeyBrowserTest {
         WebElement tip = chromium.browser().driver.findElement(By.id("gpt2x-tip"));
         assertThat(tip.isDisplayed()).isTrue();
         assertThat(tip.getText()).contains(signed(parts.get(0).value()));
+        // the page scrolling (as it does when focus lands below the fold) moves the tip with the focused node
+        assertThat(tipBesideFocus()).isTrue();
+        chromium.browser().driver.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "var room = document.documentElement.scrollHeight - window.innerHeight - window.scrollY;"
+                + "window.addEventListener('scroll', function () { setTimeout(done, 0); }, { once: true });"
+                + "window.scrollBy(0, room >= 40 ? 40 : -40);");
+        assertThat(tip.isDisplayed()).as("the tip stays shown").isTrue();
+        assertThat(tipBesideFocus()).as("the tip moved with the focused node").isTrue();
 
         // its path: the part, every running total of its side from there on, and the side's total
         String side = parts.get(0).value() < 0 ? "against" : "for";
