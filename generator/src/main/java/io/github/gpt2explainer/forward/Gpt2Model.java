@@ -134,6 +134,42 @@ public final class Gpt2Model implements AutoCloseable {
         return new KvCache(this, manager, 1, config.layers());
     }
 
+    /**
+     * A single-sequence cache holding the keys and values a captured pass from position 0 recorded ({@code attn.k}
+     * and {@code attn.v} of every layer, [H, T, D] each): the cache that pass left, without running it again.
+     */
+    public KvCache cacheOf(CapturedPass pass) {
+        requireOpen();
+        if (pass.startPosition() != 0) {
+            throw new IllegalArgumentException("a cache is made from a pass from position 0, this one starts at "
+                    + pass.startPosition());
+        }
+        int t = pass.tokens().length;
+        Shape shape = new Shape(1, config.heads(), t, config.headDim());                  // [1, H, T, D]
+        KvCache cache = newCache();
+        try (NDManager upload = manager.newSubManager()) {
+            cache.reserve(t);
+            for (int l = 0; l < blocks.length; l++) {
+                cache.write(l, upload.create(recorded(pass, CaptureKind.ATTN_K, l, shape), shape),
+                        upload.create(recorded(pass, CaptureKind.ATTN_V, l, shape), shape));
+            }
+            cache.advance(t);
+            return cache;
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    private static float[] recorded(CapturedPass pass, CaptureKind kind, int layer, Shape shape) {
+        CapturedTensor tensor = pass.get(kind, layer);
+        if (tensor.size() != shape.size()) {
+            throw new IllegalArgumentException(tensor.name() + " has " + tensor.size() + " values, a cache row of "
+                    + shape + " needs " + shape.size());
+        }
+        return tensor.toArray();
+    }
+
     /** Runs {@code ids} through the model without keeping a cache: positions 0 .. T-1. */
     public StepResult forward(long[] ids, CaptureSpec capture) {
         try (KvCache scratch = newCache()) {
@@ -177,42 +213,72 @@ public final class Gpt2Model implements AutoCloseable {
      * @return per cache, the logits [V] of each row's new position
      */
     public List<List<float[]>> decodeGroups(List<KvCache> caches, List<long[]> nextIds) {
-        requireOpen();
-        if (caches.isEmpty() || caches.size() != nextIds.size()) {
+        if (caches.size() != nextIds.size()) {
             throw new IllegalArgumentException(caches.size() + " caches but " + nextIds.size() + " lists of ids");
         }
-        int rows = 0;
-        for (int g = 0; g < caches.size(); g++) {
-            reserveStep(caches.get(g), oneTokenPerRow(nextIds.get(g)));
-            rows += nextIds.get(g).length;
+        List<long[][]> rows = new ArrayList<>(nextIds.size());
+        nextIds.forEach(ids -> rows.add(oneTokenPerRow(ids)));
+        return stepGroups(caches, rows);
+    }
+
+    /**
+     * One step for several caches at once, each extended by its own number of tokens: {@link #decodeGroups} when
+     * that number is 1, and e.g. the occluded copies of a prompt, each continuing the prompt's cache from its own
+     * position (InputAttribution). The linear layers multiply the new rows of every cache together (padded to a
+     * multiple of {@value #ROW_BLOCK}, see {@link #decodeGroups}); attention runs per cache, causal within its new
+     * rows; the head reads each sequence's last new position only. Nothing is captured.
+     *
+     * @param caches the caches to advance
+     * @param ids    per cache, one row of new tokens per sequence, every row of a cache of one length
+     * @return per cache, the logits [V] of each sequence's last new position
+     */
+    public List<List<float[]>> stepGroups(List<KvCache> caches, List<long[][]> ids) {
+        requireOpen();
+        if (caches.isEmpty() || caches.size() != ids.size()) {
+            throw new IllegalArgumentException(caches.size() + " caches but " + ids.size() + " lists of ids");
         }
-        int padded = (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
-        long[] ids = new long[padded];          // padding rows: token 0 at position 0, dropped at the end
-        long[] positions = new long[padded];
+        int[] lengths = new int[caches.size()];      // new tokens per sequence of each cache
+        int rows = 0;
+        int sequences = 0;
+        for (int g = 0; g < caches.size(); g++) {
+            lengths[g] = reserveStep(caches.get(g), ids.get(g));
+            rows += ids.get(g).length * lengths[g];
+            sequences += ids.get(g).length;
+        }
+        long[] tokens = new long[paddedRows(rows)]; // padding rows: token 0 at position 0, dropped at the end
+        long[] positions = new long[tokens.length];
+        long[] lastRows = new long[paddedRows(sequences)]; // each sequence's last new row; padding reads row 0
         int[] offsets = new int[caches.size()];
-        for (int g = 0, row = 0; g < caches.size(); g++) {
+        for (int g = 0, row = 0, sequence = 0; g < caches.size(); g++) {
             offsets[g] = row;
-            for (long id : nextIds.get(g)) {
-                ids[row] = id;
-                positions[row++] = caches.get(g).length();
+            int past = caches.get(g).length();
+            for (long[] sequenceIds : ids.get(g)) {
+                for (int p = 0; p < sequenceIds.length; p++) {
+                    tokens[row] = sequenceIds[p];
+                    positions[row++] = past + p;
+                }
+                lastRows[sequence++] = row - 1;
             }
         }
         try (NDManager arrays = manager.newSubManager()) {
-            NDArray tokenEmb = wte.get(arrays, new NDIndex("{}", arrays.create(ids)));          // [R, E]
+            NDArray tokenEmb = wte.get(arrays, new NDIndex("{}", arrays.create(tokens)));         // [R, E]
             NDArray positionEmb = wpe.get(arrays, new NDIndex("{}", arrays.create(positions))); // [R, E]
             NDArray x = tokenEmb.add(positionEmb);                                                // [R, E]
             for (int l = 0; l < blocks.length; l++) {
-                x = groupedBlock(l, x, caches, offsets, rows, arrays);                            // [R, E]
+                x = groupedBlock(l, x, caches, lengths, offsets, rows, arrays);                   // [R, E]
             }
-            float[] logits = copyOut(layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT));          // [R, V]
-            caches.forEach(cache -> cache.advance(1));
+            // one new token per sequence: its rows are the last rows already, padding included
+            NDArray last = rows == sequences ? x : x.get(new NDIndex("{}", arrays.create(lastRows))); // [S', E]
+            float[] logits = copyOut(layerNorm(last, lnFWeight, lnFBias).matMul(lmHeadT));            // [S', V]
+            for (int g = 0; g < caches.size(); g++) {
+                caches.get(g).advance(lengths[g]);
+            }
             int v = config.vocabSize();
             List<List<float[]>> out = new ArrayList<>(caches.size());
-            for (int g = 0; g < caches.size(); g++) {
+            for (int g = 0, sequence = 0; g < caches.size(); g++) {
                 List<float[]> group = new ArrayList<>(caches.get(g).batchSize());
-                for (int r = 0; r < caches.get(g).batchSize(); r++) {
-                    int row = offsets[g] + r;
-                    group.add(Arrays.copyOfRange(logits, row * v, (row + 1) * v));
+                for (int r = 0; r < caches.get(g).batchSize(); r++, sequence++) {
+                    group.add(Arrays.copyOfRange(logits, sequence * v, (sequence + 1) * v));
                 }
                 out.add(List.copyOf(group));
             }
@@ -220,11 +286,18 @@ public final class Gpt2Model implements AutoCloseable {
         }
     }
 
+    /** {@code rows} rounded up to a multiple of {@value #ROW_BLOCK} (see {@link #decodeGroups}). */
+    private static int paddedRows(int rows) {
+        return (rows + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+    }
+
     /**
-     * {@link #block} for one new token per row of several caches: x [R, E], the rows of cache g from
-     * {@code offsets[g]}, padding rows after the first {@code rows} (they skip attention: their head outputs are 0).
+     * {@link #block} for the new rows of several caches: x [R, E], cache g's n_g sequences of T_g rows each from
+     * {@code offsets[g]} (sequence by sequence), padding rows after the first {@code rows} (they skip attention:
+     * their head outputs are 0).
      */
-    private NDArray groupedBlock(int l, NDArray x, List<KvCache> caches, int[] offsets, int rows, NDManager arrays) {
+    private NDArray groupedBlock(int l, NDArray x, List<KvCache> caches, int[] lengths, int[] offsets, int rows,
+                                 NDManager arrays) {
         Block b = blocks[l];
         int heads = config.heads();
         int d = config.headDim();
@@ -237,15 +310,19 @@ public final class Gpt2Model implements AutoCloseable {
             for (int g = 0; g < caches.size(); g++) {
                 KvCache cache = caches.get(g);
                 int n = cache.batchSize();
-                int total = cache.length() + 1;
-                NDArray qkvHeads = qkv.get(new NDIndex().addSliceDim(offsets[g], offsets[g] + n))
-                        .reshape(n, 1, 3, heads, d).transpose(2, 0, 3, 1, 4);               // [3, n, H, 1, D]
-                NDArray q = qkvHeads.get(0);                                              // [n, H, 1, D]
+                int t = lengths[g];
+                int past = cache.length();
+                int total = past + t;
+                NDArray qkvHeads = qkv.get(new NDIndex().addSliceDim(offsets[g], offsets[g] + n * t))
+                        .reshape(n, t, 3, heads, d).transpose(2, 0, 3, 1, 4);               // [3, n, H, T, D]
+                NDArray q = qkvHeads.get(0);                                              // [n, H, T, D]
                 cache.write(l, qkvHeads.get(1), qkvHeads.get(2));
                 NDArray keys = cache.keys(scope, l, total);                               // [n, H, S, D] view
                 NDArray values = cache.values(scope, l, total);                           // [n, H, S, D] view
-                NDArray softmax = q.matMul(keys.transpose(0, 1, 3, 2)).div(attentionScale).softmax(3); // [n, H, 1, S]
-                merged[g] = softmax.matMul(values).transpose(0, 2, 1, 3).reshape(n, e);   // [n, E]
+                NDArray scaled = q.matMul(keys.transpose(0, 1, 3, 2)).div(attentionScale); // [n, H, T, S]
+                NDArray masked = t == 1 ? scaled                                          // one new query sees every key
+                        : scaled.add(causalBias.get(scope, new NDIndex().addSliceDim(past, total).addSliceDim(0, total)));
+                merged[g] = masked.softmax(3).matMul(values).transpose(0, 2, 1, 3).reshape(n * t, e); // [n*T, E]
             }
             if (merged.length > caches.size()) {
                 merged[caches.size()] = scope.zeros(new Shape(x.getShape().get(0) - rows, e)); // padding rows

@@ -79,6 +79,20 @@ public final class KvCache implements AutoCloseable {
         return copyOf(n, buffer -> buffer.repeat(0, n)); // [n, H, capacity, D]
     }
 
+    /**
+     * An independent copy holding only the first {@code positions} positions: e.g. the prefix of a prompt, to be
+     * continued otherwise (the occluded copies of a prompt in InputAttribution). The positions after it are scratch.
+     */
+    public KvCache prefix(int positions) {
+        requireOpen();
+        if (positions < 0 || positions > length) {
+            throw new IllegalArgumentException("a prefix of " + positions + " positions of a cache holding " + length);
+        }
+        KvCache copy = fork();
+        copy.length = positions;
+        return copy;
+    }
+
     /** A single-sequence copy of row {@code row} of this batch. */
     public KvCache row(int row) {
         requireOpen();

@@ -1,6 +1,9 @@
 package io.github.gpt2explainer.insight;
 
+import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.forward.CaptureNames;
 import io.github.gpt2explainer.forward.CaptureSpec;
+import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.KvCache;
 import io.github.gpt2explainer.forward.StepResult;
@@ -9,6 +12,7 @@ import io.github.gpt2explainer.model.SafetensorsWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Input attribution by occlusion: how much each prompt token mattered for the prediction at the last
@@ -33,8 +37,11 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
     public static final String SHARE = "attr.share";
     public static final String NEUTRAL = "attr.neutral";
 
-    /** Bounds a batch's largest native intermediate (attention [N, H, T-i, T] or MLP [N*(T-i), 4E]): 2^25 floats, 128 MB. */
+    /** Bounds a step's largest native intermediates (attention [H, T-i, T] per copy, MLP [rows, 4E]): 2^25 floats, 128 MB. */
     private static final long FLOATS_PER_BATCH = 1L << 25;
+    /** How many buckets of neighbouring positions the occluded copies go in (see {@link #of}). */
+    private static final int BUCKETS = 4;
+    private static final String KEYS_OF_LAYER_0 = CaptureNames.name(CaptureKind.ATTN_K, 0);
 
     public InputAttribution {
         occlusion = occlusion.clone();
@@ -42,10 +49,10 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
 
     /**
      * Runs the prompt and its occluded copies through {@code model} (no capture; batched, each copy from its
-     * occluded position on, after the prompt's cached prefix) and measures {@code target}'s log-probability at the last position of each.
+     * occluded position on, after a copy of the prompt's cached prefix) and measures {@code target}'s log-probability at the last position of each.
      */
     public static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral) {
-        return of(model, ids, target, neutral, null, FLOATS_PER_BATCH);
+        return of(model, ids, target, neutral, null, null, FLOATS_PER_BATCH);
     }
 
     /**
@@ -53,16 +60,26 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
      * (a build's captured prefill made them): the baseline is read from them instead of running the prompt again.
      */
     public static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, float[] promptLastLogits) {
-        return of(model, ids, target, neutral, promptLastLogits, FLOATS_PER_BATCH);
+        return of(model, ids, target, neutral, promptLastLogits, null, FLOATS_PER_BATCH);
+    }
+
+    /**
+     * As {@link #of(Gpt2Model, long[], long, long, float[])} for the prompt of a captured pass from position 0: the
+     * copies continue the keys and values the pass recorded ({@code attn.k}, {@code attn.v}; Gpt2Model.cacheOf)
+     * instead of running the prompt again, when it recorded them.
+     */
+    public static InputAttribution of(Gpt2Model model, CapturedPass prefill, long target, long neutral,
+                                      float[] promptLastLogits) {
+        return of(model, prefill.tokens(), target, neutral, promptLastLogits, prefill, FLOATS_PER_BATCH);
     }
 
     /** As {@link #of(Gpt2Model, long[], long, long)}, with the batch bound in floats (tests use a small one). */
     static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, long floatsPerBatch) {
-        return of(model, ids, target, neutral, null, floatsPerBatch);
+        return of(model, ids, target, neutral, null, null, floatsPerBatch);
     }
 
     private static InputAttribution of(Gpt2Model model, long[] ids, long target, long neutral, float[] promptLastLogits,
-                                       long floatsPerBatch) {
+                                       CapturedPass prefill, long floatsPerBatch) {
         Gpt2Config config = model.config();
         if (ids.length == 0) {
             throw new IllegalArgumentException("input attribution needs at least one token");
@@ -73,34 +90,52 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
         }
         int t = ids.length;
         double[] occluded = new double[t]; // log p(target) with token i replaced
-        // The copy occluded at position i equals the prompt before i: positions 0 .. i-1 come from one cache
-        // of the prompt that advances along it, and only positions i .. T-1 of each copy are computed
-        // (about T^2/2 token positions in all instead of T^2). A chunk holds the copies occluded at
-        // i .. i+n-1, all continuing the cache of 0 .. i-1 with the same T-i positions.
-        try (KvCache prompt = model.newCache()) {
-            int i = 0;
-            while (i < t) {
-                if (ids[i] == neutral) { // replacing it changes nothing: 0 exactly, not run
-                    i++;
-                    continue;
-                }
-                advance(model, prompt, ids, i);
-                long perCopy = (long) (t - i) * Math.max((long) config.heads() * t, 4L * config.width());
-                int n = (int) Math.max(1, Math.min(t - i, floatsPerBatch / perCopy));
-                occludeChunk(model, prompt, ids, i, n, target, neutral, occluded);
-                i += n;
-            }
-            double baseline; // the prompt itself: given, or its cache holds fewer than T positions and the rest ends it
+        boolean recorded = prefill != null && prefill.startPosition() == 0 && prefill.contains(KEYS_OF_LAYER_0);
+        try (KvCache prompt = recorded ? model.cacheOf(prefill) : model.newCache()) {
+            double baseline; // the prompt itself: given, or from its own pass
             if (promptLastLogits != null) {
                 if (promptLastLogits.length != config.vocabSize()) {
                     throw new IllegalArgumentException("the prompt's last logits have " + promptLastLogits.length
                             + " values, the vocabulary " + config.vocabSize());
                 }
                 baseline = logProbability(promptLastLogits, (int) target);
-            } else {
-                try (StepResult rest = model.prefill(prompt, Arrays.copyOfRange(ids, prompt.length(), t), CaptureSpec.none())) {
-                    baseline = logProbability(rest.lastLogits(), (int) target);
+                if (!recorded && t > 1) { // positions 0 .. T-2: the longest prefix a copy continues
+                    model.prefill(prompt, Arrays.copyOf(ids, t - 1), CaptureSpec.none()).close();
                 }
+            } else {
+                try (StepResult whole = model.prefill(prompt, ids, CaptureSpec.none())) {
+                    baseline = logProbability(whole.lastLogits(), (int) target);
+                }
+            }
+            // The copy occluded at position i equals the prompt before i, so it need not compute those positions.
+            // Copies go in BUCKETS buckets of neighbouring positions: a bucket's copies continue one cache of the
+            // prompt's positions before its first, and compute the rest (5T^2/8 positions in all for 4 buckets,
+            // instead of T^2). A bucket per position would compute the fewest (T(T+1)/2), but each bucket runs its
+            // own attention, whose fixed cost per call outweighs the rows saved at prompt lengths like 16. The
+            // buckets share steps (Gpt2Model.stepGroups) while the step's largest native intermediates (attention
+            // [H, T-i, T] and MLP [rows, 4E] per copy) stay within the bound.
+            long floatsPerPosition = Math.max((long) config.heads() * t, 4L * config.width());
+            int bucketSize = (int) Math.max(1, Math.min((t + BUCKETS - 1) / BUCKETS, floatsPerBatch / (t * floatsPerPosition)));
+            List<int[]> step = new ArrayList<>();
+            long stepFloats = 0;
+            for (int first = 0; first < t; first += bucketSize) {
+                int[] bucket = IntStream.range(first, Math.min(t, first + bucketSize))
+                        .filter(i -> ids[i] != neutral) // replacing it changes nothing: 0 exactly, not run
+                        .toArray();
+                long bucketFloats = bucket.length * (t - first) * floatsPerPosition;
+                if (bucket.length == 0) {
+                    continue;
+                }
+                if (!step.isEmpty() && stepFloats + bucketFloats > floatsPerBatch) {
+                    occlude(model, prompt, ids, step, target, neutral, occluded);
+                    step.clear();
+                    stepFloats = 0;
+                }
+                step.add(bucket);
+                stepFloats += bucketFloats;
+            }
+            if (!step.isEmpty()) {
+                occlude(model, prompt, ids, step, target, neutral, occluded);
             }
             double[] occlusion = new double[t];
             for (int p = 0; p < t; p++) {
@@ -111,39 +146,38 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
     }
 
     /**
-     * Runs the copies occluded at {@code from .. from+n-1} (skipping positions that hold the neutral token)
-     * as one batch continuing {@code prompt}, which holds positions 0 .. from-1; stores each copy's
-     * log p(target) in {@code logProbs} at its occluded position.
+     * Runs the buckets of copies in one step: the copies occluded at the positions of a bucket continue the prompt's
+     * cache before the bucket's first position ({@code prompt} holds at least positions 0 .. T-2), which they
+     * share; stores each copy's log p(target) in {@code logProbs} at its occluded position.
      */
-    private static void occludeChunk(Gpt2Model model, KvCache prompt, long[] ids, int from, int n, long target,
-                                     long neutral, double[] logProbs) {
-        List<long[]> suffixes = new ArrayList<>(n);   // each [T - from]: positions from .. T-1
-        List<Integer> positions = new ArrayList<>(n);
-        for (int p = from; p < from + n; p++) {
-            if (ids[p] != neutral) {
-                long[] suffix = Arrays.copyOfRange(ids, from, ids.length);
-                suffix[p - from] = neutral;
-                suffixes.add(suffix);
-                positions.add(p);
+    private static void occlude(Gpt2Model model, KvCache prompt, long[] ids, List<int[]> buckets, long target,
+                                long neutral, double[] logProbs) {
+        List<KvCache> caches = new ArrayList<>(buckets.size());
+        List<long[][]> rows = new ArrayList<>(buckets.size());
+        try {
+            for (int[] bucket : buckets) {
+                int first = bucket[0];
+                try (KvCache prefix = prompt.prefix(first)) {
+                    caches.add(prefix.repeat(bucket.length));
+                }
+                long[][] copies = new long[bucket.length][];
+                for (int c = 0; c < bucket.length; c++) {
+                    copies[c] = Arrays.copyOfRange(ids, first, ids.length); // [T - first]: positions first .. T-1
+                    copies[c][bucket[c] - first] = neutral;
+                }
+                rows.add(copies);
             }
-        }
-        try (KvCache copies = prompt.repeat(suffixes.size())) {
-            List<StepResult> results = model.step(copies, suffixes.toArray(new long[0][]), CaptureSpec.none());
-            for (int r = 0; r < results.size(); r++) {
-                try (StepResult result = results.get(r)) {
-                    logProbs[positions.get(r)] = logProbability(result.lastLogits(), (int) target);
+            List<List<float[]>> logits = model.stepGroups(caches, rows);
+            for (int b = 0; b < buckets.size(); b++) {
+                for (int c = 0; c < buckets.get(b).length; c++) {
+                    logProbs[buckets.get(b)[c]] = logProbability(logits.get(b).get(c), (int) target);
                 }
             }
+        } finally {
+            caches.forEach(KvCache::close);
         }
     }
 
-    /** Advances {@code prompt}'s cache with the prompt's tokens up to position {@code to} (exclusive). */
-    private static void advance(Gpt2Model model, KvCache prompt, long[] ids, int to) {
-        int from = prompt.length();
-        if (from < to) {
-            model.prefill(prompt, Arrays.copyOfRange(ids, from, to), CaptureSpec.none()).close();
-        }
-    }
     /** Each position's occlusion divided by the sum of their absolute values (all 0 when every occlusion is 0). */
     public double[] shares() {
         double total = 0;

@@ -60,7 +60,7 @@ public record Insight(List<DirectLogitAttribution> candidates, InputAttribution 
         if (attribution && neutral < model.config().vocabSize()) {
             InputAttribution computed;
             try (PhaseTimes.Span span = PhaseTimes.phase("prompt: input attribution (occlusion)")) {
-                computed = InputAttribution.of(model, prefill.tokens(), candidates.get(0).target(), neutral, lastLogits);
+                computed = InputAttribution.of(model, prefill, candidates.get(0).target(), neutral, lastLogits);
             }
             occlusion = new InputAttribution(computed.target(), computed.neutral(), narrow(computed.baseline()),
                     narrow(computed.occlusion()));

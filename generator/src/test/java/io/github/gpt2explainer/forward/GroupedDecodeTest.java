@@ -74,6 +74,57 @@ class GroupedDecodeTest {
         }
     }
 
+    /** Caches advanced by several tokens per sequence, each by its own number, from its own length (as occlusion does). */
+    @Test
+    void aStepOfSeveralTokensPerSequenceGivesEachSequenceTheLogitsOfItsFullPass() {
+        long[] prompt = TestCheckpoints.randomTokens(CONFIG, 7, 8);
+        long[][] twoRows = {{11, 12, 13, 14}, {21, 22, 23, 24}};
+        long[][] fromEmpty = {{31, 32, 33, 34, 35}};
+        long[][] oneToken = {{41}};
+        try (StepResult pass = model.forward(prompt, CaptureSpec.all());
+             KvCache whole = model.cacheOf(pass.trace());
+             KvCache three = whole.prefix(3);
+             KvCache twice = three.repeat(2);
+             KvCache empty = model.newCache();
+             KvCache five = whole.prefix(5)) {
+            List<List<float[]>> logits = model.stepGroups(List.of(twice, empty, five), List.of(twoRows, fromEmpty, oneToken));
+            assertThat(List.of(twice.length(), empty.length(), five.length())).containsExactly(7, 5, 6);
+            assertFullPass(logits.get(0).get(0), concat(Arrays.copyOf(prompt, 3), twoRows[0]));
+            assertFullPass(logits.get(0).get(1), concat(Arrays.copyOf(prompt, 3), twoRows[1]));
+            assertFullPass(logits.get(1).get(0), fromEmpty[0]);
+            assertFullPass(logits.get(2).get(0), concat(Arrays.copyOf(prompt, 5), oneToken[0]));
+        }
+    }
+
+    /** The keys and values a captured pass recorded are its cache: continuing either gives the same bits. */
+    @Test
+    void aCacheMadeFromACapturedPassContinuesAsThePasssOwnCache() {
+        long[] prompt = TestCheckpoints.randomTokens(CONFIG, 9, 10);
+        try (KvCache own = model.newCache()) {
+            float[] fromOwn;
+            float[] fromRecorded;
+            try (StepResult pass = model.prefill(own, prompt, CaptureSpec.all()); KvCache made = model.cacheOf(pass.trace())) {
+                assertThat(made.length()).isEqualTo(prompt.length);
+                fromRecorded = model.decode(made, 77, CaptureSpec.none()).lastLogits();
+            }
+            fromOwn = model.decode(own, 77, CaptureSpec.none()).lastLogits();
+            assertThat(bits(fromRecorded)).isEqualTo(bits(fromOwn));
+        }
+    }
+
+    private static void assertFullPass(float[] got, long[] sequence) {
+        float[] expected = model.forward(sequence, CaptureSpec.none()).lastLogits();
+        for (int v = 0; v < expected.length; v++) {
+            assertThat(got[v]).as("%s, id %d", Arrays.toString(sequence), v).isCloseTo(expected[v], org.assertj.core.data.Offset.offset(1e-3f));
+        }
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void refusesACacheWhoseRowsDoNotMatchItsIds() {
         try (KvCache one = model.newCache()) {

@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -80,15 +81,18 @@ class InputAttributionTest {
             assertThat(attribution.neutral()).isEqualTo(END_OF_TEXT);
 
             // As a build runs it: the baseline from the captured prefill's own last logits, no pass of its own.
-            float[] lastLogits;
+            // Then the copies continue the keys and values the prefill recorded, or a pass over the prompt's prefix.
             try (var prefill = model.forward(tokens, CaptureSpec.all())) {
-                lastLogits = prefill.lastLogits();
+                float[] lastLogits = prefill.lastLogits();
+                for (InputAttribution given : List.of(
+                        InputAttribution.of(model, prefill.trace(), target, END_OF_TEXT, lastLogits),
+                        InputAttribution.of(model, tokens, target, END_OF_TEXT, lastLogits))) {
+                    assertThat(given.baseline()).isCloseTo(referenceLogProb(new ReferenceGpt2(checkpoint), tokens, target),
+                            org.assertj.core.data.Offset.offset(TOLERANCE));
+                    assertOcclusionMatches(given.occlusion(), expected);
+                    assertThat(given.occlusion()[2]).isZero();
+                }
             }
-            InputAttribution given = InputAttribution.of(model, tokens, target, END_OF_TEXT, lastLogits);
-            assertThat(given.baseline()).isCloseTo(referenceLogProb(new ReferenceGpt2(checkpoint), tokens, target),
-                    org.assertj.core.data.Offset.offset(TOLERANCE));
-            assertOcclusionMatches(given.occlusion(), expected);
-            assertThat(given.occlusion()[2]).isZero();
         }
     }
 
