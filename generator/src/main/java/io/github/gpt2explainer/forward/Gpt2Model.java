@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
@@ -433,6 +434,29 @@ public final class Gpt2Model implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(residuals, new Shape(rows, e));                  // [rows, E]
             return copyOut(layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT));       // [rows, V]
+        }
+    }
+
+    /**
+     * As {@link #headLogits}, keeping only each row's {@code count} largest logits, as log-probabilities (log-softmax
+     * over the whole vocabulary, computed in double in the engine): the logit lens reads a few tokens of each of
+     * L x T rows, and copying out and normalising every [V] row in Java cost more than the head itself.
+     */
+    public TopLogProbs headTopLogProbs(float[] residuals, int rows, int count) {
+        requireOpen();
+        int e = config.width();
+        if (rows < 1 || (long) rows * e != residuals.length) {
+            throw new IllegalArgumentException("expected " + rows + " rows of width " + e + " = " + ((long) rows * e)
+                    + " values, got " + residuals.length);
+        }
+        if (count < 1 || count > config.vocabSize()) {
+            throw new IllegalArgumentException("count must be 1 to " + config.vocabSize() + ", got " + count);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(residuals, new Shape(rows, e));                          // [rows, E]
+            NDArray logits = layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT);              // [rows, V]
+            NDList top = logits.toType(DataType.FLOAT64, false).logSoftmax(1).topK(count, 1, true, true);
+            return new TopLogProbs(count, top.get(1).toLongArray(), top.get(0).toDoubleArray()); // [rows, count] each
         }
     }
 

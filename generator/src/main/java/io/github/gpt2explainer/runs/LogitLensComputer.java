@@ -3,18 +3,21 @@ package io.github.gpt2explainer.runs;
 import io.github.gpt2explainer.forward.CapturedPass;
 import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.CaptureKind;
+import io.github.gpt2explainer.forward.TopLogProbs;
 import io.github.gpt2explainer.sampling.TopTokens;
 import io.github.gpt2explainer.trace.LogitLens;
+import java.util.Arrays;
 
 /**
  * The logit lens: {@code softmax(ln_f(h.l.resid_post) @ lm_head^T)} for every block l and prompt position,
- * keeping the top {@code k} tokens (temperature 1, full vocabulary; probabilities computed in double).
+ * keeping the top {@code k} tokens (temperature 1, full vocabulary; probabilities computed in double, in the engine:
+ * {@link Gpt2Model#headTopLogProbs}).
  */
 public final class LogitLensComputer {
 
     /** Top tokens kept per layer and position. */
     public static final int DEFAULT_TOP_K = 5;
-    /** Rows sent through the head at once, so the [rows, V] logits stay around 16 MB whatever the prompt length. */
+    /** Rows sent through the head at once, so the [rows, V] logits stay around 16 MB (twice that as the engine's doubles) whatever the prompt length. */
     private static final int MAX_LOGIT_VALUES = 4 << 20;
 
     private LogitLensComputer() {
@@ -44,16 +47,37 @@ public final class LogitLensComputer {
                 }
                 System.arraycopy(layerRows, ((start + r) % positions) * width, chunk, r * width, width);
             }
-            float[] logits = model.headLogits(chunk, n); // [n, V]
+            // one more than k: a tie at the k-th place is seen, and settled by TopTokens' rule on the whole row
+            TopLogProbs top = model.headTopLogProbs(chunk, n, Math.min(k + 1, vocab));
             for (int r = 0; r < n; r++) {
                 int layer = (start + r) / positions;
                 int position = (start + r) % positions;
-                int[] top = TopTokens.of(logits, r * vocab, vocab, k);
-                ids[layer][position] = top;
-                probs[layer][position] = softmaxOf(logits, r * vocab, vocab, top);
+                if (hasTie(top, r)) {
+                    float[] logits = model.headLogits(Arrays.copyOfRange(chunk, r * width, (r + 1) * width), 1); // [V]
+                    ids[layer][position] = TopTokens.of(logits, 0, vocab, k);
+                    probs[layer][position] = softmaxOf(logits, 0, vocab, ids[layer][position]);
+                } else {
+                    int kept = Math.min(k, vocab);
+                    ids[layer][position] = new int[kept];
+                    probs[layer][position] = new float[kept];
+                    for (int j = 0; j < kept; j++) {
+                        ids[layer][position][j] = (int) top.id(r, j);
+                        probs[layer][position][j] = (float) Math.exp(top.logProb(r, j));
+                    }
+                }
             }
         }
         return new LogitLens(ids, probs);
+    }
+
+    /** Whether two of a row's top entries are equal: their order (lowest id first) then needs the whole row. */
+    private static boolean hasTie(TopLogProbs top, int row) {
+        for (int j = 1; j < top.count(); j++) {
+            if (top.logProb(row, j) == top.logProb(row, j - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** softmax over the whole row, evaluated at {@code ids} only. */

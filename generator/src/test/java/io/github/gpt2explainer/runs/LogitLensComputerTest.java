@@ -36,6 +36,36 @@ class LogitLensComputerTest {
         checkLens(prompt);
     }
 
+    /**
+     * With the final layer norm's weight and bias zeroed, every logit of every row is 0: every token ties, and the
+     * lens keeps the lowest ids at probability 1/V, as TopTokens and greedy decoding order ties.
+     */
+    @Test
+    void tiedLogitsKeepTheLowestIdsAtEqualProbability() {
+        Checkpoint random = TinyModels.checkpoint(64, 3);
+        java.util.SortedMap<String, FloatTensor> parameters = new java.util.TreeMap<>(random.parameters());
+        for (String name : new String[] {"ln_f.weight", "ln_f.bias"}) {
+            FloatTensor original = parameters.get(name);
+            FloatBuffer zeros = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(original.size()) * Float.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            parameters.put(name, new FloatTensor(name, original.shape(), zeros));
+        }
+        Checkpoint checkpoint = new Checkpoint(random.source(), random.config(), parameters);
+        int vocab = checkpoint.config().vocabSize();
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+             Gpt2Model model = Gpt2Model.load(checkpoint, manager)) {
+            LogitLens lens = LogitLensComputer.compute(model, model.forward(PROMPT, CaptureSpec.all()).trace(), 5);
+            for (int l = 0; l < lens.layers(); l++) {
+                for (int t = 0; t < PROMPT.length; t++) {
+                    assertThat(lens.ids()[l][t]).as("layer %d, position %d", l, t).containsExactly(0, 1, 2, 3, 4);
+                    for (float p : lens.probs()[l][t]) {
+                        assertThat((double) p).isCloseTo(1.0 / vocab, within(1e-9));
+                    }
+                }
+            }
+        }
+    }
+
     private static void checkLens(long[] PROMPT) {
         Checkpoint checkpoint = TinyModels.checkpoint(64, 3);
         int width = checkpoint.config().width();
