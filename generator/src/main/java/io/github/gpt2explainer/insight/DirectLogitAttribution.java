@@ -81,10 +81,21 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
             float[] attnRow = row(trace.get(CaptureKind.ATTN_PROJ, l), last, e);
             float[] mlpRow = row(trace.get(CaptureKind.MLP_PROJ, l), last, e);
             float[] bias = checkpoint.floats("h." + l + ".attn.c_proj.bias", 0, e).array();
-            // Row i of c_proj.weight [E, E] (Conv1D [in, out]) read through r: what a unit in merged-head
-            // column i writes toward the target. Head h owns columns hD .. hD + D - 1 of the merged heads.
+            // What head h writes into the stream at the last position: its output [D] times its rows of
+            // c_proj.weight [E, E] (Conv1D [in, out]; head h owns rows hD .. hD + D - 1), without the bias. Computed
+            // once for every candidate, each of which then reads it through its own direction r.
             float[] proj = checkpoint.floats("h." + l + ".attn.c_proj.weight", 0, e * e).array(); // [E, E]
             CapturedTensor headOutputs = trace.get(CaptureKind.ATTN_HEADS, l);         // [H, T, D]
+            double[][] written = new double[heads][e];                                 // [H, E]
+            for (int h = 0; h < heads; h++) {
+                for (int dim = 0; dim < headDim; dim++) {
+                    double out = headOutputs.at(h, last, dim);
+                    int input = (h * headDim + dim) * e;
+                    for (int o = 0; o < e; o++) {
+                        written[h][o] += out * proj[input + o];
+                    }
+                }
+            }
             for (int c = 0; c < n; c++) {
                 LogitReadout readout = readouts[c];
                 double[] r = readout.direction();
@@ -93,13 +104,8 @@ public record DirectLogitAttribution(long target, double embed, double[] attn, d
                 attnBias[c][l] = readout.contribution(bias);
                 for (int h = 0; h < heads; h++) {
                     double sum = 0;
-                    for (int d = 0; d < headDim; d++) {
-                        int input = h * headDim + d;
-                        double perUnit = 0;
-                        for (int o = 0; o < e; o++) {
-                            perUnit += proj[input * e + o] * r[o];
-                        }
-                        sum += headOutputs.at(h, last, d) * perUnit;
+                    for (int o = 0; o < e; o++) {
+                        sum += written[h][o] * r[o];
                     }
                     attnHeads[c][l][h] = sum;
                 }
