@@ -3,6 +3,7 @@ package io.github.gpt2explainer.bench;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.gpt2explainer.forward.Gpt2Model;
+import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.model.Gpt2Config;
 
 import java.io.IOException;
@@ -119,12 +120,12 @@ public final class BenchMain {
                 : SiteBuildBench.run(repo, repo.resolve("generator/target/gpt2-explainer.jar"), checkpoint,
                         repo.resolve("target/bench/site-out"), buildArgs);
         site(report, site);
-        Map<Integer, Samples> stepMs = groupSteps(checkpoint, site, quick);
+        BuildParts parts = buildParts(checkpoint, site, quick);
         if (!options.contains("--skip-live")) {
             live(report, repo, checkpoint, quick);
         }
         pairedRatios(report, key, pairs);
-        targets(report, key, pairs, jlamaMs, stepMs, site);
+        targets(report, key, pairs, jlamaMs, parts, site);
 
         String loadAtEnd = MachineInfo.currentLoadAverage();
         preamble(report, machine, torchThreads, loadAtStart, loadAtEnd, quick, checkpoint, repo);
@@ -269,57 +270,62 @@ public final class BenchMain {
      * The curated build's model work against the sum of its parts as this benchmark measures them in the same run
      * (issue 16). Model work: the build's "run what changed" wall time without finding and loading the weights and
      * without the head roles (the lens and the insight run beside the generation, so adding up the prompt phases would
-     * count that time twice). Parts: per prompt, one 16-token captured prefill with logits at every position (a
-     * build's prefill and its logit lens); per decode step of the build, one {@link GroupStepBench} step of the same
-     * number of rows. The insight (DLA, occlusion) and the store writes are not parts: they count against the ratio.
+     * count that time twice). Parts, each timed alone on one thread after the build ({@link PromptPartsBench},
+     * {@link GroupStepBench}): per prompt, a 16-token prompt's captured prefill, logit lens, direct logit attribution
+     * and occlusion; per decode step of the build, one step of the same number of rows. What the build adds to them
+     * (sampling, store writes, the two threads' contention, waiting) counts against the ratio.
      *
-     * @param stepMs per row count of the build's decode steps, one step's time; null when not measured
+     * @param parts the parts; null when not measured
      */
-    private static void modelWorkTarget(Report report, EngineBench.Key key, SiteBuildBench.Outcome site,
-                                        Map<Integer, Samples> stepMs) {
+    private static void modelWorkTarget(Report report, SiteBuildBench.Outcome site, BuildParts parts) {
         String name = "curated build's model work / sum of its parts";
-        if (site.notMeasured() != null || site.phases().isEmpty() || key == null || key.capturedLens16() == null
-                || stepMs == null) {
-            report.target(new Report.Target(name, "-", "<= 1.5x", null,
-                    "needs the site build (with --timings) and the forward section"));
+        if (site.notMeasured() != null || site.phases().isEmpty() || parts == null) {
+            report.target(new Report.Target(name, "-", "<= 1.5x", null, "needs the site build (with --timings)"));
             return;
         }
         double work = site.wallSeconds("run what changed")
                 - NOT_PROMPT_WORK.stream().mapToDouble(site::wallSeconds).sum();
-        int prefills = site.calls("prompt: captured prefill");
-        double prefillsS = prefills * key.capturedLens16().median() / 1000;
+        int prompts = site.calls("prompt: captured prefill");
+        double promptsS = prompts * parts.prompt().medianMs() / 1000;
         double stepsS = 0;
         StringBuilder steps = new StringBuilder();
         for (Map.Entry<Integer, Integer> e : GroupStepBench.stepsByRows(site.phases()).entrySet()) {
-            double ms = stepMs.get(e.getKey()).median();
+            double ms = parts.stepMs().get(e.getKey()).median();
             stepsS += e.getValue() * ms / 1000;
             steps.append(" + ").append(e.getValue()).append(" x ").append(ms(ms)).append(" (decode step of ")
                     .append(e.getKey()).append(" rows)");
         }
-        double parts = prefillsS + stepsS;
-        double ratio = work / parts;
+        double sum = promptsS + stepsS;
+        double ratio = work / sum;
         report.target(new Report.Target(name, Report.ratio(ratio), "<= 1.5x", ratio <= 1.5,
                 "model work " + Report.fmt(work, 1) + " s (run what changed, without loading and head roles); parts "
-                        + Report.fmt(parts, 1) + " s = " + prefills + " x " + ms(key.capturedLens16().median())
-                        + " (16-token captured prefill + logits everywhere)" + steps));
+                        + Report.fmt(sum, 1) + " s = " + prompts + " x " + ms(parts.prompt().medianMs())
+                        + " (a 16-token prompt: " + parts.prompt().describe() + ")" + steps));
     }
 
-    /** For each row count of the build's decode steps, one step's time, on the benchmark checkpoint loaded again. */
-    private static Map<Integer, Samples> groupSteps(Path checkpoint, SiteBuildBench.Outcome site, boolean quick) {
+    /** The build's parts, each timed on its own: a prompt's work, and a decode step of each row count the build had. */
+    record BuildParts(PromptPartsBench.Parts prompt, Map<Integer, Samples> stepMs) {
+    }
+
+    /** The parts of the curated build, on the benchmark checkpoint loaded again after it; null without its phases. */
+    private static BuildParts buildParts(Path checkpoint, SiteBuildBench.Outcome site, boolean quick) {
         Map<Integer, Integer> byRows = GroupStepBench.stepsByRows(site.phases());
         if (site.notMeasured() != null || byRows.isEmpty()) {
             return null;
         }
         Map<Integer, Samples> stepMs = new TreeMap<>();
+        Checkpoint weights = BenchCheckpoint.load(checkpoint);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
-             Gpt2Model model = Gpt2Model.load(BenchCheckpoint.load(checkpoint), manager)) {
+             Gpt2Model model = Gpt2Model.load(weights, manager)) {
+            PromptPartsBench.Parts prompt = PromptPartsBench.measure(model, weights, quick ? 2 : 7);
+            log("a prompt's parts: " + prompt.describe());
             for (int rows : byRows.keySet()) {
                 Samples ms = GroupStepBench.stepMs(model, rows, quick ? 1 : 3);
                 stepMs.put(rows, ms);
                 log("decode step of " + rows + " rows: " + ms.describe(1) + " ms");
             }
+            return new BuildParts(prompt, stepMs);
         }
-        return stepMs;
     }
 
     /** Every paired ratio with its spread, and each side's own median from the same runs. */
@@ -364,7 +370,7 @@ public final class BenchMain {
 
     /** Each target; a ratio of two of our own measurements, or of one to a floor, is the median of adjacent pairs. */
     private static void targets(Report report, EngineBench.Key key, TargetPairs.Result pairs, Samples jlama,
-                                Map<Integer, Samples> stepMs,
+                                BuildParts parts,
                                 SiteBuildBench.Outcome site) {
         if (key != null && key.prefill16() != null) {
             int worst = 0;
@@ -408,7 +414,7 @@ public final class BenchMain {
                 built ? Report.fmt(site.wallMs() / 1000, 1) + " s" : "-", "<= 25 s",
                 built ? site.wallMs() <= 25_000 : null, built ? "CPU " + Report.fmt(site.cpuSeconds(), 1)
                         + " s (user + system); state the load average above" : "needs the site build"));
-        modelWorkTarget(report, key, site, stepMs);
+        modelWorkTarget(report, site, parts);
         // Prompt pages only (p/<id>.html in every language); a handout inlines everything by design.
         long largest = site.pageGzipBytes().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("p/") || e.getKey().contains("/p/"))

@@ -54,7 +54,7 @@ final class TraceCommand implements Callable<Integer> {
     private Path out;
 
     @Option(names = "--attribution", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Write attr.* (input attribution by occlusion, about T^2/2 token positions of extra "
+            description = "Write attr.* (input attribution by occlusion, about 5T^2/8 token positions of extra "
                     + "forward work; --no-attribution skips it for long prompts). Default: on.")
     private boolean attribution;
 

@@ -45,7 +45,7 @@ public record Insight(List<DirectLogitAttribution> candidates, InputAttribution 
      * @param prefill     the full capture of the pass over the prompt, from position 0
      * @param lastLogits  [V] the logits of the prompt's last position
      * @param neutral     the occlusion's replacement token ({@code <|endoftext|>})
-     * @param attribution whether to compute the occlusion (about T²/2 token positions of forward work)
+     * @param attribution whether to compute the occlusion (about 5T²/8 token positions of forward work)
      */
     public static Insight of(Gpt2Model model, Checkpoint checkpoint, CapturedPass prefill, float[] lastLogits,
                              long neutral, boolean attribution) {

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param languages     the site's languages in display order; every prompt needs a title and a note in each
  * @param source        the site.yaml file read (null for {@link #fallback})
  * @param attributionMaxTokens the longest prompt (in tokens) whose input attribution by occlusion is computed
- *                      ({@code attribution_max_tokens}; about T²/2 token positions of extra forward work each);
+ *                      ({@code attribution_max_tokens}; about 5T²/8 token positions of extra forward work each);
  *                      0 = none, {@link #ATTRIBUTION_UNLIMITED} (the key is absent) = every prompt
  * @param handouts      what the single-file handouts carry ({@code handouts:}), default {@link Handouts#COMPACT}
  */
