@@ -149,7 +149,7 @@ public final class Gpt2Model implements AutoCloseable {
         Shape shape = new Shape(1, config.heads(), t, config.headDim());                  // [1, H, T, D]
         KvCache cache = newCache();
         try (NDManager upload = manager.newSubManager()) {
-            cache.reserve(t);
+            cache.allocate(t); // exactly: copies of it get their own room (KvCache.prefix)
             for (int l = 0; l < blocks.length; l++) {
                 cache.write(l, upload.create(recorded(pass, CaptureKind.ATTN_K, l, shape), shape),
                         upload.create(recorded(pass, CaptureKind.ATTN_V, l, shape), shape));

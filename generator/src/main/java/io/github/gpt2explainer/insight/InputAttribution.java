@@ -157,7 +157,7 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
         try {
             for (int[] bucket : buckets) {
                 int first = bucket[0];
-                try (KvCache prefix = prompt.prefix(first)) {
+                try (KvCache prefix = prompt.prefix(first, ids.length)) {
                     caches.add(prefix.repeat(bucket.length));
                 }
                 long[][] copies = new long[bucket.length][];

@@ -83,10 +83,10 @@ class GroupedDecodeTest {
         long[][] oneToken = {{41}};
         try (StepResult pass = model.forward(prompt, CaptureSpec.all());
              KvCache whole = model.cacheOf(pass.trace());
-             KvCache three = whole.prefix(3);
+             KvCache three = whole.prefix(3, 7);
              KvCache twice = three.repeat(2);
              KvCache empty = model.newCache();
-             KvCache five = whole.prefix(5)) {
+             KvCache five = whole.prefix(5, 6)) {
             List<List<float[]>> logits = model.stepGroups(List.of(twice, empty, five), List.of(twoRows, fromEmpty, oneToken));
             assertThat(List.of(twice.length(), empty.length(), five.length())).containsExactly(7, 5, 6);
             assertFullPass(logits.get(0).get(0), concat(Arrays.copyOf(prompt, 3), twoRows[0]));

@@ -110,6 +110,30 @@ class KvCacheTest {
         }
     }
 
+    /** A prefix holds the first positions only, with exactly the room asked for, and leaves the original as it was. */
+    @Test
+    void aPrefixContinuesFromItsOwnLengthInItsOwnRoom() {
+        long[] prompt = TestCheckpoints.randomTokens(CONFIG, 6, 25);
+        try (KvCache original = model.newCache()) {
+            model.prefill(original, prompt, CaptureSpec.none()).close();
+            try (KvCache prefix = original.prefix(4, 6)) {
+                assertThat(prefix.length()).isEqualTo(4);
+                assertThat(prefix.capacity()).isEqualTo(6);
+                StepResult continued = model.step(prefix, new long[][] {{300, 301}}, CaptureSpec.none()).get(0);
+                assertThat(prefix.capacity()).as("its room was enough: never grown").isEqualTo(6);
+                long[] expected = {prompt[0], prompt[1], prompt[2], prompt[3], 300, 301};
+                TensorComparison.assertClose("prefix", shapeV(), continued.lastLogits(), shapeV(),
+                        model.forward(expected, CaptureSpec.none()).lastLogits(), TOLERANCE);
+            }
+            assertThat(original.length()).isEqualTo(6);
+            TensorComparison.assertClose("original", shapeV(), model.decode(original, 302, CaptureSpec.none()).lastLogits(),
+                    shapeV(), model.forward(append(prompt, 302), CaptureSpec.none()).lastLogits(), TOLERANCE);
+            assertThatThrownBy(() -> original.prefix(8, 9)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("a prefix of 8 positions").hasMessageContaining("holding 7");
+            assertThatThrownBy(() -> original.prefix(3, 2)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     @Test
     void batchedDecodingMatchesSequentialDecoding() {
         long[] prompt = TestCheckpoints.randomTokens(CONFIG, 5, 25);
