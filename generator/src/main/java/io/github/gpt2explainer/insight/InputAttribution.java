@@ -107,34 +107,7 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
                     baseline = logProbability(whole.lastLogits(), (int) target);
                 }
             }
-            // The copy occluded at position i equals the prompt before i, so it need not compute those positions.
-            // Copies go in BUCKETS buckets of neighbouring positions: a bucket's copies continue one cache of the
-            // prompt's positions before its first, and compute the rest (5T^2/8 positions in all for 4 buckets,
-            // instead of T^2). A bucket per position would compute the fewest (T(T+1)/2), but each bucket runs its
-            // own attention, whose fixed cost per call outweighs the rows saved at prompt lengths like 16. The
-            // buckets share steps (Gpt2Model.stepGroups) while the step's largest native intermediates (attention
-            // [H, T-i, T] and MLP [rows, 4E] per copy) stay within the bound.
-            long floatsPerPosition = Math.max((long) config.heads() * t, 4L * config.width());
-            int bucketSize = (int) Math.max(1, Math.min((t + BUCKETS - 1) / BUCKETS, floatsPerBatch / (t * floatsPerPosition)));
-            List<int[]> step = new ArrayList<>();
-            long stepFloats = 0;
-            for (int first = 0; first < t; first += bucketSize) {
-                int[] bucket = IntStream.range(first, Math.min(t, first + bucketSize))
-                        .filter(i -> ids[i] != neutral) // replacing it changes nothing: 0 exactly, not run
-                        .toArray();
-                long bucketFloats = bucket.length * (t - first) * floatsPerPosition;
-                if (bucket.length == 0) {
-                    continue;
-                }
-                if (!step.isEmpty() && stepFloats + bucketFloats > floatsPerBatch) {
-                    occlude(model, prompt, ids, step, target, neutral, occluded);
-                    step.clear();
-                    stepFloats = 0;
-                }
-                step.add(bucket);
-                stepFloats += bucketFloats;
-            }
-            if (!step.isEmpty()) {
+            for (List<int[]> step : steps(ids, neutral, config, floatsPerBatch)) {
                 occlude(model, prompt, ids, step, target, neutral, occluded);
             }
             double[] occlusion = new double[t];
@@ -143,6 +116,46 @@ public record InputAttribution(long target, long neutral, double baseline, doubl
             }
             return new InputAttribution(target, neutral, baseline, occlusion);
         }
+    }
+
+    /**
+     * Which copies run together. The copy occluded at position i equals the prompt before i, so it need not compute
+     * those positions. Copies go in {@value #BUCKETS} buckets of neighbouring positions: a bucket's copies continue
+     * one cache of the prompt before its first position and compute the rest (5T^2/8 positions in all, instead of
+     * T^2). A bucket per position would compute the fewest (T(T+1)/2), but each bucket runs its own attention, whose
+     * fixed cost per call outweighed the rows saved at prompt lengths like 16. Buckets share a step (Gpt2Model.stepGroups)
+     * while its largest native intermediates (attention [H, T-i, T] and MLP [rows, 4E] per copy) stay within
+     * {@code floatsPerBatch}. A position that holds the neutral token is in no bucket.
+     *
+     * @return the steps, each a list of buckets, each the occluded positions of its copies in order
+     */
+    private static List<List<int[]>> steps(long[] ids, long neutral, Gpt2Config config, long floatsPerBatch) {
+        int t = ids.length;
+        long floatsPerPosition = Math.max((long) config.heads() * t, 4L * config.width());
+        int bucketSize = (int) Math.max(1, Math.min((t + BUCKETS - 1) / BUCKETS, floatsPerBatch / (t * floatsPerPosition)));
+        List<List<int[]>> steps = new ArrayList<>();
+        List<int[]> step = new ArrayList<>();
+        long stepFloats = 0;
+        for (int first = 0; first < t; first += bucketSize) {
+            int[] bucket = IntStream.range(first, Math.min(t, first + bucketSize))
+                    .filter(i -> ids[i] != neutral) // replacing it changes nothing: 0 exactly, not run
+                    .toArray();
+            if (bucket.length == 0) {
+                continue;
+            }
+            long bucketFloats = bucket.length * (t - bucket[0]) * floatsPerPosition;
+            if (!step.isEmpty() && stepFloats + bucketFloats > floatsPerBatch) {
+                steps.add(step);
+                step = new ArrayList<>();
+                stepFloats = 0;
+            }
+            step.add(bucket);
+            stepFloats += bucketFloats;
+        }
+        if (!step.isEmpty()) {
+            steps.add(step);
+        }
+        return steps;
     }
 
     /**
