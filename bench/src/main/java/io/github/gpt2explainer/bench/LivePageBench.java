@@ -47,7 +47,8 @@ public final class LivePageBench {
     /** 16 GPT-2 tokens each (checked before use): the same sentence with another last word. */
     static final String STEM = "The quick brown fox jumps over the lazy dog and then runs into the old";
     static final List<String> ENDINGS = List.of(" barn", " house", " field", " river", " city", " forest", " garden",
-            " school", " church", " station", " market", " bridge");
+            " school", " church", " station", " market", " bridge", " park", " road", " hill", " lake", " shop", " hall",
+            " farm", " yard", " tower", " wall", " gate", " town");
     static final int PROMPT_TOKENS = 16;
 
     private static final Pattern SERVING = Pattern.compile("at (http://\\S+/)[ ,]");
@@ -62,37 +63,20 @@ public final class LivePageBench {
 
     public static Outcome run(Path repoRoot, Path checkpoint, Path work, int fresh) {
         List<String> prompts = prompts(fresh + 1);
-        SiteBuildBench.deleteTree(work);
-        Process serve = null;
-        try {
-            Path promptsDir = Files.createDirectories(work.resolve("prompts"));
-            Files.writeString(promptsDir.resolve("site.yaml"), String.join("\n", "title:", "  en: Live benchmark",
-                    "languages: [en]", "temperatures: [0, 0.3, 0.8, 1.2, 2.0]", "max_new_tokens: 16", "seed: 42", ""));
-            Files.writeString(promptsDir.resolve("start.md"), String.join("\n", "---", "id: start", "text: \"Hello\"",
-                    "title: Start", "max_new_tokens: 1", "temperatures: [0]", "---", "<!-- lang: en -->", "The one prompt "
-                            + "of the site the benchmark serves.", ""));
-            Path log = work.resolve("serve.out");
-            serve = new ProcessBuilder(repoRoot.resolve("gpt2-explainer").toString(), "serve", "--model",
-                    checkpoint.toAbsolutePath().toString(), "--prompts", promptsDir.toString(), "--store",
-                    work.resolve("store").toString(), "--out", work.resolve("site").toString(), "--port", "0", "--offline")
-                    .directory(repoRoot.toFile()).redirectOutput(log.toFile())
-                    .redirectError(work.resolve("serve.err").toFile()).start();
-            URI uri = awaitServing(serve, log);
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            String token = token(client, uri);
-            double first = timeToPage(client, uri, token, prompts.get(0));
+        try (Server server = Server.start(repoRoot, checkpoint, work)) {
+            double first = server.timeToPage(prompts.get(0));
             double[] freshMs = new double[fresh];
             double[] cpuMs = new double[fresh];
             boolean cpuKnown = true;
             for (int i = 0; i < fresh; i++) {
-                double cpuBefore = cpuMs(serve.pid());
-                freshMs[i] = timeToPage(client, uri, token, prompts.get(i + 1));
-                cpuMs[i] = cpuMs(serve.pid()) - cpuBefore;
+                double cpuBefore = cpuMs(server.process().pid());
+                freshMs[i] = server.timeToPage(prompts.get(i + 1));
+                cpuMs[i] = cpuMs(server.process().pid()) - cpuBefore;
                 cpuKnown &= cpuBefore >= 0;
             }
             double[] repeatedMs = new double[Math.min(5, fresh)];
             for (int i = 0; i < repeatedMs.length; i++) {
-                repeatedMs[i] = timeToPage(client, uri, token, prompts.get(i + 1));
+                repeatedMs[i] = server.timeToPage(prompts.get(i + 1));
             }
             return new Outcome(null, first, Samples.of(freshMs), Samples.of(repeatedMs), cpuKnown ? Samples.of(cpuMs) : null,
                     phases(Files.readString(work.resolve("serve.err")), fresh));
@@ -101,14 +85,55 @@ public final class LivePageBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.skipped("not measured: interrupted");
-        } finally {
-            if (serve != null) {
-                serve.destroy(); // the server's shutdown hooks release the store and the output
-                try {
-                    serve.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        }
+    }
+
+    /**
+     * A {@code gpt2-explainer serve} child of {@code repoRoot}'s launcher on the checkpoint, with a one-prompt site,
+     * its store and its output under {@code work}; closing it stops the server.
+     */
+    record Server(Process process, URI uri, HttpClient client, String token) implements AutoCloseable {
+
+        static Server start(Path repoRoot, Path checkpoint, Path work) throws IOException, InterruptedException {
+            SiteBuildBench.deleteTree(work);
+            Path promptsDir = Files.createDirectories(work.resolve("prompts"));
+            Files.writeString(promptsDir.resolve("site.yaml"), String.join("\n", "title:", "  en: Live benchmark",
+                    "languages: [en]", "temperatures: [0, 0.3, 0.8, 1.2, 2.0]", "max_new_tokens: 16", "seed: 42", ""));
+            Files.writeString(promptsDir.resolve("start.md"), String.join("\n", "---", "id: start", "text: \"Hello\"",
+                    "title: Start", "max_new_tokens: 1", "temperatures: [0]", "---", "<!-- lang: en -->", "The one prompt "
+                            + "of the site the benchmark serves.", ""));
+            Path log = work.resolve("serve.out");
+            Process serve = new ProcessBuilder(repoRoot.resolve("gpt2-explainer").toString(), "serve", "--model",
+                    checkpoint.toAbsolutePath().toString(), "--prompts", promptsDir.toString(), "--store",
+                    work.resolve("store").toString(), "--out", work.resolve("site").toString(), "--port", "0", "--offline")
+                    .directory(repoRoot.toFile()).redirectOutput(log.toFile())
+                    .redirectError(work.resolve("serve.err").toFile()).start();
+            try {
+                URI uri = awaitServing(serve, log);
+                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                return new Server(serve, uri, client, LivePageBench.token(client, uri));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                stop(serve);
+                throw e;
+            }
+        }
+
+        /** From posting the prompt to having its page's HTML, as the browser's progress page does it. */
+        double timeToPage(String prompt) throws IOException, InterruptedException {
+            return LivePageBench.timeToPage(client, uri, token, prompt);
+        }
+
+        @Override
+        public void close() {
+            stop(process);
+        }
+
+        private static void stop(Process serve) {
+            serve.destroy(); // the server's shutdown hooks release the store and the output
+            try {
+                serve.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
