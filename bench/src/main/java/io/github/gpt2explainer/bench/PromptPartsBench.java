@@ -5,9 +5,11 @@ import io.github.gpt2explainer.forward.Gpt2Model;
 import io.github.gpt2explainer.forward.StepResult;
 import io.github.gpt2explainer.insight.DirectLogitAttribution;
 import io.github.gpt2explainer.insight.InputAttribution;
+import io.github.gpt2explainer.insight.Insight;
 import io.github.gpt2explainer.model.Checkpoint;
 import io.github.gpt2explainer.runs.LogitLensComputer;
 import io.github.gpt2explainer.sampling.TopTokens;
+import io.github.gpt2explainer.tokenizer.Gpt2Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,10 +22,7 @@ import java.util.function.Supplier;
  */
 final class PromptPartsBench {
 
-    /** GPT-2's {@code <|endoftext|>}, the occlusion's neutral token. */
-    private static final long END_OF_TEXT = 50256;
     private static final int PROMPT_TOKENS = 16;
-    private static final int CANDIDATES = 5;
 
     /** Milliseconds of each part, over the repeats. */
     record Parts(Samples prefill, Samples lens, Samples attribution, Samples occlusion) {
@@ -45,6 +44,10 @@ final class PromptPartsBench {
 
     static Parts measure(Gpt2Model model, Checkpoint checkpoint, int repeats) {
         long[] prompt = EngineBench.promptIds(model.config(), PROMPT_TOKENS);
+        long neutral; // the occlusion's replacement, as the build takes it: the tokenizer's <|endoftext|>
+        try (Gpt2Tokenizer tokenizer = Gpt2Tokenizer.bundled()) {
+            neutral = tokenizer.endOfTextId();
+        }
         List<Double> prefill = new ArrayList<>();
         List<Double> lens = new ArrayList<>();
         List<Double> attribution = new ArrayList<>();
@@ -55,9 +58,9 @@ final class PromptPartsBench {
             try (StepResult pass = model.forward(prompt, CaptureSpec.all())) {
                 record(kept, prefill, start);
                 time(kept, lens, () -> LogitLensComputer.compute(model, pass.trace(), LogitLensComputer.DEFAULT_TOP_K));
-                long[] targets = Arrays.stream(TopTokens.of(pass.lastLogits(), CANDIDATES)).asLongStream().toArray();
+                long[] targets = Arrays.stream(TopTokens.of(pass.lastLogits(), Insight.CANDIDATES)).asLongStream().toArray();
                 time(kept, attribution, () -> DirectLogitAttribution.of(checkpoint, pass.trace(), targets));
-                time(kept, occlusion, () -> InputAttribution.of(model, pass.trace(), targets[0], END_OF_TEXT,
+                time(kept, occlusion, () -> InputAttribution.of(model, pass.trace(), targets[0], neutral,
                         pass.lastLogits()));
             }
         }

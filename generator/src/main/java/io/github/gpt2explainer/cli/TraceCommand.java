@@ -80,8 +80,9 @@ final class TraceCommand implements Callable<Integer> {
             try (Gpt2Model gpt2 = Gpt2Model.load(checkpoint, manager);
                  StepResult result = gpt2.forward(ids, CaptureSpec.all())) {
                 TraceExports exports = TraceExports.of(gpt2, checkpoint, result.trace());
-                InputAttribution occlusion = attribution ? InputAttribution.of(gpt2, ids, exports.dla().target(),
-                        loaded.tokenizer().endOfTextId()) : null;
+                // the copies continue the pass's recorded keys and values; its last logits give the baseline
+                InputAttribution occlusion = attribution ? InputAttribution.of(gpt2, result.trace(), exports.dla().target(),
+                        loaded.tokenizer().endOfTextId(), result.lastLogits()) : null;
                 if (occlusion != null) {
                     metadata.put("attr.method", "occlusion: log p(dla.target) minus its value with token i replaced by "
                             + "<|endoftext|> (id " + occlusion.neutral() + ")");

@@ -149,7 +149,7 @@ public final class Gpt2Model implements AutoCloseable {
         Shape shape = new Shape(1, config.heads(), t, config.headDim());                  // [1, H, T, D]
         KvCache cache = newCache();
         try (NDManager upload = manager.newSubManager()) {
-            cache.allocate(t); // exactly: copies of it get their own room (KvCache.prefix)
+            cache.reserveExactly(t); // copies of it get their own room (KvCache.prefix)
             for (int l = 0; l < blocks.length; l++) {
                 cache.write(l, upload.create(recorded(pass, CaptureKind.ATTN_K, l, shape), shape),
                         upload.create(recorded(pass, CaptureKind.ATTN_V, l, shape), shape));
@@ -426,15 +426,20 @@ public final class Gpt2Model implements AutoCloseable {
      */
     public float[] headLogits(float[] residuals, int rows) {
         requireOpen();
+        try (NDManager scope = manager.newSubManager()) {
+            return copyOut(head(scope, residuals, rows));                           // [rows, V]
+        }
+    }
+
+    /** ln_f and the LM head over {@code residuals} [rows, E] row-major, in {@code scope}: the logits [rows, V]. */
+    private NDArray head(NDManager scope, float[] residuals, int rows) {
         int e = config.width();
         if (rows < 1 || (long) rows * e != residuals.length) {
             throw new IllegalArgumentException("expected " + rows + " rows of width " + e + " = " + ((long) rows * e)
                     + " values, got " + residuals.length);
         }
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(residuals, new Shape(rows, e));                  // [rows, E]
-            return copyOut(layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT));       // [rows, V]
-        }
+        NDArray x = scope.create(residuals, new Shape(rows, e));                      // [rows, E]
+        return layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT);                     // [rows, V]
     }
 
     /**
@@ -444,17 +449,11 @@ public final class Gpt2Model implements AutoCloseable {
      */
     public TopLogProbs headTopLogProbs(float[] residuals, int rows, int count) {
         requireOpen();
-        int e = config.width();
-        if (rows < 1 || (long) rows * e != residuals.length) {
-            throw new IllegalArgumentException("expected " + rows + " rows of width " + e + " = " + ((long) rows * e)
-                    + " values, got " + residuals.length);
-        }
         if (count < 1 || count > config.vocabSize()) {
             throw new IllegalArgumentException("count must be 1 to " + config.vocabSize() + ", got " + count);
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(residuals, new Shape(rows, e));                          // [rows, E]
-            NDArray logits = layerNorm(x, lnFWeight, lnFBias).matMul(lmHeadT);              // [rows, V]
+            NDArray logits = head(scope, residuals, rows);                                   // [rows, V]
             NDList top = logits.toType(DataType.FLOAT64, false).logSoftmax(1).topK(count, 1, true, true);
             return new TopLogProbs(count, top.get(1).toLongArray(), top.get(0).toDoubleArray()); // [rows, count] each
         }

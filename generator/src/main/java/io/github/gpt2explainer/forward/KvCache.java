@@ -92,27 +92,13 @@ public final class KvCache implements AutoCloseable {
                     + ", of a cache holding " + length + " (context " + owner.config().contextLength() + ")");
         }
         KvCache copy = new KvCache(owner, owner.manager(), batchSize, keys.length);
-        copy.allocate(room);
-        NDIndex kept = cachedRows(positions);
-        for (int l = 0; l < keys.length && positions > 0; l++) {
-            try (NDArray k = keys[l].get(kept); NDArray v = values[l].get(kept)) {
-                copy.keys[l].set(kept, k);
-                copy.values[l].set(kept, v);
-            }
+        for (int l = 0; l < keys.length; l++) {
+            copy.keys[l] = copy.withRoom(keys[l], room, positions);
+            copy.values[l] = copy.withRoom(values[l], room, positions);
         }
+        copy.capacity = room;
         copy.length = positions;
         return copy;
-    }
-
-    /** Makes empty buffers of exactly {@code room} positions (scratch until written) for a cache that has none. */
-    void allocate(int room) {
-        Gpt2Config config = owner.config();
-        Shape shape = new Shape(batchSize, config.heads(), room, config.headDim());
-        for (int l = 0; l < keys.length; l++) {
-            keys[l] = manager.create(shape, DataType.FLOAT32);
-            values[l] = manager.create(shape, DataType.FLOAT32);
-        }
-        capacity = room;
     }
 
     /** A single-sequence copy of row {@code row} of this batch. */
@@ -178,18 +164,25 @@ public final class KvCache implements AutoCloseable {
         if (positions < 0) {
             throw new IllegalArgumentException("cannot reserve " + positions + " positions");
         }
-        Gpt2Config config = owner.config();
-        int grown = capacityFor(positions, capacity, config.contextLength());
-        if (grown == capacity) {
-            return;
+        int grown = capacityFor(positions, capacity, owner.config().contextLength());
+        if (grown != capacity) {
+            reserveExactly(grown);
         }
-        Shape shape = new Shape(batchSize, config.heads(), grown, config.headDim());
-        NDIndex cached = cachedRows(length);
+    }
+
+    /** Makes the buffers hold exactly {@code room} positions (at least the cached ones), keeping what is cached. */
+    void reserveExactly(int room) {
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = regrow(keys[l], shape, cached);
-            values[l] = regrow(values[l], shape, cached);
+            NDArray oldKeys = keys[l];
+            NDArray oldValues = values[l];
+            keys[l] = withRoom(oldKeys, room, length);
+            values[l] = withRoom(oldValues, room, length);
+            if (oldKeys != null) {
+                oldKeys.close();
+                oldValues.close();
+            }
         }
-        capacity = grown;
+        capacity = room;
     }
 
     /** Writes a step's new keys and values, [N, H, T, D] each, at positions {@code length .. length + T - 1}. */
@@ -221,19 +214,21 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    private NDArray regrow(NDArray old, Shape shape, NDIndex cached) {
-        // Uninitialized (torch.empty): rows at or past the length are scratch and never read, and zeroing
-        // them cost time on every pass (docs/benchmarks.md).
-        NDArray grown = manager.create(shape, DataType.FLOAT32);
-        if (old != null) {
-            if (length > 0) {
-                try (NDArray rows = old.get(cached)) {
-                    grown.set(cached, rows);
-                }
+    /**
+     * A new buffer of this cache [N, H, room, D] holding the first {@code positions} positions of {@code source}
+     * (none when it is null). Uninitialized past them (torch.empty): rows at or past the length are scratch and
+     * never read, and zeroing them cost time on every pass (docs/benchmarks.md).
+     */
+    private NDArray withRoom(NDArray source, int room, int positions) {
+        Gpt2Config config = owner.config();
+        NDArray buffer = manager.create(new Shape(batchSize, config.heads(), room, config.headDim()), DataType.FLOAT32);
+        if (source != null && positions > 0) {
+            NDIndex cached = cachedRows(positions);
+            try (NDArray rows = source.get(cached)) {
+                buffer.set(cached, rows);
             }
-            old.close();
         }
-        return grown;
+        return buffer;
     }
 
     private static NDIndex cachedRows(long positions) {
