@@ -55,7 +55,7 @@ public final class ShapeBench {
                 + (written == null ? " (cached)" : " written in " + Report.fmt(written.wallMs() / 1000, 0) + " s"));
 
         TimedChild.Result load = TimedChild.run(List.of(java(), "-XX:+UseParallelGC", "-cp", benchJar(repo).toString(),
-                LoadProbe.class.getName(), checkpoint.toString()), launcherMalloc(), repo, timeoutSeconds);
+                LoadProbe.class.getName(), checkpoint.toString()), launcherEnvironment(), repo, timeoutSeconds);
         Matcher loadMs = LOAD_MS.matcher(load.stdout());
         if (load.exitCode() != 0 || !loadMs.find()) {
             return ShapeTable.Row.failed(shape, "loading failed" + (load.timedOut() ? " (time limit)" : "") + ": "
@@ -115,10 +115,10 @@ public final class ShapeBench {
                 Files.isDirectory(store) ? SiteBuildBench.bytesOnDisk(store) : -1);
     }
 
-    /** The launcher's malloc settings (see the {@code gpt2-explainer} script), for a child that does not run it. */
-    private static Map<String, String> launcherMalloc() {
+    /** The launcher's malloc and oneMKL settings (see the {@code gpt2-explainer} script), for a child that does not run it. */
+    private static Map<String, String> launcherEnvironment() {
         return Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "4294967296",
-                "MALLOC_TOP_PAD_", "268435456");
+                "MALLOC_TOP_PAD_", "268435456", "MKL_CBWR", "AUTO");
     }
 
     private static String commit(Path repo) {
