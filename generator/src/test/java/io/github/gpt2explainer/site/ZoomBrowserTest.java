@@ -118,7 +118,9 @@ class ZoomBrowserTest {
         assertThat(browser().driver.findElements(By.cssSelector("#zoom .block-card"))).as("the stack of blocks")
                 .hasSize(model.get("layers").asInt());
         assertThat(browser().driver.findElement(By.cssSelector("#zoom .block-card[aria-pressed=true]")).getAttribute("data-layer")).isEqualTo("1");
-        assertThat(browser().driver.findElement(By.cssSelector("#zoom .block-stack-count")).getText()).contains(model.get("layers").asText());
+        // textContent: the panel fades in as it grows, and at opacity 0 WebDriver's getText reads ""
+        assertThat((String) browser().js("return document.querySelector('#zoom .block-stack-count').textContent;"))
+                .contains(model.get("layers").asText());
 
         // block -> operation: attention, collapsed to its result, the recorded weights of layer 1, head 0
         click("#zoom button.blk-open[data-op='attention']");
@@ -136,7 +138,8 @@ class ZoomBrowserTest {
         assertThat(browser().driver.findElements(By.cssSelector("#zoom .attn-panel .lit-band.lit"))).isEmpty();
         assertThat(browser().driver.findElements(By.cssSelector("#zoom .head-card"))).as("the stack of heads")
                 .hasSize(model.get("heads").asInt());
-        assertThat(browser().driver.findElement(By.cssSelector("#zoom .head-stack-count")).getText()).contains(model.get("heads").asText());
+        assertThat((String) browser().js("return document.querySelector('#zoom .head-stack-count').textContent;"))
+                .contains(model.get("heads").asText());
 
         // its derivation, one step per click: raw -> scaled -> masked -> softmax
         click("#zoom .op-steps-toggle");
