@@ -2,7 +2,6 @@ package io.github.gpt2explainer.sampling;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -60,16 +59,11 @@ public final class Sampler {
             return new TokenDistribution(weights, kept);
         }
 
-        Arrays.fill(kept, true);
-        if (topK > 0 && topK < vocab) {
-            float kthLargest = kthLargest(logits, topK);
-            for (int id = 0; id < vocab; id++) {
-                kept[id] = logits[id] >= kthLargest;
-            }
-        }
-
+        // top-k off: every logit is finite, so every token is kept
+        float lowestKept = topK > 0 && topK < vocab ? kthLargest(logits, topK) : Float.NEGATIVE_INFINITY;
         double max = logits[argmax];
         for (int id = 0; id < vocab; id++) {
+            kept[id] = logits[id] >= lowestKept;
             weights[id] = kept[id] ? Math.exp((logits[id] - max) / temperature) : 0.0;
         }
 
@@ -120,28 +114,61 @@ public final class Sampler {
         return best;
     }
 
-    private static float kthLargest(float[] logits, int k) {
-        float[] sorted = logits.clone();
-        Arrays.sort(sorted); // ascending; logits are finite so the float order is the numeric order
-        return sorted[sorted.length - k];
+    /**
+     * The k-th largest logit, 0 < k < V: a min-heap of the k largest seen so far (its root the smallest of them),
+     * O(V log k) with no copy of the V logits to sort. Equal logits count separately, as in a sorted copy.
+     */
+    static float kthLargest(float[] logits, int k) {
+        float[] heap = Arrays.copyOf(logits, k);
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDown(heap, i);
+        }
+        for (int id = k; id < logits.length; id++) {
+            if (logits[id] > heap[0]) {
+                heap[0] = logits[id];
+                siftDown(heap, 0);
+            }
+        }
+        return heap[0];
+    }
+
+    private static void siftDown(float[] heap, int i) {
+        int n = heap.length;
+        while (true) {
+            int smallest = i;
+            int left = 2 * i + 1;
+            int right = left + 1;
+            if (left < n && heap[left] < heap[smallest]) {
+                smallest = left;
+            }
+            if (right < n && heap[right] < heap[smallest]) {
+                smallest = right;
+            }
+            if (smallest == i) {
+                return;
+            }
+            float swap = heap[i];
+            heap[i] = heap[smallest];
+            heap[smallest] = swap;
+            i = smallest;
+        }
     }
 
     private static void applyTopP(float[] logits, double[] weights, boolean[] kept, double topP) {
-        List<Integer> order = new ArrayList<>();
+        long[] order = new long[logits.length];
+        int n = 0;
         double keptTotal = 0;
         for (int id = 0; id < logits.length; id++) {
             if (kept[id]) {
-                order.add(id);
+                order[n++] = ascendingKey(logits[id], id);
                 keptTotal += weights[id];
             }
         }
-        // Ascending by logit; among equal logits the higher id comes first, i.e. is removed first.
-        order.sort(Comparator.<Integer>comparingDouble(id -> logits[id])
-                .thenComparing(Comparator.<Integer>reverseOrder()));
+        Arrays.sort(order, 0, n); // primitive keys: a boxed comparator over V ids cost a build about a second
         double removeAtOrBelow = 1.0 - topP;
         double cumulative = 0;
-        for (int i = 0; i < order.size() - 1; i++) { // the last (most likely) token always stays
-            int id = order.get(i);
+        for (int i = 0; i < n - 1; i++) { // the last (most likely) token always stays
+            int id = idOf(order[i]);
             cumulative += weights[id] / keptTotal;
             if (cumulative > removeAtOrBelow) {
                 break; // cumulative only grows from here, so every later token is kept
@@ -152,12 +179,29 @@ public final class Sampler {
     }
 
     /**
+     * A key whose signed order is: ascending by logit (in {@link Float#compare}'s order), then, among equal logits,
+     * the higher id first, i.e. removed first. High half: the float's bits made order-preserving as an int; low
+     * half: {@code Integer.MAX_VALUE - id}, which is non-negative, so the low half never carries into the sign.
+     */
+    static long ascendingKey(float logit, int id) {
+        int bits = Float.floatToIntBits(logit);
+        int ordered = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+        return ((long) ordered << 32) | (Integer.MAX_VALUE - id);
+    }
+
+    private static int idOf(long key) {
+        return Integer.MAX_VALUE - (int) (key & 0xFFFFFFFFL);
+    }
+
+    /**
      * The {@code count} best tokens by probability descending, then logit descending, then id ascending. Insertion
      * into a small sorted array over primitive values: O(V * count) with count ~ 10, cheaper than sorting V ids, and
      * with no boxing (it runs for every temperature at every step: a boxed comparator cost a live page ~0.2 s).
      */
     private static List<Candidate> topCandidates(float[] logits, TokenDistribution distribution, int count) {
-        double[] p = distribution.probabilities(); // [V], the values probability(id) gives
+        // [V] unnormalised weights: dividing by the positive total never reverses their order, and where it makes two
+        // probabilities equal, their logits (from which the weights grew) already rank them as the weights do
+        double[] p = distribution.weightsView();
         int[] best = new int[count];
         int size = 0;
         for (int id = 0; id < logits.length; id++) {
@@ -180,7 +224,7 @@ public final class Sampler {
         return candidates;
     }
 
-    /** Whether token {@code a} ranks strictly before {@code b}: higher probability, then higher logit, then lower id. */
+    /** Whether token {@code a} ranks strictly before {@code b}: higher weight (probability), then higher logit, then lower id. */
     private static boolean ranksBefore(int a, int b, double[] p, float[] logits) {
         int byProbability = Double.compare(-p[a], -p[b]);
         if (byProbability != 0) {

@@ -11,18 +11,15 @@ package io.github.gpt2explainer.sampling;
 public final class TokenDistribution {
 
     private final double[] weights;     // [V] unnormalised, 0 for removed tokens
-    private final double[] cumulative;  // [V] running sum of weights in id order
     private final boolean[] kept;       // [V]
-    private final double total;
+    private final double total;         // the weights' sum, accumulated in id order
 
     TokenDistribution(double[] weights, boolean[] kept) {
         this.weights = weights;
         this.kept = kept;
-        this.cumulative = new double[weights.length];
         double running = 0;
-        for (int id = 0; id < weights.length; id++) {
-            running += weights[id];
-            cumulative[id] = running;
+        for (double w : weights) {
+            running += w;
         }
         this.total = running;
         if (!(total > 0) || !Double.isFinite(total)) {
@@ -73,22 +70,22 @@ public final class TokenDistribution {
     public int draw(double u) {
         Sampler.requireUniform(u);
         double target = u * total;
-        // Binary search for the first id with cumulative[id] > target; cumulative is non-decreasing.
-        int lo = 0;
-        int hi = cumulative.length - 1;
-        if (!(cumulative[hi] > target)) {
-            // u * total rounded up to total: take the last token that carries weight.
-            return lastWeighted();
-        }
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] > target) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
+        // The running sum in id order, the same additions that made the total: the first id whose sum exceeds the
+        // target. A scan, not a binary search over a stored [V] running sum: it is drawn once, for every row of a step.
+        double running = 0;
+        for (int id = 0; id < weights.length; id++) {
+            running += weights[id];
+            if (running > target) {
+                return id;
             }
         }
-        return lo;
+        // u * total rounded up to total: take the last token that carries weight.
+        return lastWeighted();
+    }
+
+    /** The unnormalised weights themselves, [V], for ranking within this package; not to be changed. */
+    double[] weightsView() {
+        return weights;
     }
 
     private int lastWeighted() {
