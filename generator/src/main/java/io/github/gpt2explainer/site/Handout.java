@@ -30,8 +30,7 @@ public final class Handout {
 
     static final String CSP_PLACEHOLDER = "@@GPT2X-HANDOUT-CSP@@";
 
-    private static final Pattern INLINE_BLOCK = Pattern.compile("<(script|style)(\\s+media=\"print\")?>(.*?)</\\1>",
-            Pattern.DOTALL);
+    private static final Pattern INLINE_OPENING = Pattern.compile("<(script|style)(\\s+media=\"print\")?>");
 
     private final Map<String, byte[]> files;
     private final List<String> data;
@@ -120,12 +119,35 @@ public final class Handout {
      * and {@code <\!--} mean the same characters.
      */
     static String safeInScript(String js, String what) {
-        String out = Pattern.compile("</(script)", Pattern.CASE_INSENSITIVE).matcher(js).replaceAll("<\\\\/$1")
-                .replace("<!--", "<\\!--");
-        if (out.toLowerCase(java.util.Locale.ROOT).contains("</script")) {
+        // a scan, not a regular expression: every handout inlines D3 and the site's scripts (about 1 MB of text)
+        StringBuilder out = null;
+        int copied = 0;
+        for (int at = js.indexOf("</"); at >= 0; at = js.indexOf("</", at + 2)) {
+            if (startsWithAsciiIgnoreCase(js, at + 2, "script")) {
+                out = out == null ? new StringBuilder(js.length() + 64) : out;
+                out.append(js, copied, at + 1).append('\\'); // "<" + "\" + "/script": the parser sees no end tag
+                copied = at + 1;
+            }
+        }
+        String escaped = (out == null ? js : out.append(js, copied, js.length()).toString()).replace("<!--", "<\\!--");
+        if (escaped.toLowerCase(java.util.Locale.ROOT).contains("</script")) {
             throw new SiteRenderException("cannot inline " + what + " into a handout");
         }
-        return out;
+        return escaped;
+    }
+
+    /** Whether {@code text} has {@code lower} (lower-case ASCII) at {@code at}, in any ASCII case, as HTML tag names match. */
+    private static boolean startsWithAsciiIgnoreCase(String text, int at, String lower) {
+        if (at + lower.length() > text.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            char c = text.charAt(at + i);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -148,10 +170,18 @@ public final class Handout {
         }
         Set<String> scripts = new LinkedHashSet<>();
         Set<String> styles = new LinkedHashSet<>();
-        Matcher m = INLINE_BLOCK.matcher(html);
-        while (m.find()) {
-            String hash = "'sha256-" + sha256(m.group(3)) + "'";
-            (m.group(1).equals("script") ? scripts : styles).add(hash);
+        Matcher open = INLINE_OPENING.matcher(html);
+        for (int from = 0; open.find(from); ) {
+            // the element's text runs to the first closing tag of its kind (found by indexOf: a lazy ".*?" up to
+            // it, over a page of a megabyte or more, cost the build about half a second)
+            int close = html.indexOf("</" + open.group(1) + ">", open.end());
+            if (close < 0) {
+                from = open.start() + 1;
+                continue;
+            }
+            String hash = "'sha256-" + sha256(html.substring(open.end(), close)) + "'";
+            (open.group(1).equals("script") ? scripts : styles).add(hash);
+            from = close + open.group(1).length() + 3;
         }
         String policy = "default-src 'none'; script-src " + String.join(" ", scripts) + "; style-src "
                 + String.join(" ", styles) + "; img-src data:; connect-src 'none'; object-src 'none'; base-uri 'none';"
