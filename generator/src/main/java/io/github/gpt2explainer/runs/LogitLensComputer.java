@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * The logit lens: {@code softmax(ln_f(h.l.resid_post) @ lm_head^T)} for every block l and prompt position,
- * keeping the top {@code k} tokens (temperature 1, full vocabulary; probabilities computed in double, in the engine:
+ * keeping the top {@code k} tokens (temperature 1, full vocabulary; log-softmax in float32, in the engine:
  * {@link Gpt2Model#headTopLogProbs}).
  */
 public final class LogitLensComputer {
