@@ -201,15 +201,15 @@ public final class Sampler {
     private static List<Candidate> topCandidates(float[] logits, TokenDistribution distribution, int count) {
         // [V] unnormalised weights: dividing by the positive total never reverses their order, and where it makes two
         // probabilities equal, their logits (from which the weights grew) already rank them as the weights do
-        double[] p = distribution.weightsView();
+        double[] weight = distribution.weightsView();
         int[] best = new int[count];
         int size = 0;
         for (int id = 0; id < logits.length; id++) {
-            if (size == count && !ranksBefore(id, best[count - 1], p, logits)) {
+            if (size == count && !ranksBefore(id, best[count - 1], weight, logits)) {
                 continue;
             }
             int at = size == count ? count - 1 : size; // when full, the last one drops out
-            while (at > 0 && ranksBefore(id, best[at - 1], p, logits)) {
+            while (at > 0 && ranksBefore(id, best[at - 1], weight, logits)) {
                 best[at] = best[at - 1];
                 at--;
             }
@@ -225,10 +225,10 @@ public final class Sampler {
     }
 
     /** Whether token {@code a} ranks strictly before {@code b}: higher weight (probability), then higher logit, then lower id. */
-    private static boolean ranksBefore(int a, int b, double[] p, float[] logits) {
-        int byProbability = Double.compare(-p[a], -p[b]);
-        if (byProbability != 0) {
-            return byProbability < 0;
+    private static boolean ranksBefore(int a, int b, double[] weight, float[] logits) {
+        int byWeight = Double.compare(-weight[a], -weight[b]);
+        if (byWeight != 0) {
+            return byWeight < 0;
         }
         int byLogit = Double.compare(-(double) logits[a], -(double) logits[b]);
         return byLogit != 0 ? byLogit < 0 : a < b;
