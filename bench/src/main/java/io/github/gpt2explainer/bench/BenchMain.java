@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The benchmark: one run measures the machine's floors, our engine, Jlama on the same checkpoint and
@@ -261,6 +262,9 @@ public final class BenchMain {
         }
     }
 
+    /** The build's phase around all its model work, and the phase each prompt enters once (its count of prompts). */
+    private static final String RUN_WHAT_CHANGED = "run what changed";
+    private static final String PREFILL = "prompt: captured prefill";
     /** Phases inside "run what changed" that are not model work on the prompts: finding and loading the weights, and the head roles. */
     static final List<String> NOT_PROMPT_WORK = List.of("model: identify (config, tokenizer, weights sha256)",
             "model: engine start (PyTorch native library)", "model: checkpoint load and upload to the engine",
@@ -283,9 +287,17 @@ public final class BenchMain {
             report.target(new Report.Target(name, "-", "<= 1.5x", null, "needs the site build (with --timings)"));
             return;
         }
-        double work = site.wallSeconds("run what changed")
+        // The build names its phases in its --timings table; a renamed one must not count as 0 s of work.
+        List<String> missing = Stream.concat(Stream.of(RUN_WHAT_CHANGED, PREFILL), NOT_PROMPT_WORK.stream())
+                .filter(phase -> site.calls(phase) == 0).toList();
+        if (!missing.isEmpty()) {
+            report.target(new Report.Target(name, "-", "<= 1.5x", null, "the build's --timings table has no phase "
+                    + String.join(", ", missing) + ": renamed in the tool? (BenchMain.NOT_PROMPT_WORK)"));
+            return;
+        }
+        double work = site.wallSeconds(RUN_WHAT_CHANGED)
                 - NOT_PROMPT_WORK.stream().mapToDouble(site::wallSeconds).sum();
-        int prompts = site.calls("prompt: captured prefill");
+        int prompts = site.calls(PREFILL);
         double promptsS = prompts * parts.prompt().medianMs() / 1000;
         double stepsS = 0;
         StringBuilder steps = new StringBuilder();
