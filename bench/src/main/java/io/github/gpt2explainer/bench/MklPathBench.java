@@ -37,7 +37,7 @@ public final class MklPathBench {
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         List<String> settings = List.of("", "AUTO"); // "" = MKL_CBWR unset: oneMKL's own choice
-        Map<String, Map<String, List<Double>>> ms = new TreeMap<>(); // setting -> "rows product" -> per child
+        Map<String, Map<String, List<Double>>> ms = new TreeMap<>(); // setting -> "rows product" -> per child, ms
         for (int round = 0; round < rounds; round++) {
             for (String setting : settings) {
                 for (String line : childLines(setting)) {
@@ -52,8 +52,8 @@ public final class MklPathBench {
         for (String product : List.of("head", "mlp")) {
             for (int rows : ROWS) {
                 String key = rows + " " + product;
-                double unset = median(ms.get("").get(key));
-                double auto = median(ms.get("AUTO").get(key));
+                double unset = medianOf(ms.get("").get(key));
+                double auto = medianOf(ms.get("AUTO").get(key));
                 System.out.printf("| %d | %s | %.2f ms | %.2f ms | %.2fx |%n", rows,
                         product.equals("head") ? "[rows, 768] x [768, 50257]" : "[rows, 768] x [768, 3072]",
                         unset, auto, unset / auto);
@@ -98,18 +98,16 @@ public final class MklPathBench {
         for (int i = 0; i < 5; i++) {
             x.matMul(w).close();
         }
-        List<Double> ms = new ArrayList<>();
+        double[] ms = new double[repetitions];
         for (int i = 0; i < repetitions; i++) {
             long start = System.nanoTime();
             x.matMul(w).close();
-            ms.add((System.nanoTime() - start) / 1e6);
+            ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        return median(ms);
+        return Samples.of(ms).median();
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    private static double medianOf(List<Double> values) {
+        return Samples.of(values.stream().mapToDouble(Double::doubleValue).toArray()).median();
     }
 }

@@ -2,8 +2,8 @@ package io.github.gpt2explainer.forward;
 
 /**
  * The largest entries of each row of a head's output ({@link Gpt2Model#headTopLogProbs}): per row, {@code count}
- * token ids with their log-softmax values (over the whole vocabulary, in double), largest first; equal values in no
- * particular order.
+ * token ids with their log-softmax values (over the whole vocabulary, in float32, widened to double), largest first;
+ * equal values in no particular order.
  *
  * @param count    entries per row
  * @param ids      [rows * count] token ids

@@ -17,7 +17,7 @@ public final class LogitLensComputer {
 
     /** Top tokens kept per layer and position. */
     public static final int DEFAULT_TOP_K = 5;
-    /** Rows sent through the head at once, so the [rows, V] logits stay around 16 MB (twice that as the engine's doubles) whatever the prompt length. */
+    /** Rows sent through the head at once, so the [rows, V] logits stay around 16 MB (and their log-softmax as much again) whatever the prompt length. */
     private static final int MAX_LOGIT_VALUES = 4 << 20;
 
     private LogitLensComputer() {
@@ -70,7 +70,10 @@ public final class LogitLensComputer {
         return new LogitLens(ids, probs);
     }
 
-    /** Whether two of a row's top entries are equal: their order (lowest id first) then needs the whole row. */
+    /**
+     * Whether two of a row's top entries are equal (tied logits, or float32 log-softmax rounding two close ones to one
+     * value): their order (lowest id first) then needs the whole row.
+     */
     private static boolean hasTie(TopLogProbs top, int row) {
         for (int j = 1; j < top.count(); j++) {
             if (top.logProb(row, j) == top.logProb(row, j - 1)) {
